@@ -1,0 +1,108 @@
+"""``qa`` / ``python -m qa``: a thin command line over the library, with one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from qa import config
+from qa.errors import InputError, QAError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Tanya Netralitas: questions answered from news articles, with citations.")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log only warnings and errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build or refresh the index from articles")
+    build.add_argument("--source", action="append", help="folder of .txt files or a .jsonl file (repeatable; default: seeds)")
+    build.add_argument("--index", help="index folder (default: $QA_INDEX or ./index)")
+    build.add_argument("--model", help="sentence-transformers name or folder (default: $QA_MODEL or multilingual-e5-small)")
+    build.add_argument("--force", action="store_true", help="re-embed every passage even if nothing changed")
+    build.add_argument("--decode-errors", choices=["strict", "replace"], default="strict",
+                       help="what to do with bytes that are not UTF-8 (default: strict, name the file and stop)")
+
+    ask = commands.add_parser("ask", help="answer a question from the indexed articles")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
+    ask.add_argument("--model", help="sentence-transformers name or folder")
+
+    ev = commands.add_parser("eval", help="measure retrieval on a questions .jsonl file")
+    ev.add_argument("questions", type=Path)
+    ev.add_argument("--index", help="index folder holding the questions' corpus")
+    ev.add_argument("--model", help="sentence-transformers name or folder")
+    ev.add_argument("-k", type=int, default=10)
+    ev.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    serve = commands.add_parser("serve", help="open the chat page")
+    serve.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
+    serve.add_argument("--model", help="sentence-transformers name or folder")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=7860)
+    return parser
+
+
+def _engine(args: argparse.Namespace):
+    from qa.answer import _default_sources
+    from qa.engine import engine_for
+
+    return engine_for(config.index_dir(args.index), config.model_name(args.model),
+                      auto_build=None if args.index else _default_sources())
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "build":
+        from qa.build import build
+        from qa.embed import SentenceTransformerEmbedder
+
+        sources = args.source or list(config.DEFAULT_SOURCES)
+        for source in sources:  # fail before loading the model
+            if not Path(source).exists():
+                raise InputError(f"source {source!r} does not exist; pass a folder of .txt files or a .jsonl file")
+        result = build(sources, config.index_dir(args.index), SentenceTransformerEmbedder(config.model_name(args.model)),
+                       force=args.force, decode_errors=args.decode_errors)
+        state = "up to date" if result.skipped else f"built ({result.embedded} passages embedded, {result.reused} reused)"
+        print(f"{result.folder.parent}: {state}; {result.articles} articles, {result.passages} passages")
+    elif args.command == "ask":
+        from qa.answer import answer_with, check_k, clean_question
+
+        clean_question(args.question)
+        check_k(args.k)
+        answer = answer_with(_engine(args), args.question, k=args.k)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else answer.format())
+    elif args.command == "eval":
+        from qa.evaluate import evaluate, read_questions
+
+        rows = read_questions(args.questions)
+        report = evaluate(_engine(args), rows, k=args.k, mode=args.mode)
+        if args.json:
+            print(json.dumps(report.to_dict(), indent=2))
+        else:
+            for name, value in report.to_dict().items():
+                print(f"{name:18} {value if not isinstance(value, float) else f'{value:.3f}'}")
+    elif args.command == "serve":
+        from qa.app import serve
+
+        serve(index=args.index, model=args.model, host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    for noisy in ("httpx", "sentence_transformers", "transformers", "huggingface_hub", "bm25s", "faiss"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return _run(args)
+    except QAError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,132 @@
+"""Load articles from folders of .txt files and from JSONL files, with their metadata.
+
+A ``.txt`` file is one article (UTF-8). A ``.jsonl`` file holds one record per line:
+``{"doc_id", "title", "text"}`` plus optional ``url``, ``date`` and ``source`` (the outlet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from qa.clean import clean
+from qa.errors import CorpusError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its text exactly as loaded, its metadata and its content blocks."""
+
+    doc_id: str
+    text: str
+    title: str
+    outlet: str
+    place: str
+    date: str
+    source: str  # file path relative to the corpus root, or URL
+    blocks: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "title": self.title, "outlet": self.outlet, "place": self.place,
+                "date": self.date, "source": self.source, "text": self.text, "blocks": [list(b) for b in self.blocks]}
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "Article":
+        return cls(**{**record, "blocks": tuple(tuple(b) for b in record["blocks"])})
+
+
+def source_files(sources: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]:
+    """Every article file under the sources, with the name it is cited by (relative to the source's parent)."""
+    files: list[tuple[Path, str]] = []
+    for source in sources:
+        root = Path(source)
+        if root.is_dir():
+            found = sorted(p for p in root.rglob("*") if p.suffix in {".txt", ".jsonl"} and p.is_file())
+            files.extend((p, p.relative_to(root.parent).as_posix()) for p in found)
+        elif root.is_file():
+            if root.suffix not in {".txt", ".jsonl"}:
+                raise CorpusError(f"source {str(source)!r} is neither a .txt nor a .jsonl file; pass a folder of .txt files or a .jsonl file")
+            files.append((root, root.name))
+        else:
+            raise CorpusError(f"source {str(source)!r} does not exist; pass a folder of .txt files or a .jsonl file")
+    return files
+
+
+def content_hash(files: list[tuple[Path, str]]) -> str:
+    """A hash of every source file's name and bytes: it changes when the corpus changes."""
+    digest = hashlib.sha256()
+    for path, name in files:
+        digest.update(name.encode() + b"\0")
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _decode(path: Path, data: bytes, errors: str) -> str:
+    try:
+        return data.decode("utf-8-sig", errors=errors)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path} is not UTF-8 (byte {exc.start}); convert it to UTF-8 or pass --decode-errors replace") from exc
+
+
+def _article(doc_id: str, text: str, source: str, title: str = "", date: str = "", outlet: str = "") -> Article:
+    cleaned = clean(text, given_title=title, given_date=date, given_outlet=outlet)
+    return Article(doc_id=doc_id, text=text, title=cleaned.title, outlet=cleaned.outlet, place=cleaned.place,
+                   date=cleaned.date, source=source, blocks=cleaned.blocks)
+
+
+def _jsonl_articles(path: Path, name: str, errors: str) -> Iterator[Article]:
+    text = _decode(path, path.read_bytes(), errors)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{path} line {number} is not valid JSON ({exc.msg}); fix or remove that line") from exc
+        if not isinstance(record, dict):
+            raise CorpusError(f"{path} line {number} is not a JSON object; each line must be {{\"doc_id\", \"title\", \"text\"}}")
+        for field in ("doc_id", "text"):
+            if not isinstance(record.get(field), str) or not record[field].strip():
+                raise CorpusError(f"{path} line {number} has no {field!r} string; each line needs \"doc_id\" and \"text\"")
+        yield _article(record["doc_id"], record["text"], record.get("url") or name, title=record.get("title") or "",
+                       date=record.get("date") or "", outlet=record.get("source") or "")
+
+
+def load(sources: Iterable[str | os.PathLike], decode_errors: str = "strict") -> list[Article]:
+    """All articles under the sources; empty articles are skipped and exact duplicates kept once."""
+    if decode_errors not in {"strict", "replace"}:
+        raise CorpusError(f"decode_errors={decode_errors!r} is not 'strict' or 'replace'")
+    articles: list[Article] = []
+    seen_ids: set[str] = set()
+    seen_texts: dict[str, str] = {}
+    for path, name in source_files(sources):
+        if path.suffix == ".jsonl":
+            batch = list(_jsonl_articles(path, name, decode_errors))
+        else:
+            batch = [_article(path.stem, _decode(path, path.read_bytes(), decode_errors), name)]
+        for article in batch:
+            if not article.blocks:
+                logger.warning("skipping %s (%s): no text", article.doc_id, name)
+                continue
+            fingerprint = hashlib.sha256(article.text.strip().encode()).hexdigest()
+            if fingerprint in seen_texts:
+                logger.warning("skipping %s (%s): same text as %s", article.doc_id, name, seen_texts[fingerprint])
+                continue
+            if article.doc_id in seen_ids:
+                raise CorpusError(f"doc_id {article.doc_id!r} appears twice with different texts ({name}); give each article its own id")
+            seen_ids.add(article.doc_id)
+            seen_texts[fingerprint] = article.doc_id
+            articles.append(article)
+    if not articles:
+        raise CorpusError(f"no articles found in {', '.join(map(str, sources))}; add UTF-8 .txt files or a .jsonl file")
+    return articles

@@ -1,0 +1,30 @@
+"""Errors a user can act on. Each message is one line that names the value and the fix."""
+
+from __future__ import annotations
+
+
+class QAError(Exception):
+    """Base class: the CLI prints the message on one line and exits with code 2."""
+
+
+class InputError(QAError):
+    """A question, a setting or an argument is not usable."""
+
+
+class CorpusError(QAError):
+    """An article source cannot be read (missing, not UTF-8, malformed JSONL...)."""
+
+
+class ModelError(QAError):
+    """The embedding model cannot be found, materialised or loaded."""
+
+
+class BadIndexError(QAError):
+    """The index is missing, stale, corrupt or was built with another model."""
+
+
+class IndexBusyError(QAError):
+    """Another build holds the index lock."""
+
+
+__all__ = ["QAError", "InputError", "CorpusError", "ModelError", "BadIndexError", "IndexBusyError"]

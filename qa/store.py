@@ -1,0 +1,215 @@
+"""The index on disk: a folder of plain files, checked on load, replaced atomically on build.
+
+    index/
+      CURRENT              name of the live build folder (replaced with os.replace)
+      .lock                held by the one build allowed at a time
+      build-<id>/
+        manifest.json      model, settings, corpus hash, counts, versions, sha256 of every file
+        articles.jsonl     each article's text as loaded, metadata and content blocks
+        passages.jsonl     passage ids, offsets, sentence offsets, hash of the embedded text
+        vectors.faiss      FAISS inner-product index over normalised float32 vectors
+        lexical/           bm25s arrays (.npy without pickle) and JSON vocabulary
+
+A build writes a new folder beside the live one and then swaps ``CURRENT``: killed at any
+point, it leaves the previous index loadable.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import faiss
+import numpy as np
+
+from qa.corpus import Article
+from qa.errors import BadIndexError, IndexBusyError
+from qa.lexical import LexicalIndex
+from qa.passages import Passage
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+DATA_FILES = ("articles.jsonl", "passages.jsonl", "vectors.faiss")
+
+
+@dataclass(frozen=True)
+class Index:
+    """A loaded index: everything a question needs, in memory."""
+
+    folder: Path
+    manifest: dict
+    articles: dict[str, Article]
+    passages: list[Passage]
+    embed_hashes: list[str]
+    vectors: faiss.Index
+    lexical: LexicalIndex
+
+
+def _rebuild_hint(root: Path) -> str:
+    return f"run `qa build --index {root}` to rebuild it"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def current_folder(root: Path) -> Path | None:
+    """The live build folder named by ``CURRENT``, or None when no index was ever built."""
+    pointer = root / "CURRENT"
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    if not name.startswith("build-") or "/" in name:
+        raise BadIndexError(f"{pointer} does not name a build folder; {_rebuild_hint(root)}")
+    return root / name
+
+
+@contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Hold the index's build lock; a second build refuses at once instead of racing."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IndexBusyError(f"another `qa build` is writing {root}; wait for it to finish and run it again") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def passage_record(passage: Passage, embed_hash: str) -> dict:
+    return {"passage_id": passage.passage_id, "doc_id": passage.doc_id, "start": passage.start, "end": passage.end,
+            "sentences": [list(s) for s in passage.sentences], "embed_hash": embed_hash}
+
+
+def write(root: Path, build_id: str, manifest: dict, articles: list[Article], passages: list[Passage],
+          embed_hashes: list[str], vectors: faiss.Index, lexical: LexicalIndex) -> Path:
+    """Write a complete build beside the live one, then make it live with one atomic rename.
+
+    The caller holds :func:`build_lock`. Older builds and leftovers of killed builds are removed
+    only after the swap.
+    """
+    tmp = root / f".tmp-{build_id}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    with open(tmp / "articles.jsonl", "w", encoding="utf-8") as out:
+        for article in articles:
+            out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+    with open(tmp / "passages.jsonl", "w", encoding="utf-8") as out:
+        for passage, embed_hash in zip(passages, embed_hashes):
+            out.write(json.dumps(passage_record(passage, embed_hash), ensure_ascii=False) + "\n")
+    faiss.write_index(vectors, str(tmp / "vectors.faiss"))
+    lexical.save(tmp / "lexical")
+    files = sorted(p for p in tmp.rglob("*") if p.is_file())
+    manifest = {**manifest, "format": FORMAT, "build_id": build_id,
+                "files": {p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files}}
+    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    for path in files + [tmp / MANIFEST, tmp / "lexical", tmp]:
+        _fsync(path)
+    final = root / f"build-{build_id}"
+    os.replace(tmp, final)
+    pointer_tmp = root / "CURRENT.tmp"
+    pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
+    _fsync(pointer_tmp)
+    os.replace(pointer_tmp, root / "CURRENT")
+    _fsync(root)
+    for stale in root.iterdir():
+        if stale.is_dir() and stale != final and (stale.name.startswith(("build-", ".tmp-"))):
+            shutil.rmtree(stale, ignore_errors=True)
+    return final
+
+
+def read_manifest(root: Path) -> dict | None:
+    """The live build's manifest, or None when there is no index at ``root``."""
+    folder = current_folder(root)
+    if folder is None:
+        return None
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BadIndexError(f"{path} is missing; {_rebuild_hint(root)}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadIndexError(f"{path} is not valid JSON (corrupt or truncated); {_rebuild_hint(root)}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "files" not in manifest:
+        raise BadIndexError(f"{path} is not a format-{FORMAT} qa manifest; {_rebuild_hint(root)}")
+    return manifest
+
+
+def verify_files(root: Path, folder: Path, manifest: dict) -> None:
+    """Every file the manifest lists exists with its recorded size and sha256."""
+    for name in DATA_FILES:
+        if name not in manifest["files"]:
+            raise BadIndexError(f"{folder / MANIFEST} does not list {name}; {_rebuild_hint(root)}")
+    for name, expected in manifest["files"].items():
+        path = folder / name
+        if not path.is_file():
+            raise BadIndexError(f"{path} is missing; {_rebuild_hint(root)}")
+        if path.stat().st_size != expected["bytes"]:
+            raise BadIndexError(f"{path} has {path.stat().st_size} bytes, the manifest says {expected['bytes']} "
+                                f"(truncated or changed); {_rebuild_hint(root)}")
+        if _sha256(path) != expected["sha256"]:
+            raise BadIndexError(f"{path} does not match its sha256 in the manifest (corrupt); {_rebuild_hint(root)}")
+
+
+def _jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def load(root: Path) -> Index:
+    """Load and check the live build at ``root`` (model checks are the caller's)."""
+    manifest = read_manifest(root)
+    if manifest is None:
+        raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
+    folder = current_folder(root)
+    assert folder is not None
+    verify_files(root, folder, manifest)
+    try:
+        articles = {a["doc_id"]: Article.from_dict(a) for a in _jsonl(folder / "articles.jsonl")}
+        records = _jsonl(folder / "passages.jsonl")
+        passages = []
+        for r in records:
+            article = articles[r["doc_id"]]
+            passages.append(Passage(passage_id=r["passage_id"], doc_id=r["doc_id"], start=r["start"], end=r["end"],
+                                    text=article.text[r["start"] : r["end"]],
+                                    sentences=tuple(tuple(s) for s in r["sentences"])))
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        lexical = LexicalIndex.load(folder / "lexical")
+    except (KeyError, TypeError, ValueError, RuntimeError, OSError) as exc:
+        raise BadIndexError(f"{folder} cannot be read ({type(exc).__name__}: {exc}); {_rebuild_hint(root)}") from exc
+    counts = manifest["corpus"]
+    if vectors.ntotal != len(passages) or len(passages) != counts["passages"] or len(articles) != counts["articles"]:
+        raise BadIndexError(f"{folder} holds {vectors.ntotal} vectors for {len(passages)} passages "
+                            f"(manifest: {counts['passages']}); {_rebuild_hint(root)}")
+    if vectors.d != manifest["model"]["dim"]:
+        raise BadIndexError(f"{folder / 'vectors.faiss'} has dimension {vectors.d}, the manifest says "
+                            f"{manifest['model']['dim']}; {_rebuild_hint(root)}")
+    return Index(folder=folder, manifest=manifest, articles=articles, passages=passages,
+                 embed_hashes=[r["embed_hash"] for r in records], vectors=vectors, lexical=lexical)
+
+
+def all_vectors(index: faiss.Index) -> np.ndarray:
+    """Every stored vector, in passage order (used to reuse embeddings on rebuild)."""
+    return index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)
