@@ -15,7 +15,7 @@ from qa.lexical import tokenize
 from qa.retrieve import Signals
 
 # Fitted by bench/calibrate.py (logistic regression); see bench/RESULTS.md for the data and the date.
-WEIGHTS = {"bias": -60.0, "dense_top": 70.0, "dense_gap": 0.0, "coverage": 4.0}
+WEIGHTS = {"bias": -58.0, "dense_top": 70.0, "dense_gap": 0.0, "coverage": 4.0}
 THRESHOLD = 0.5
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import secrets
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -127,11 +128,15 @@ def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, 
     root = Path(root)
     with store.build_lock(root):
         if not force and is_current(root, sources, embedder):
-            manifest = store.read_manifest(root)
-            store.verify_files(root, store.current_folder(root), manifest)
-            logger.info("index %s is up to date; nothing to embed", root)
-            counts = manifest["corpus"]
-            return BuildResult(store.current_folder(root), counts["articles"], counts["passages"], 0, counts["passages"], True)
+            manifest, folder = store.read_manifest(root), store.current_folder(root)
+            try:
+                store.verify_files(root, folder, manifest)
+            except QAError as exc:
+                logger.warning("rebuilding: %s", exc)
+            else:
+                logger.info("index %s is up to date; nothing to embed", root)
+                counts = manifest["corpus"]
+                return BuildResult(folder, counts["articles"], counts["passages"], 0, counts["passages"], True)
         files = corpus.source_files(sources)
         articles = corpus.load(sources, decode_errors=decode_errors)
         passages: list[Passage] = []
@@ -158,6 +163,6 @@ def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, 
                                          "passages": len(passages)},
                     "faiss": faiss_record(index), "versions": _versions(),
                     "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + hashlib.sha256("".join(hashes).encode()).hexdigest()[:8]
+        build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
         folder = store.write(root, build_id, manifest, articles, passages, hashes, index, lexical)
         return BuildResult(folder, len(articles), len(passages), len(todo), len(passages) - len(todo), False)

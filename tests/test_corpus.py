@@ -1,0 +1,149 @@
+"""Articles load with honest metadata, boilerplate never becomes a passage, offsets are exact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from qa import corpus
+from qa.errors import CorpusError
+from qa.passages import split
+
+
+def _passages(article):
+    return split(article.doc_id, article.text, article.blocks)
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return {a.doc_id: a for a in corpus.load([SEEDS])}
+
+
+def test_seed_files_are_the_shared_articles_byte_for_byte():
+    shared = SEEDS.parent.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    assert sorted(p.name for p in SEEDS.glob("*.txt")) == sorted(p.name for p in shared.glob("*.txt"))
+    for path in shared.glob("*.txt"):
+        assert (SEEDS / path.name).read_bytes() == path.read_bytes()
+
+
+def test_every_passage_is_an_exact_slice_of_its_article(seeds):
+    assert len(seeds) == 5
+    for article in seeds.values():
+        passages = _passages(article)
+        assert passages, article.doc_id
+        for n, passage in enumerate(passages):
+            assert passage.passage_id == f"{article.doc_id}#{n}"
+            assert article.text[passage.start : passage.end] == passage.text
+            for start, end in passage.sentences:
+                assert passage.start <= start < end <= passage.end
+
+
+def test_passages_stay_within_the_model_window(seeds):
+    for article in seeds.values():
+        for passage in _passages(article):
+            assert 1 <= len(passage.text.split()) <= 200
+
+
+@pytest.mark.parametrize("boilerplate", [
+    "Pewarta", "Editor :", "Copyright", "Diskominfotik DKI dan Kementerian PPPA Sepakat",
+    "Dukung Penuh Pengamanan Pilkada di Puncak", "Debat Kedua Pilwalkot Bandung", "D emi terwujudnya", "***",
+])
+def test_boilerplate_never_becomes_a_passage(seeds, boilerplate):
+    for article in seeds.values():
+        for passage in _passages(article):
+            assert boilerplate not in passage.text
+
+
+def test_content_survives_cleaning(seeds):
+    text = " ".join(p.text for a in seeds.values() for p in _passages(a))
+    for fact in ("Muhammad Amin", "Harun Sulianto", "Mukhlisin menambahkan", "Nana Sudjana", "MG Setos Hotel",
+                 "bermedia sosial jelang Pilkada 2024.", "Penyuluh Hukum Kemenkumham Babel."):
+        assert fact in text
+
+
+def test_metadata_of_the_seeds(seeds):
+    a000, a001, a002, a003, a004 = (seeds[k] for k in sorted(seeds))
+    assert (a000.outlet, a000.place, a000.date) == ("ANTARA", "Semarang", "Kamis (26/9)")
+    assert a000.title.startswith("Jajaran Kantor Wilayah Kementerian Hukum dan HAM Jawa Tengah")
+    assert a001.title == "Lurah dan Camat di Jaksel Diingatkan Jaga Netralitas Saat Pemilu"
+    assert a001.date == "Rabu (31/1)"
+    assert a002.date == "Rabu (22/2/2023)" and a002.place == "Semarang"
+    assert (a003.outlet, a003.place, a003.date) == ("AksaraNewsroom.ID", "Koba", "Selasa (23/01/2024)")
+    assert a004.title == "Penjabat Gubernur Jateng Ingatkan ASN Bersikap Netral Saat Pilkada Serentak 2024"
+    assert a004.date == "Kamis, 6 Juni 2024"
+    assert a000.source == "seeds/000_5694f4041b0bfc12.txt"
+
+
+def test_initials_and_abbreviations_do_not_end_sentences(seeds):
+    article = seeds["000_5694f4041b0bfc12"]
+    sentences = [article.text[s:e] for p in _passages(article) for s, e in p.sentences]
+    assert any("Anton E. Wardhana memastikan" in s for s in sentences)
+    assert not any(s.endswith("Anton E.") for s in sentences)
+
+
+def test_glued_sentences_are_split():
+    text = "Ia berbicara panjang,\" terangnya.Mukhlisin mengajak semua pihak. Dr. Amin setuju."
+    article = corpus._article("x", text, "x.txt")
+    sentences = [text[s:e] for p in _passages(article) for s, e in p.sentences]
+    assert sentences == ["Ia berbicara panjang,\" terangnya.", "Mukhlisin mengajak semua pihak.", "Dr. Amin setuju."]
+
+
+def test_an_article_without_punctuation_is_cut_into_windows(tmp_path: Path):
+    (tmp_path / "long.txt").write_text("kata " * 5000, encoding="utf-8")
+    [article] = corpus.load([tmp_path])
+    passages = _passages(article)
+    assert len(passages) >= 5_000 // 200
+    assert all(len(p.text.split()) <= 200 for p in passages)
+
+
+def test_jsonl_records_load_with_their_metadata(tmp_path: Path):
+    path = tmp_path / "news.jsonl"
+    rows = [{"doc_id": "a", "title": "Judul A", "text": "Isi berita pertama. Kalimat kedua.", "url": "https://x.id/a",
+             "date": "1 Mei 2024", "source": "kompas"},
+            {"doc_id": "b", "title": "", "text": "Berita kedua tanpa judul."}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    a, b = corpus.load([path])
+    assert (a.title, a.source, a.date, a.outlet) == ("Judul A", "https://x.id/a", "1 Mei 2024", "kompas")
+    assert b.title == "Berita kedua tanpa judul." and b.source == "news.jsonl"
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"doc_id": "a", "text": "ok"}\n{not json}\n', "line 2 is not valid JSON"),
+    ('{"doc_id": "a", "title": "t"}\n', "line 1 has no 'text'"),
+    ('["a", "b"]\n', "line 1 is not a JSON object"),
+])
+def test_malformed_jsonl_names_the_line(tmp_path: Path, line: str, message: str):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line, encoding="utf-8")
+    with pytest.raises(CorpusError, match=message):
+        corpus.load([path])
+
+
+def test_non_utf8_file_is_named_and_replace_is_explicit(tmp_path: Path):
+    (tmp_path / "latin.txt").write_bytes("Berita tentang netralitas ASN di Semarang. Caf\xe9 ramai.".encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"latin\.txt is not UTF-8"):
+        corpus.load([tmp_path])
+    [article] = corpus.load([tmp_path], decode_errors="replace")
+    assert "\ufffd" in article.text
+
+
+def test_empty_files_are_skipped_duplicates_kept_once_and_an_empty_corpus_fails(tmp_path: Path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Satu berita tentang ASN.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Satu berita tentang ASN.", encoding="utf-8")
+    assert [a.doc_id for a in corpus.load([tmp_path])] == ["a"]
+    only_empty = tmp_path / "only_empty"
+    only_empty.mkdir()
+    (only_empty / "x.txt").write_text("  \n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="no articles found"):
+        corpus.load([only_empty])
+
+
+def test_missing_source_is_named(tmp_path: Path):
+    with pytest.raises(CorpusError, match="does-not-exist"):
+        corpus.load([tmp_path / "does-not-exist"])

@@ -1,0 +1,120 @@
+"""The index folder: plain files, reused embeddings, stale and corrupt detection, atomic swaps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fakes import HashEmbedder
+from qa import store
+from qa.answer import answer_with
+from qa.build import build
+from qa.engine import check, open_engine
+from qa.errors import BadIndexError, IndexBusyError
+
+
+def test_build_writes_plain_files_and_a_manifest(seeds_copy: Path, tmp_path: Path, fake_embedder):
+    result = build([seeds_copy], tmp_path / "index", fake_embedder, progress=False)
+    folder = result.folder
+    assert (tmp_path / "index" / "CURRENT").read_text().strip() == folder.name
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {"manifest.json", "articles.jsonl", "passages.jsonl", "vectors.faiss"} <= names
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["model"] == {"name": fake_embedder.name, "fingerprint": "hash-64", "dim": 64,
+                                 "prompts": {"query": "", "document": ""}}
+    assert manifest["corpus"]["articles"] == 5 and manifest["corpus"]["passages"] == result.passages
+    assert manifest["faiss"]["kind"] == "flat"
+    assert set(manifest["files"]) == names - {"manifest.json"}
+    assert manifest["versions"]["faiss-cpu"] and manifest["created"]
+
+
+def test_unchanged_corpus_is_not_embedded_again(seeds_copy: Path, tmp_path: Path, fake_embedder):
+    first = build([seeds_copy], tmp_path / "index", fake_embedder, progress=False)
+    second = build([seeds_copy], tmp_path / "index", fake_embedder, progress=False)
+    assert second.skipped and second.embedded == 0 and second.folder == first.folder
+    assert fake_embedder.calls == [first.passages]
+
+
+def test_a_changed_article_is_stale_and_only_new_passages_are_embedded(seeds_copy: Path, tmp_path: Path, fake_embedder):
+    root = tmp_path / "index"
+    first = build([seeds_copy], root, fake_embedder, progress=False)
+    index = store.load(root)
+    (seeds_copy / "005_new.txt").write_text("Bupati Contoh meminta ASN netral. Ia berbicara di Kota Contoh.", encoding="utf-8")
+    with pytest.raises(BadIndexError, match="stale.*qa build"):
+        check(index, fake_embedder, root)
+    second = build([seeds_copy], root, fake_embedder, progress=False)
+    assert not second.skipped and second.embedded == 1 and second.reused == first.passages
+    check(store.load(root), fake_embedder, root)
+
+
+def test_an_index_from_another_model_is_refused(seeds_copy: Path, tmp_path: Path, fake_embedder):
+    root = tmp_path / "index"
+    build([seeds_copy], root, fake_embedder, progress=False)
+    with pytest.raises(BadIndexError, match="built with model 'test/hash-embedder'.*QA_MODEL"):
+        open_engine(root, HashEmbedder(name="other/model"))
+    with pytest.raises(BadIndexError, match="weights .* changed"):
+        open_engine(root, HashEmbedder(dim=32))
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "articles.jsonl", "passages.jsonl", "vectors.faiss"])
+def test_truncated_or_corrupt_files_give_a_clear_error(seeds_copy: Path, tmp_path: Path, fake_embedder, name: str):
+    root = tmp_path / "index"
+    build([seeds_copy], root, fake_embedder, progress=False)
+    path = store.current_folder(root) / name
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(BadIndexError, match=r"qa build"):
+        store.load(root)
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))
+    with pytest.raises(BadIndexError, match=r"qa build"):
+        store.load(root)
+    path.unlink()
+    with pytest.raises(BadIndexError, match=f"{name}.*(missing|qa build)"):
+        store.load(root)
+    assert not build([seeds_copy], root, fake_embedder, progress=False).skipped  # a build recovers
+    store.load(root)
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path):
+    with pytest.raises(BadIndexError, match="no index at .*qa build --source seeds"):
+        store.load(tmp_path / "nothing")
+
+
+def test_a_second_build_refuses_while_the_lock_is_held(seeds_copy: Path, tmp_path: Path, fake_embedder):
+    root = tmp_path / "index"
+    with store.build_lock(root):
+        with pytest.raises(IndexBusyError, match="another `qa build`"):
+            build([seeds_copy], root, fake_embedder, progress=False)
+    build([seeds_copy], root, fake_embedder, progress=False)
+
+
+def test_a_failed_write_leaves_the_previous_index(seeds_copy: Path, tmp_path: Path, fake_embedder, monkeypatch):
+    root = tmp_path / "index"
+    build([seeds_copy], root, fake_embedder, progress=False)
+    before = store.current_folder(root)
+    (seeds_copy / "005_new.txt").write_text("Berita baru tentang ASN di Kota Contoh.", encoding="utf-8")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.faiss, "write_index", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        build([seeds_copy], root, fake_embedder, progress=False)
+    assert store.current_folder(root) == before
+    assert len(store.load(root).articles) == 5
+
+
+def test_answers_cite_exact_offsets(seeds_copy: Path, tmp_path: Path, fake_embedder):
+    root = tmp_path / "index"
+    build([seeds_copy], root, fake_embedder, progress=False)
+    engine = open_engine(root, fake_embedder)
+    answer = answer_with(engine, "Harun Sulianto membuka penyuluhan hukum", k=3)
+    assert answer.hits[0].doc_id == "003_3854d067d48f8347"
+    for hit in answer.hits:
+        article = engine.index.articles[hit.doc_id]
+        assert article.text[hit.start : hit.end] == hit.text
+        assert article.text[hit.quote_start : hit.quote_end] == hit.quote and hit.quote in hit.text
+    assert json.loads(json.dumps(answer.to_dict()))["hits"][0]["passage_id"] == answer.hits[0].passage_id

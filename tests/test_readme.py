@@ -1,0 +1,41 @@
+"""The README's commands and its Python example are true of the code."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+
+import pytest
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_two_commands_exist_and_ci_runs_the_test_command():
+    assert "make serve" in README and "make test" in README
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^serve:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_python_example_prints_what_the_readme_says(real_index, monkeypatch):
+    code = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    expected = re.search(r"prints\n\n```text\n(.*?)```", README, re.S).group(1)
+    monkeypatch.setenv("QA_INDEX", str(real_index))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    assert out.getvalue() == expected
+
+
+def test_every_cli_flag_in_the_readme_exists():
+    from qa.cli import _parser
+
+    help_text = " ".join(
+        action.format_help() for action in _parser()._subparsers._group_actions[0].choices.values()
+    )
+    for flag in set(re.findall(r"(--[a-z][a-z-]+)", README)):
+        assert flag in help_text, flag
