@@ -23,8 +23,12 @@ class BadIndexError(QAError):
     """The index is missing, stale, corrupt or was built with another model."""
 
 
+class IndexWriteError(QAError):
+    """The index could not be written (disk full, permissions); the previous index is intact."""
+
+
 class IndexBusyError(QAError):
     """Another build holds the index lock."""
 
 
-__all__ = ["QAError", "InputError", "CorpusError", "ModelError", "BadIndexError", "IndexBusyError"]
+__all__ = ["QAError", "InputError", "CorpusError", "ModelError", "BadIndexError", "IndexWriteError", "IndexBusyError"]

@@ -18,6 +18,8 @@ ABBREVIATIONS = frozenset(
     "irjen komjen s.h m.h m.si s.e s.pd s.sos s.ip m.m m.pd".split()
 )
 _END = re.compile(r"[.!?…]+[\"”’')\]]*")
+_LAST_WORD = re.compile(r"([\w.]+)$")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
 _OPENERS = "\"“‘'([«"
 
 
@@ -39,7 +41,7 @@ def _is_boundary(text: str, match: re.Match, end: int) -> bool:
         return True
     nxt = text[stop]
     punct = match.group(0)
-    word = re.search(r"([\w.]+)$", text[: match.start()])
+    word = _LAST_WORD.search(text[max(0, match.start() - 40) : match.start()])
     token = word.group(1).lower() if word else ""
     if punct == ".":
         if token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
@@ -47,7 +49,8 @@ def _is_boundary(text: str, match: re.Match, end: int) -> bool:
         if token.isdigit() and text[stop : stop + 1].isdigit():
             return False  # "1.000"
     if nxt.isspace():
-        following = text[stop:end].lstrip()[:1]
+        found = _NEXT_CHAR.match(text, stop, end)
+        following = found.group(1) if found else ""
         return bool(following) and (following.isupper() or following.isdigit() or following in _OPENERS or not following.isalnum())
     # Glued sentences such as 'terangnya.Mukhlisin': lower-case word, period, capital, lower-case.
     return punct in {".", "!", "?"} and len(token) >= 3 and token.isalpha() and token.islower() and nxt.isupper() and text[stop + 1 : stop + 2].islower()

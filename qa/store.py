@@ -30,7 +30,7 @@ import faiss
 import numpy as np
 
 from qa.corpus import Article
-from qa.errors import BadIndexError, IndexBusyError
+from qa.errors import BadIndexError, IndexBusyError, IndexWriteError
 from qa.lexical import LexicalIndex
 from qa.passages import Passage
 
@@ -103,14 +103,9 @@ def passage_record(passage: Passage, embed_hash: str) -> dict:
             "sentences": [list(s) for s in passage.sentences], "embed_hash": embed_hash}
 
 
-def write(root: Path, build_id: str, manifest: dict, articles: list[Article], passages: list[Passage],
-          embed_hashes: list[str], vectors: faiss.Index, lexical: LexicalIndex) -> Path:
-    """Write a complete build beside the live one, then make it live with one atomic rename.
-
-    The caller holds :func:`build_lock`. Older builds and leftovers of killed builds are removed
-    only after the swap.
-    """
-    tmp = root / f".tmp-{build_id}"
+def _write_files(tmp: Path, manifest: dict, build_id: str, articles: list[Article], passages: list[Passage],
+                 embed_hashes: list[str], vectors: faiss.Index, lexical: LexicalIndex) -> None:
+    """Write every file of a build into ``tmp`` and fsync them."""
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     with open(tmp / "articles.jsonl", "w", encoding="utf-8") as out:
@@ -127,13 +122,31 @@ def write(root: Path, build_id: str, manifest: dict, articles: list[Article], pa
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     for path in files + [tmp / MANIFEST, tmp / "lexical", tmp]:
         _fsync(path)
-    final = root / f"build-{build_id}"
-    os.replace(tmp, final)
-    pointer_tmp = root / "CURRENT.tmp"
-    pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
-    _fsync(pointer_tmp)
-    os.replace(pointer_tmp, root / "CURRENT")
-    _fsync(root)
+
+
+def write(root: Path, build_id: str, manifest: dict, articles: list[Article], passages: list[Passage],
+          embed_hashes: list[str], vectors: faiss.Index, lexical: LexicalIndex) -> Path:
+    """Write a complete build beside the live one, then make it live with one atomic rename.
+
+    The caller holds :func:`build_lock`. Older builds and leftovers of killed builds are removed
+    only after the swap.
+    """
+    tmp, final = root / f".tmp-{build_id}", root / f"build-{build_id}"
+    try:
+        _write_files(tmp, manifest, build_id, articles, passages, embed_hashes, vectors, lexical)
+        os.replace(tmp, final)
+        pointer_tmp = root / "CURRENT.tmp"
+        pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
+        _fsync(pointer_tmp)
+        os.replace(pointer_tmp, root / "CURRENT")
+        _fsync(root)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: FAISS reports a failed write that way
+        shutil.rmtree(tmp, ignore_errors=True)
+        if current_folder(root) != final:
+            shutil.rmtree(final, ignore_errors=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).strip().splitlines()[-1]
+        raise IndexWriteError(f"cannot write the index in {root} ({reason}); the previous index is intact; "
+                              f"free space or fix permissions and run `qa build` again") from exc
     for stale in root.iterdir():
         if stale.is_dir() and stale != final and (stale.name.startswith(("build-", ".tmp-"))):
             shutil.rmtree(stale, ignore_errors=True)

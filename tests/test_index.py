@@ -12,7 +12,7 @@ from qa import store
 from qa.answer import answer_with
 from qa.build import build
 from qa.engine import check, open_engine
-from qa.errors import BadIndexError, IndexBusyError
+from qa.errors import BadIndexError, IndexBusyError, IndexWriteError
 
 
 def test_build_writes_plain_files_and_a_manifest(seeds_copy: Path, tmp_path: Path, fake_embedder):
@@ -101,10 +101,11 @@ def test_a_failed_write_leaves_the_previous_index(seeds_copy: Path, tmp_path: Pa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store.faiss, "write_index", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(IndexWriteError, match="No space left.*previous index is intact"):
         build([seeds_copy], root, fake_embedder, progress=False)
     assert store.current_folder(root) == before
     assert len(store.load(root).articles) == 5
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == [before.name]  # no half-written folder left
 
 
 def test_answers_cite_exact_offsets(seeds_copy: Path, tmp_path: Path, fake_embedder):
