@@ -34,14 +34,29 @@ class SentenceTransformerEmbedder:
     def __init__(self, name: str, batch_size: int = 32) -> None:
         self.name = name
         self.batch_size = batch_size
-        self._model = model_files.load(name)
-        configured = dict(getattr(self._model, "prompts", {}) or {})
-        if "query" not in configured and "e5" in name.lower():
-            configured = dict(E5_PROMPTS)  # e5 models need their prefixes even when the folder omits them
-        self._prompts = {"query": configured.get("query", ""), "document": configured.get("document", configured.get("passage", ""))}
-        self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
-                       else self._model.get_sentence_embedding_dimension())
+        self._loaded = None
+        self._prompts: dict[str, str] = {}
+        self._dim = 0
         self._fingerprint: str | None = None
+
+    @property
+    def _model(self):
+        """The model, loaded on first use, so that a build can refuse (busy lock) before paying for it."""
+        if self._loaded is None:
+            self._loaded = model_files.load(self.name)
+            configured = dict(getattr(self._loaded, "prompts", {}) or {})
+            if "query" not in configured and "e5" in self.name.lower():
+                configured = dict(E5_PROMPTS)  # e5 models need their prefixes even when the folder omits them
+            self._prompts = {"query": configured.get("query", ""),
+                             "document": configured.get("document", configured.get("passage", ""))}
+            self._dim = int(self._loaded.get_embedding_dimension() if hasattr(self._loaded, "get_embedding_dimension")
+                            else self._loaded.get_sentence_embedding_dimension())
+        return self._loaded
+
+    @property
+    def dim(self) -> int:
+        self._model
+        return self._dim
 
     def fingerprint(self) -> str:
         if self._fingerprint is None:
@@ -49,6 +64,7 @@ class SentenceTransformerEmbedder:
         return self._fingerprint
 
     def prompts(self) -> dict[str, str]:
+        self._model
         return dict(self._prompts)
 
     def _encode(self, texts: Sequence[str], prompt: str, progress: bool) -> np.ndarray:
@@ -57,7 +73,7 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self._prompts["document"], progress)
+        return self._encode(texts, self.prompts()["document"], progress)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self._prompts["query"], False)
+        return self._encode(texts, self.prompts()["query"], False)

@@ -121,7 +121,7 @@ def test_a_real_write_limit_gives_a_clear_error_and_keeps_the_old_index(seeds_co
     root = tmp_path / "index"
     build([seeds_copy], root, HashEmbedder(), progress=False)
     before = _snapshot(root)
-    (seeds_copy / "big.txt").write_text("Kalimat panjang tentang netralitas ASN di daerah. " * 40_000, encoding="utf-8")
+    (seeds_copy / "big.txt").write_text("Kalimat panjang tentang netralitas ASN di daerah. " * 22_000, encoding="utf-8")
     script = ("import sys; sys.path[:0]=[sys.argv[3], sys.argv[4]]; from fakes import HashEmbedder; "
               "from qa.build import build; from qa.errors import QAError\n"
               "try:\n    build([sys.argv[1]], sys.argv[2], HashEmbedder(), progress=False)\n"
