@@ -1,0 +1,243 @@
+"""The chat page (``qa serve``): a Gradio app over one open index, Indonesian first.
+
+The index and the model are opened once in :func:`serve`; every question then goes through
+:func:`qa.answer.answer_with`. The conversation, the citations and the source reader are
+``gr.HTML`` built by :mod:`qa.render`, which escapes everything that comes from the corpus.
+A click on a citation sends ``doc_id`` / ``passage_id`` / quote offsets back; the article is
+looked up in ``engine.index.articles`` (never a path). The same question answering is an API
+endpoint, ``/ask``, which returns ``Answer.to_dict()``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import math
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import gradio as gr
+
+from qa import config, render
+from qa.answer import Answer, _default_sources, answer_with
+from qa.engine import Engine, engine_for
+from qa.errors import InputError, QAError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_K = 3
+EXAMPLES = (
+    "Siapa Ketua Bawaslu Jawa Tengah?",
+    "Apa yang bisa membuat ASN tidak netral?",
+    "What did the Central Java governor remind civil servants about?",
+    "asn boleh ikut kampanye gak sih?",
+)
+HANDOUT_NAME = "tanya-netralitas-handout"
+
+# Clicks on anything with data-doc (citations, "open the article" buttons, the article list)
+# ask the server for the source reader; closing a citation does nothing.
+CLICK_JS = """
+element.addEventListener('click', (ev) => {
+  const el = ev.target.closest('[data-doc]');
+  if (!el || !element.contains(el)) return;
+  if (el.tagName === 'SUMMARY' && el.parentElement.open) return;
+  const d = el.dataset;
+  trigger('click', {doc: d.doc, passage: d.passage || '', qs: Number(d.qs), qe: Number(d.qe)});
+  if (d.jump) {
+    const reader = document.getElementById('reader');
+    const top = reader ? reader.getBoundingClientRect().top : 0;
+    if (reader && (top < 0 || top > window.innerHeight - 120)) reader.scrollIntoView({block: 'start'});
+  }
+});
+"""
+# After each answer, the newest question is scrolled to the top of the conversation box.
+CHAT_JS = CLICK_JS + """
+watch('value', () => {
+  const box = element.querySelector('.conv');
+  const turns = element.querySelectorAll('.turn');
+  if (box && turns.length) box.scrollTop = Math.max(0, turns[turns.length - 1].offsetTop - 8);
+});
+"""
+# The source reader scrolls the highlighted passage into view inside its own box.
+READER_JS = """
+watch('value', () => {
+  const box = element.querySelector('.reader-body');
+  const passage = element.querySelector('#reader-passage');
+  if (box) box.scrollTop = passage ? Math.max(0, passage.offsetTop - 48) : 0;
+});
+"""
+LARGE_JS = "(on) => { document.body.classList.toggle('qa-large', !!on); }"
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default look with its full Bold face: its bundled SemiBold file lacks most capitals."""
+    font = (gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)), "ui-sans-serif", "system-ui", "sans-serif")
+    return gr.themes.Default(primary_hue="teal", font=font)
+
+
+def friendly(exc: QAError, question: object) -> str:
+    """A plain Indonesian message for an error, with the library's one-line reason when it helps."""
+    text = question.strip() if isinstance(question, str) else ""
+    limit = f"{config.MAX_QUESTION_CHARS:,}".replace(",", ".")
+    if isinstance(exc, InputError):
+        if not text:
+            return "Pertanyaannya masih kosong. Ketik pertanyaan tentang artikel, lalu tekan Enter."
+        if len(text) > config.MAX_QUESTION_CHARS:
+            return f"Pertanyaannya terlalu panjang ({len(text):,} karakter; paling banyak {limit}). Persingkat lalu coba lagi.".replace(",", ".")
+        if not any(ch.isalnum() for ch in text):
+            return "Pertanyaannya tidak berisi huruf atau angka. Tulis pertanyaan dengan kata-kata."
+        return f"Pertanyaan ini belum bisa diproses ({exc})."
+    return f"Maaf, jawaban tidak bisa dicari sekarang ({exc})."
+
+
+def _whole(k: object) -> object:
+    """Slider values arrive as floats; 3.0 becomes 3 and anything else is left for check_k to refuse."""
+    return int(k) if isinstance(k, float) and k.is_integer() else k
+
+
+def _offset(value: object) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else -1
+
+
+def _session(request: gr.Request | None) -> str:
+    session = getattr(request, "session_hash", None) or ""
+    return session if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", session) else uuid.uuid4().hex
+
+
+class ChatApp:
+    """The page's behaviour over one open engine; :meth:`build` lays it out."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.passages = {p.passage_id: p for p in engine.index.passages}
+        self.handouts = Path(tempfile.mkdtemp(prefix="qa-handouts-"))
+        atexit.register(shutil.rmtree, self.handouts, True)
+
+    def answer(self, question: str, k: object) -> Answer:
+        return answer_with(self.engine, question, _whole(k))  # type: ignore[arg-type]
+
+    def ask(self, question: str, k: int = 5) -> dict:
+        """Answer a question from the articles: the passages with quotes and citations, and whether they answer it."""
+        try:
+            return self.answer(question, k).to_dict()
+        except QAError as exc:
+            raise gr.Error(friendly(exc, question), print_exception=False) from exc
+
+    def respond(self, question: str, k: float, turns: list[render.Turn] | None,
+                request: gr.Request | None = None) -> Iterator[tuple]:
+        """Show the question at once, then its answer (or a friendly error), and refresh the handouts."""
+        turns = list(turns or [])
+        shown = " ".join(question.split()) if isinstance(question, str) else ""
+        yield self.chat(turns + [render.Turn(shown, pending=True)]), gr.skip(), "", gr.skip(), gr.skip()
+        started = time.perf_counter()
+        try:
+            answer = self.answer(question, k)
+            turn = render.Turn(answer.question, answer=answer)
+        except QAError as exc:
+            turn = render.Turn(shown, error=friendly(exc, question))
+        except Exception:  # the page shows a message, the log keeps the traceback
+            logger.exception("answering %r failed", shown[:200])
+            turn = render.Turn(shown, error="Maaf, terjadi kesalahan tak terduga. Coba lagi, atau lihat log server.")
+        turns.append(turn)
+        logger.info("answered in %.0f ms: %r", 1000 * (time.perf_counter() - started), shown[:80])
+        yield (self.chat(turns), turns, gr.skip()) + self.handout_buttons(turns, request)
+
+    def example(self, text: str):
+        def run(k: float, turns: list[render.Turn] | None, request: gr.Request) -> Iterator[tuple]:
+            yield from self.respond(text, k, turns, request)
+        return run
+
+    def chat(self, turns: list[render.Turn]) -> str:
+        return render.conversation_html(turns, len(self.engine.index.articles))
+
+    def handout_buttons(self, turns: list[render.Turn], request: gr.Request | None) -> tuple:
+        if not any(t.answer is not None for t in turns):
+            return gr.DownloadButton(value=None, interactive=False), gr.DownloadButton(value=None, interactive=False)
+        folder = self.handouts / _session(request)
+        folder.mkdir(parents=True, exist_ok=True)
+        md, page = folder / f"{HANDOUT_NAME}.md", folder / f"{HANDOUT_NAME}.html"
+        md.write_text(render.handout_markdown(turns), encoding="utf-8")
+        page.write_text(render.handout_html(turns), encoding="utf-8")
+        return gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(page), interactive=True)
+
+    def clear(self) -> tuple:
+        return (self.chat([]), [], "") + self.handout_buttons([], None) + (render.reader_empty(),)
+
+    def open_source(self, evt: gr.EventData) -> str:
+        """The source reader for a clicked citation: only articles in the index, found by doc_id."""
+        data = getattr(evt, "_data", None)
+        data = data if isinstance(data, dict) else {}
+        article = self.engine.index.articles.get(str(data.get("doc", "")))
+        if article is None:
+            logger.warning("source reader: %r is not an article in the index", str(data.get("doc", ""))[:100])
+            return render.reader_empty("Artikel ini tidak ada di indeks.")
+        passage = self.passages.get(str(data.get("passage", "")))
+        if passage is None or passage.doc_id != article.doc_id:
+            return render.reader_html(article)
+        return render.reader_html(article, passage.start, passage.end, _offset(data.get("qs")), _offset(data.get("qe")))
+
+    def build(self) -> gr.Blocks:
+        articles = self.engine.index.articles
+        with gr.Blocks(title="Tanya Netralitas", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+            turns = gr.State([])
+            with gr.Row(elem_id="top"):
+                gr.HTML('<h1 class="app-title">Tanya Netralitas</h1><p class="app-sub">Tanya jawab tentang netralitas '
+                        "ASN dari artikel berita, dengan kutipan dan sumber yang bisa diperiksa.</p>", scale=4, min_width=300)
+                large = gr.Checkbox(label="Teks besar (proyektor)", value=False, scale=0, min_width=220, elem_id="large")
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=320):
+                    chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=CHAT_JS)
+                    question = gr.Textbox(show_label=False, placeholder="Tulis pertanyaan, lalu tekan Enter…",
+                                          submit_btn="Tanya", elem_id="question", autofocus=True, lines=1, max_lines=4)
+                    gr.HTML('<div class="examples-label">Contoh pertanyaan (klik untuk bertanya):</div>')
+                    with gr.Row(elem_id="examples"):
+                        examples = [gr.Button(text, size="sm", min_width=120) for text in EXAMPLES]
+                    with gr.Row(elem_id="actions"):
+                        clear = gr.Button("Hapus percakapan", size="sm", elem_id="clear", min_width=120)
+                        handout_md = gr.DownloadButton("Unduh handout (Markdown)", size="sm", interactive=False,
+                                                       elem_id="handout-md", min_width=120)
+                        handout_html = gr.DownloadButton("Unduh handout (HTML, siap cetak)", size="sm",
+                                                         interactive=False, elem_id="handout-html", min_width=120)
+                    with gr.Accordion("Pengaturan", open=False, elem_id="settings"):
+                        k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label="Jumlah bagian artikel per jawaban")
+                    with gr.Accordion(f"Daftar artikel di indeks ({len(articles)})", open=False, elem_id="articles-box"):
+                        listing = gr.HTML(render.articles_html(articles.values()), elem_id="articles", js_on_load=CLICK_JS)
+                with gr.Column(scale=2, min_width=300, elem_id="reader-col"):
+                    gr.HTML('<h2 class="panel-title">Pembaca sumber</h2>')
+                    reader = gr.HTML(render.reader_empty(), elem_id="reader", js_on_load=READER_JS)
+            outputs = [chat, turns, question, handout_md, handout_html]
+            common = dict(outputs=outputs, show_progress="hidden", api_visibility="private",
+                          concurrency_id="model", concurrency_limit=1)
+            question.submit(self.respond, [question, k, turns], **common)
+            for button, text in zip(examples, EXAMPLES):
+                button.click(self.example(text), [k, turns], **common)
+            clear.click(self.clear, None, outputs + [reader], show_progress="hidden", api_visibility="private")
+            for source in (chat, listing):
+                source.click(self.open_source, None, reader, show_progress="hidden", api_visibility="private",
+                             concurrency_limit=None)
+            large.change(None, large, None, js=LARGE_JS)
+            gr.api(self.ask, api_name="ask", concurrency_id="model", concurrency_limit=1)
+        return demo
+
+
+def serve(index: str | None = None, model: str | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Open the index once (building the default one from ./seeds if needed) and serve the chat page."""
+    started = time.perf_counter()
+    engine = engine_for(config.index_dir(index), config.model_name(model),
+                        auto_build=None if index else _default_sources())
+    answer_with(engine, "netralitas ASN", k=1)  # warm the model up so the first question is fast
+    app = ChatApp(engine)
+    demo = app.build()
+    logger.info("index %s: %d articles, %d passages; ready in %.1f s", engine.index.folder,
+                len(engine.index.articles), len(engine.index.passages), time.perf_counter() - started)
+    try:
+        demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
+                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
+                    css=render.PAGE_CSS)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc

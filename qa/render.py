@@ -1,0 +1,264 @@
+"""Answers as escaped HTML for the chat page, and the conversation as a handout (Markdown, HTML).
+
+Every string that comes from the corpus (titles, outlets, passages, quotes, sources) or from
+the user goes through :func:`html.escape` (or :func:`md_escape` for Markdown) before it is
+placed in markup; only the tags written here are ever live. Clicks on citations carry
+``data-doc`` / ``data-passage`` / ``data-qs`` / ``data-qe`` attributes, which the page sends
+back to the server; the server looks the article up in the index, never in the file system.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from qa.answer import NO_ANSWER, Answer, Citation, Hit
+from qa.corpus import Article
+
+CLOSEST = "Bagian artikel yang paling dekat (bukan jawaban, hanya untuk diperiksa):"
+READER_EMPTY = "Klik sebuah sumber di jawaban untuk membaca artikelnya di sini, dengan bagian yang dikutip ditandai."
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of the conversation: the question and either its answer or a friendly error."""
+
+    question: str
+    answer: Answer | None = None
+    error: str = ""
+    pending: bool = False
+
+
+def esc(text: object) -> str:
+    """HTML-escaped text (quotes too, so it is safe inside attributes)."""
+    return html.escape(str(text), quote=True)
+
+
+def where(outlet: str, date: str) -> str:
+    return ", ".join(p for p in (outlet, date) if p)
+
+
+def title_line(title: str, outlet: str, date: str) -> str:
+    """``Title — Outlet, date`` as plain text."""
+    place = where(outlet, date)
+    return (title or "(tanpa judul)") + (f" — {place}" if place else "")
+
+
+def label(rank: int, title: str, outlet: str, date: str) -> str:
+    """``[1] Title — Outlet, date`` as plain text."""
+    return f"[{rank}] " + title_line(title, outlet, date)
+
+
+def source_html(source: str) -> str:
+    """The article's file name as text, or a link when it is an http(s) URL (no other scheme is ever linked)."""
+    if re.match(r"https?://[^\s<>\"']+$", source):
+        return f'<a href="{esc(source)}" target="_blank" rel="noopener noreferrer nofollow">{esc(source)}</a>'
+    return f"<code>{esc(source)}</code>"
+
+
+def marked(text: str, start: int, end: int, q_start: int, q_end: int, offset: int = 0) -> str:
+    """``text[start:end]`` escaped, with the quote ``[q_start, q_end)`` in ``<mark class="quote">``.
+
+    Offsets are article offsets; ``offset`` is where ``text`` begins in the article.
+    """
+    s, e = start - offset, end - offset
+    qs, qe = max(s, min(e, q_start - offset)), max(s, min(e, q_end - offset))
+    if qe <= qs:
+        return esc(text[s:e])
+    return esc(text[s:qs]) + f'<mark class="quote">{esc(text[qs:qe])}</mark>' + esc(text[qe:e])
+
+
+def _open_attrs(doc_id: str, passage_id: str = "", q_start: int = -1, q_end: int = -1) -> str:
+    return (f'data-doc="{esc(doc_id)}" data-passage="{esc(passage_id)}" '
+            f'data-qs="{int(q_start)}" data-qe="{int(q_end)}"')
+
+
+def _also_in(citations: Sequence[Citation]) -> str:
+    if not citations:
+        return ""
+    items = "".join(f'<li><button type="button" class="linkish" {_open_attrs(c.doc_id, c.passage_id)} data-jump="1">'
+                    f"{esc(title_line(c.title, c.outlet, c.date))}</button></li>" for c in citations)
+    return f'<div class="also-in">Berita yang sama juga dimuat di:<ul>{items}</ul></div>'
+
+
+def hit_html(hit: Hit, answered: bool) -> str:
+    """One numbered citation; opening it shows the passage with the quote highlighted and the metadata."""
+    attrs = _open_attrs(hit.doc_id, hit.passage_id, hit.quote_start, hit.quote_end)
+    quote = "" if answered else f'<div class="near-quote">“{esc(hit.quote)}”</div>'
+    meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in (
+        ("Judul", esc(hit.title)), ("Media", esc(hit.outlet or "–")), ("Tanggal", esc(hit.date or "–")),
+        ("Tempat", esc(hit.place or "–")), ("Sumber", source_html(hit.source)),
+        ("Bagian", f"<code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})")))
+    return (f'<li class="cite"><details><summary class="cite-label" {attrs}>{esc(label(hit.rank, hit.title, hit.outlet, hit.date))}'
+            f"</summary>{quote}<div class=\"passage\">{marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, hit.start)}</div>"
+            f'<dl class="meta">{meta}</dl>{_also_in(hit.also_in)}'
+            f'<button type="button" class="open-reader" {attrs} data-jump="1">Buka artikel lengkap di pembaca sumber</button>'
+            f"</details></li>")
+
+
+def answer_html(answer: Answer) -> str:
+    """The quote that answers (or the plain no-answer message), then the numbered citations."""
+    cites = "".join(hit_html(hit, answer.answered) for hit in answer.hits)
+    if answer.answered and answer.hits:
+        return (f'<blockquote class="answer-quote">“{esc(answer.hits[0].quote)}”</blockquote>'
+                f'<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div><ol class="cites">{cites}</ol>')
+    closest = f'<div class="closest-label">{esc(CLOSEST)}</div><ol class="cites closest">{cites}</ol>' if cites else ""
+    return f'<p class="no-answer">{esc(NO_ANSWER)}</p>{closest}'
+
+
+def turn_html(number: int, turn: Turn) -> str:
+    question = esc(turn.question) if turn.question else "<em>(pertanyaan kosong)</em>"
+    if turn.pending:
+        body, state = '<p class="pending">Mencari jawaban di artikel…</p>', "pending"
+    elif turn.error:
+        body, state = f'<p class="error">⚠ {esc(turn.error)}</p>', "error"
+    elif turn.answer is not None:
+        body, state = answer_html(turn.answer), "answered" if turn.answer.answered else "no-answer"
+    else:
+        body, state = "", "empty"
+    return (f'<div class="turn" data-state="{state}" data-turn="{number}"><div class="q"><span class="who">Anda</span>{question}</div>'
+            f'<div class="a"><span class="who">Tanya Netralitas</span>{body}</div></div>')
+
+
+def conversation_html(turns: Sequence[Turn], articles: int = 0) -> str:
+    """The whole conversation, or a short welcome when it is empty."""
+    if not turns:
+        count = f" dari {articles} artikel berita" if articles else ""
+        return ('<div class="conv"><div class="welcome"><p><strong>Tanyakan tentang netralitas ASN dalam pemilu dan pilkada.</strong></p>'
+                f"<p>Jawaban diambil langsung{esc(count)}: kutipan kalimatnya dan sumbernya, yang bisa Anda periksa sendiri. "
+                "Pertanyaan dalam bahasa Inggris juga bisa.</p></div></div>")
+    return '<div class="conv">' + "".join(turn_html(i, t) for i, t in enumerate(turns, start=1)) + "</div>"
+
+
+def reader_html(article: Article, start: int = -1, end: int = -1, q_start: int = -1, q_end: int = -1) -> str:
+    """The whole article with the passage ``[start, end)`` highlighted and the quote marked inside it."""
+    text, n = article.text, len(article.text)
+    meta = " · ".join(esc(p) for p in (article.outlet, article.date, article.place) if p)
+    head = (f'<div class="reader-head"><div class="reader-title">{esc(article.title or "(tanpa judul)")}</div>'
+            f'<div class="reader-meta">{meta}</div><div class="reader-source">Sumber: {source_html(article.source)}</div></div>')
+    if 0 <= start < end <= n:
+        body = (esc(text[:start]) + f'<span class="passage" id="reader-passage">{marked(text, start, end, q_start, q_end)}</span>'
+                + esc(text[end:]))
+    else:
+        body = esc(text)
+    return f'<div class="reader">{head}<div class="reader-body">{body}</div></div>'
+
+
+def reader_empty(message: str = READER_EMPTY) -> str:
+    return f'<div class="reader"><div class="reader-empty">{esc(message)}</div></div>'
+
+
+def articles_html(articles: Iterable[Article]) -> str:
+    """The articles in the index (title, outlet, date); each opens in the source reader."""
+    rows = "".join(f'<tr><td><button type="button" class="linkish" {_open_attrs(a.doc_id)} data-jump="1">'
+                   f"{esc(a.title or a.doc_id)}</button></td><td>{esc(a.outlet or '–')}</td><td>{esc(a.date or '–')}</td></tr>"
+                   for a in sorted(articles, key=lambda a: a.doc_id))
+    return (f'<table class="articles"><thead><tr><th>Judul</th><th>Media</th><th>Tanggal</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows as written: one line, markup characters backslash-escaped."""
+    return re.sub(r"([\\`*_\[\]<>&|~#])", r"\\\1", " ".join(str(text).split()))
+
+
+def full_citation(item: Hit | Citation) -> str:
+    """``Title — Outlet, date (source, bagian passage_id)`` as plain text (the rank is added by the caller)."""
+    return title_line(item.title, item.outlet, item.date) + f" ({item.source}, bagian {item.passage_id})"
+
+
+def handout_markdown(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
+    """The answered and unanswered questions of a session, each with its quote and full citations."""
+    lines = [f"# {md_escape(title)}: handout sesi", "", f"Dibuat {time.strftime('%Y-%m-%d %H:%M')}.", ""]
+    for number, turn in enumerate((t for t in turns if t.answer is not None), start=1):
+        answer = turn.answer
+        assert answer is not None
+        lines += [f"## {number}. {md_escape(turn.question)}", ""]
+        if answer.answered and answer.hits:
+            lines += [f"> “{md_escape(answer.hits[0].quote)}”", "", "Sumber:", ""]
+        else:
+            lines += [f"_{md_escape(NO_ANSWER)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
+        for hit in answer.hits:
+            lines.append(f"- [{hit.rank}] {md_escape(full_citation(hit))}")
+            if not answer.answered:
+                lines.append(f"  “{md_escape(hit.quote)}”")
+            lines += [f"  - juga di: {md_escape(full_citation(c))}" for c in hit.also_in]
+        lines.append("")
+    return "\n".join(lines)
+
+
+HANDOUT_CSS = """
+body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#111;
+overflow-wrap:anywhere}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-top:1px solid #ccc;padding-top:1rem}
+blockquote{margin:.5rem 0;padding:.5rem 1rem;border-left:4px solid #0f766e;background:#f0fdfa;font-size:1.1rem}
+.no-answer{font-weight:600}.src{color:#444;font-size:.95rem}li{margin:.3rem 0}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}section{break-inside:avoid}}
+"""
+
+
+def handout_html(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
+    """A printable page with the same content as :func:`handout_markdown`; no scripts, nothing loaded."""
+    parts = []
+    for number, turn in enumerate((t for t in turns if t.answer is not None), start=1):
+        answer = turn.answer
+        assert answer is not None
+        body = [f"<h2>{number}. {esc(turn.question)}</h2>"]
+        if answer.answered and answer.hits:
+            body.append(f"<blockquote>“{esc(answer.hits[0].quote)}”</blockquote><p>Sumber:</p>")
+        else:
+            body.append(f'<p class="no-answer">{esc(NO_ANSWER)}</p>' + (f"<p>{esc(CLOSEST)}</p>" if answer.hits else ""))
+        items = []
+        for hit in answer.hits:
+            near = f"<br>“{esc(hit.quote)}”" if not answer.answered else ""
+            also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in hit.also_in)
+            items.append(f'<li>{esc(label(hit.rank, hit.title, hit.outlet, hit.date))}<br><span class="src">'
+                         f"{esc(hit.source)}, bagian {esc(hit.passage_id)}{also}</span>{near}</li>")
+        body.append(f"<ul>{''.join(items)}</ul>")
+        parts.append(f"<section>{''.join(body)}</section>")
+    return ('<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}: handout</title>'
+            f"<style>{HANDOUT_CSS}</style></head><body><h1>{esc(title)}: handout sesi</h1>"
+            f"<p>Dibuat {time.strftime('%Y-%m-%d %H:%M')}.</p>{''.join(parts)}</body></html>")
+
+
+PAGE_CSS = """
+.gradio-container{max-width:1320px!important}
+.app-title{margin:.2rem 0 0;font-size:1.7rem}.app-sub{margin:.1rem 0 .4rem;opacity:.8}
+#chat,#reader,#articles{overflow-wrap:anywhere;word-break:break-word}
+#chat .conv{max-height:64vh;overflow-y:auto;position:relative;padding:.2rem .3rem}
+.welcome{padding:.8rem 1rem;border:1px dashed var(--border-color-primary);border-radius:12px}
+.turn{margin:.4rem 0 1rem}.turn .q,.turn .a{border-radius:12px;padding:.55rem .9rem;margin:.3rem 0}
+.turn .q{background:var(--color-accent-soft);margin-left:12%}
+.turn .a{border:1px solid var(--border-color-primary);background:var(--block-background-fill);margin-right:4%}
+.who{display:block;font-size:.75em;font-weight:600;opacity:.65;margin-bottom:.1rem}
+blockquote.answer-quote{font-size:1.12em;border-left:4px solid var(--color-accent);margin:.2rem 0 .6rem;padding:.1rem .8rem}
+.no-answer{font-weight:700;margin:.2rem 0 .4rem}.closest-label,.cites-label{font-size:.9em;opacity:.85}
+.closest-label{font-style:italic}.pending{opacity:.7;font-style:italic}.error{color:var(--error-text-color,#b91c1c)}
+ol.cites{list-style:none;padding-left:0;margin:.2rem 0}.cite{margin:.15rem 0}
+.cite summary{cursor:pointer;color:var(--link-text-color);padding:.2rem 0}
+.closest .cite summary{color:inherit;opacity:.9}.near-quote{font-style:italic;margin:.2rem 0 .3rem 1rem}
+.passage{white-space:pre-wrap;background:var(--background-fill-secondary);padding:.5rem .7rem;border-radius:8px;margin:.3rem 0}
+mark.quote{background:#fde68a;color:#111;padding:0 .1em;border-radius:3px}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.05rem .8rem;font-size:.88em;margin:.3rem 0}
+dl.meta dt{font-weight:600}dl.meta dd{margin:0}.also-in{font-size:.9em}.also-in ul{margin:.1rem 0}
+button.open-reader,button.linkish{font:inherit;cursor:pointer;color:var(--link-text-color);background:none;border:0;
+padding:.1rem 0;text-align:left;text-decoration:underline}
+button.open-reader{font-size:.9em}
+.panel-title{font-size:1.1rem;margin:.2rem 0}.reader-empty{opacity:.75;padding:.5rem 0}
+.reader-title{font-weight:700;font-size:1.1em}.reader-meta,.reader-source{font-size:.9em;opacity:.85}
+.reader-body{white-space:pre-wrap;max-height:calc(100vh - 14rem);overflow-y:auto;position:relative;margin-top:.5rem;
+padding:.5rem .7rem;border:1px solid var(--border-color-primary);border-radius:8px;line-height:1.55}
+.reader-body .passage{display:inline;padding:.1em 0;margin:0;background:#dbeafe;color:#111;border-radius:0}
+table.articles{width:100%;font-size:.92em}table.articles td,table.articles th{padding:.25rem .4rem;vertical-align:top}
+.examples-label{font-size:.9em;opacity:.8;margin-top:.2rem}
+@media (min-width:900px){#reader-col{position:sticky;top:.5rem;align-self:flex-start}}
+@media (max-width:640px){.turn .q{margin-left:0}.turn .a{margin-right:0}#chat .conv{max-height:none}
+.reader-body{max-height:70vh}}
+body.qa-large #chat,body.qa-large #reader,body.qa-large #articles{font-size:1.45rem}
+body.qa-large #question textarea{font-size:1.4rem}body.qa-large .app-title{font-size:2.2rem}
+"""
