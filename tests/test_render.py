@@ -1,0 +1,183 @@
+"""The chat page's HTML and the handouts: escaped, inert, and showing what the answer says."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+from qa import render
+from qa.answer import NO_ANSWER, Answer, Citation, Hit
+from qa.corpus import Article
+
+SCRIPT = "<script>window.__xss=1</script>"
+IMG = '<img src=x onerror="window.__xss=2">'
+LINK = "[klik](javascript:window.__xss=3)"
+ENTITY = "&lt;b&gt;tebal&lt;/b&gt; &amp;"
+LONG = "A" * 400
+# The only tags qa.render writes; anything else in the output came from the corpus.
+OWN_TAGS = {"div", "p", "span", "em", "strong", "blockquote", "ol", "ul", "li", "details", "summary", "mark", "dl", "dt",
+            "dd", "code", "button", "a", "table", "thead", "tbody", "tr", "th", "td", "section", "h1", "h2", "br",
+            "html", "head", "meta", "title", "style", "body"}
+
+
+class Collect(HTMLParser):
+    """Every tag with its attributes, and the text as a browser would show it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(markup: str) -> Collect:
+    parser = Collect()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+def assert_inert(markup: str) -> str:
+    """No tag, attribute or URL came from the corpus; returns the visible text."""
+    parsed = parse(markup)
+    for tag, attrs in parsed.tags:
+        assert tag in OWN_TAGS, tag
+        assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+        for value in attrs.values():
+            assert not (value or "").strip().lower().startswith("javascript:"), (tag, attrs)
+    return "".join(parsed.text)
+
+
+EVIL_QUOTE = f"Petugas menyisipkan {IMG}, tautan {LINK}, {ENTITY} dan {LONG}."
+EVIL_TEXT = f"{EVIL_QUOTE} Penutup {SCRIPT} di sini."
+
+
+def evil_hit(rank: int = 1) -> Hit:
+    quote = EVIL_QUOTE
+    return Hit(rank=rank, score=0.9, doc_id='x" onmouseover="window.__xss=9', passage_id='x" onmouseover="y#1',
+               title=f"Uji {SCRIPT} <b>judul</b>", outlet="Xss<i>News</i>", date="Rabu (2/10)",
+               source="javascript:alert(1)", text=EVIL_TEXT, start=100, end=100 + len(EVIL_TEXT), quote=quote,
+               quote_start=100, quote_end=100 + len(quote), place="<u>Jakarta</u>",
+               also_in=(Citation(doc_id="d2", passage_id="d2#0", title=f"Sama {IMG}", outlet="O", date="", source="s"),))
+
+
+def hit(rank: int, title: str = "Judul", quote: str = "Kalimat jawaban.") -> Hit:
+    text = f"Kalimat pembuka. {quote} Kalimat penutup."
+    q_start = 10 + text.index(quote)
+    return Hit(rank=rank, score=0.5, doc_id=f"d{rank}", passage_id=f"d{rank}#0", title=title, outlet="ANTARA",
+               date="Kamis (26/9)", source=f"seeds/d{rank}.txt", text=text, start=10, end=10 + len(text), quote=quote,
+               quote_start=q_start, quote_end=q_start + len(quote))
+
+
+def test_answer_html_escapes_every_corpus_field_and_stays_inert():
+    for answered in (True, False):
+        markup = render.answer_html(Answer(question="q", answered=answered, hits=[evil_hit()]))
+        text = assert_inert(markup)
+        assert SCRIPT in text and IMG in text and LINK in text and ENTITY in text and "Xss<i>News</i>" in text
+        assert "<script" not in markup.lower() and "<img" not in markup.lower()
+        assert 'data-doc="x&quot; onmouseover=&quot;window.__xss=9"' in markup  # the quote cannot end the attribute
+
+
+def test_answered_shows_the_quote_then_numbered_citations_with_the_quote_marked_in_its_passage():
+    answer = Answer(question="q", answered=True, hits=[hit(1, quote="Amin adalah ketua."), hit(2, title="Lain")])
+    markup = render.answer_html(answer)
+    text = assert_inert(markup)
+    assert text.index("“Amin adalah ketua.”") < text.index("[1] Judul — ANTARA, Kamis (26/9)") < text.index("[2] Lain")
+    assert '<mark class="quote">Amin adalah ketua.</mark>' in markup
+    assert NO_ANSWER not in text
+    assert 'data-doc="d1" data-passage="d1#0"' in markup
+
+
+def test_no_answer_says_so_plainly_and_marks_the_closest_passages_as_not_an_answer():
+    answer = Answer(question="resep rendang", answered=False, hits=[hit(1, quote="Dekat tapi bukan."), hit(2)])
+    text = assert_inert(render.answer_html(answer))
+    assert text.startswith(NO_ANSWER)
+    assert text.index(NO_ANSWER) < text.index(render.CLOSEST) < text.index("[1] Judul") < text.index("[2] Judul")
+    assert "bukan jawaban" in render.CLOSEST
+    assert "“Dekat tapi bukan.”" in text
+    assert assert_inert(render.answer_html(Answer(question="x", answered=False, hits=[]))) == NO_ANSWER
+
+
+def test_marked_uses_the_exact_offsets_and_clips_the_quote_to_the_passage():
+    article = "0123456789<b>&"
+    assert render.marked(article, 2, 14, 10, 13) == '23456789<mark class="quote">&lt;b&gt;</mark>&amp;'
+    assert render.marked(article, 2, 6, 0, 100) == '<mark class="quote">2345</mark>'
+    assert render.marked(article, 2, 6, -1, -1) == "2345"
+    assert render.marked("abc", 2, 5, 3, 4, offset=2) == 'a<mark class="quote">b</mark>c'
+
+
+def article(text: str, **meta) -> Article:
+    fields = {"doc_id": "d1", "title": "Judul", "outlet": "ANTARA", "place": "Semarang", "date": "Kamis (26/9)",
+              "source": "seeds/d1.txt", "blocks": ((0, len(text)),), **meta}
+    return Article(text=text, **fields)
+
+
+def test_reader_shows_the_whole_article_with_the_passage_and_quote_highlighted():
+    text = "Awal artikel.\n\nIni bagian yang dikutip. Kalimat kutipan.\n\nAkhir artikel."
+    start, end = text.index("Ini"), text.index("\n\nAkhir")
+    q = text.index("Kalimat kutipan.")
+    markup = render.reader_html(article(text), start, end, q, q + len("Kalimat kutipan."))
+    visible = assert_inert(markup)
+    assert text in visible and "ANTARA · Kamis (26/9) · Semarang" in visible
+    assert '<span class="passage" id="reader-passage">Ini bagian yang dikutip. <mark class="quote">Kalimat kutipan.</mark></span>' in markup
+    for bad in ((-1, 5), (5, 5), (0, len(text) + 1)):  # offsets that do not fit: the article, nothing highlighted
+        assert "reader-passage" not in render.reader_html(article(text), *bad)
+
+
+def test_reader_and_article_list_escape_metadata_and_never_link_other_schemes():
+    evil = article(f"Teks {SCRIPT} {IMG}", title=f"T {SCRIPT}", outlet="<i>O</i>", source="javascript:alert(1)")
+    for markup in (render.reader_html(evil, 0, 4), render.articles_html([evil])):
+        visible = assert_inert(markup)
+        assert SCRIPT in visible and "<a " not in markup
+    web = render.reader_html(article("Teks.", source="https://example.org/berita?a=1&b=2"))
+    assert '<a href="https://example.org/berita?a=1&amp;b=2" target="_blank" rel="noopener noreferrer nofollow">' in web
+    assert "<a " not in render.source_html('https://x.org/"onmouseover="alert(1)')
+
+
+def test_conversation_shows_questions_errors_and_pending_turns_escaped():
+    turns = [render.Turn(f"Apa {SCRIPT}?", answer=Answer(question="q", answered=True, hits=[hit(1)])),
+             render.Turn("", error=f"Pertanyaannya masih kosong {IMG}"), render.Turn("Menunggu?", pending=True)]
+    markup = render.conversation_html(turns)
+    text = assert_inert(markup)
+    assert f"Apa {SCRIPT}?" in text and IMG in text and "(pertanyaan kosong)" in text and "Mencari jawaban" in text
+    assert re.findall(r'data-state="(\w[\w-]*)"', markup) == ["answered", "error", "pending"]
+    assert "5 artikel" in assert_inert(render.conversation_html([], articles=5))
+
+
+def session() -> list[render.Turn]:
+    return [render.Turn(f"Siapa {SCRIPT} ketua?", answer=Answer(question="q", answered=True, hits=[evil_hit(), hit(2)])),
+            render.Turn("Resep rendang", answer=Answer(question="q", answered=False, hits=[hit(1, quote="Dekat.")])),
+            render.Turn("", error="kosong"), render.Turn("nanti", pending=True)]
+
+
+def test_markdown_handout_lists_questions_quotes_and_full_citations_and_renders_inert():
+    md = render.handout_markdown(session())
+    assert "## 1. Siapa \\<script\\>window.\\_\\_xss=1\\</script\\> ketua?" in md
+    assert "## 2. Resep rendang" in md and "## 3." not in md  # errors and pending turns are not in the handout
+    assert "- [2] Judul — ANTARA, Kamis (26/9) (seeds/d2.txt, bagian d2\\#0)" in md
+    assert "\\[klik\\](javascript:window.\\_\\_xss=3)" in md
+    assert NO_ANSWER in md and render.CLOSEST in md
+    rendered = MarkdownIt("commonmark", {"html": True}).render(md)  # raw HTML allowed: only escaping keeps it inert
+    text = assert_inert(rendered)
+    assert SCRIPT in text and IMG in text and LINK in text and ENTITY in text
+    assert "“Dekat.”" in text and "[1] Judul — ANTARA, Kamis (26/9) (seeds/d1.txt, bagian d1#0)" in text
+
+
+def test_html_handout_is_a_static_printable_page_with_the_same_content():
+    page = render.handout_html(session())
+    text = assert_inert(page)
+    assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page and "@media print" in page
+    assert f"1. Siapa {SCRIPT} ketua?" in text and "2. Resep rendang" in text and "3. " not in text
+    assert "[2] Judul — ANTARA, Kamis (26/9)" in text and "seeds/d2.txt, bagian d2#0" in text
+    assert NO_ANSWER in text and "“Dekat.”" in text and f"juga di: Sama {IMG}" in text
+
+
+def test_long_unbroken_strings_are_wrapped_by_the_page_css():
+    assert "overflow-wrap:anywhere" in render.PAGE_CSS and "overflow-wrap:anywhere" in render.HANDOUT_CSS
