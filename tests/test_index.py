@@ -38,6 +38,7 @@ def test_unchanged_corpus_is_not_embedded_again(seeds_copy: Path, tmp_path: Path
     assert fake_embedder.calls == [first.passages]
 
 
+# Protects against: answers from articles that changed after the index was built.
 def test_a_changed_article_is_stale_and_only_new_passages_are_embedded(seeds_copy: Path, tmp_path: Path, fake_embedder):
     root = tmp_path / "index"
     first = build([seeds_copy], root, fake_embedder, progress=False)
@@ -50,6 +51,7 @@ def test_a_changed_article_is_stale_and_only_new_passages_are_embedded(seeds_cop
     check(store.load(root), fake_embedder, root)
 
 
+# Protects against: vectors of one model searched with another model's query vectors.
 def test_an_index_from_another_model_is_refused(seeds_copy: Path, tmp_path: Path, fake_embedder):
     root = tmp_path / "index"
     build([seeds_copy], root, fake_embedder, progress=False)
@@ -59,6 +61,7 @@ def test_an_index_from_another_model_is_refused(seeds_copy: Path, tmp_path: Path
         open_engine(root, HashEmbedder(dim=32))
 
 
+# Protects against: a truncated or bit-flipped file giving wrong answers instead of a clear error.
 @pytest.mark.parametrize("name", ["manifest.json", "articles.jsonl", "passages.jsonl", "vectors.faiss"])
 def test_truncated_or_corrupt_files_give_a_clear_error(seeds_copy: Path, tmp_path: Path, fake_embedder, name: str):
     root = tmp_path / "index"
@@ -78,11 +81,13 @@ def test_truncated_or_corrupt_files_give_a_clear_error(seeds_copy: Path, tmp_pat
     store.load(root)
 
 
+# Protects against: a missing index ending in a stack trace instead of the command that fixes it.
 def test_missing_index_says_how_to_build(tmp_path: Path):
     with pytest.raises(BadIndexError, match="no index at .*qa build --source seeds"):
         store.load(tmp_path / "nothing")
 
 
+# Protects against: two builds writing one index at once.
 def test_a_second_build_refuses_while_the_lock_is_held(seeds_copy: Path, tmp_path: Path, fake_embedder):
     root = tmp_path / "index"
     with store.build_lock(root):
@@ -91,6 +96,7 @@ def test_a_second_build_refuses_while_the_lock_is_held(seeds_copy: Path, tmp_pat
     build([seeds_copy], root, fake_embedder, progress=False)
 
 
+# Protects against: a failed write (disk full) replacing the live index with half of one.
 def test_a_failed_write_leaves_the_previous_index(seeds_copy: Path, tmp_path: Path, fake_embedder, monkeypatch):
     root = tmp_path / "index"
     build([seeds_copy], root, fake_embedder, progress=False)
