@@ -34,7 +34,7 @@ DEFAULT_K = 3
 EXAMPLES = (
     "Siapa Ketua Bawaslu Jawa Tengah?",
     "Apa yang bisa membuat ASN tidak netral?",
-    "What did the Central Java governor remind civil servants about?",
+    "What did Nana Sudjana ask the ASN in Central Java?",
     "asn boleh ikut kampanye gak sih?",
 )
 HANDOUT_NAME = "tanya-netralitas-handout"
@@ -63,12 +63,16 @@ watch('value', () => {
   if (box && turns.length) box.scrollTop = Math.max(0, turns[turns.length - 1].offsetTop - 8);
 });
 """
-# The source reader scrolls the highlighted passage into view inside its own box.
+# The source reader scrolls the highlighted passage (or, if it is taller than the box, its quote) into view.
 READER_JS = """
 watch('value', () => {
   const box = element.querySelector('.reader-body');
   const passage = element.querySelector('#reader-passage');
-  if (box) box.scrollTop = passage ? Math.max(0, passage.offsetTop - 48) : 0;
+  const quote = element.querySelector('#reader-passage mark.quote');
+  if (!box) return;
+  let top = passage ? passage.offsetTop - 48 : 0;
+  if (quote && quote.offsetTop + quote.offsetHeight > top + box.clientHeight) top = quote.offsetTop - box.clientHeight / 3;
+  box.scrollTop = Math.max(0, top);
 });
 """
 LARGE_JS = "(on) => { document.body.classList.toggle('qa-large', !!on); }"

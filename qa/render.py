@@ -165,9 +165,22 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>&|~#])", r"\\\1", " ".join(str(text).split()))
 
 
+def md_code(text: str) -> str:
+    """A Markdown code span showing ``text`` literally (the fence is longer than any backtick run inside)."""
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def full_citation(item: Hit | Citation) -> str:
     """``Title — Outlet, date (source, bagian passage_id)`` as plain text (the rank is added by the caller)."""
     return title_line(item.title, item.outlet, item.date) + f" ({item.source}, bagian {item.passage_id})"
+
+
+def md_citation(item: Hit | Citation) -> str:
+    """:func:`full_citation` in Markdown: the title line escaped, the file and passage id as code."""
+    return f"{md_escape(title_line(item.title, item.outlet, item.date))} ({md_code(item.source)}, bagian {md_code(item.passage_id)})"
 
 
 def handout_markdown(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
@@ -182,10 +195,10 @@ def handout_markdown(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> 
         else:
             lines += [f"_{md_escape(NO_ANSWER)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
         for hit in answer.hits:
-            lines.append(f"- [{hit.rank}] {md_escape(full_citation(hit))}")
+            lines.append(f"- [{hit.rank}] {md_citation(hit)}")
             if not answer.answered:
                 lines.append(f"  “{md_escape(hit.quote)}”")
-            lines += [f"  - juga di: {md_escape(full_citation(c))}" for c in hit.also_in]
+            lines += [f"  - juga di: {md_citation(c)}" for c in hit.also_in]
         lines.append("")
     return "\n".join(lines)
 
@@ -251,7 +264,7 @@ padding:.1rem 0;text-align:left;text-decoration:underline}
 button.open-reader{font-size:.9em}
 .panel-title{font-size:1.1rem;margin:.2rem 0}.reader-empty{opacity:.75;padding:.5rem 0}
 .reader-title{font-weight:700;font-size:1.1em}.reader-meta,.reader-source{font-size:.9em;opacity:.85}
-.reader-body{white-space:pre-wrap;max-height:calc(100vh - 14rem);overflow-y:auto;position:relative;margin-top:.5rem;
+.reader-body{white-space:pre-wrap;max-height:calc(100vh - 18rem);overflow-y:auto;position:relative;margin-top:.5rem;
 padding:.5rem .7rem;border:1px solid var(--border-color-primary);border-radius:8px;line-height:1.55}
 .reader-body .passage{display:inline;padding:.1em 0;margin:0;background:#dbeafe;color:#111;border-radius:0}
 table.articles{width:100%;font-size:.92em}table.articles td,table.articles th{padding:.25rem .4rem;vertical-align:top}

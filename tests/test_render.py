@@ -161,13 +161,20 @@ def test_markdown_handout_lists_questions_quotes_and_full_citations_and_renders_
     md = render.handout_markdown(session())
     assert "## 1. Siapa \\<script\\>window.\\_\\_xss=1\\</script\\> ketua?" in md
     assert "## 2. Resep rendang" in md and "## 3." not in md  # errors and pending turns are not in the handout
-    assert "- [2] Judul — ANTARA, Kamis (26/9) (seeds/d2.txt, bagian d2\\#0)" in md
+    assert "- [2] Judul — ANTARA, Kamis (26/9) (`seeds/d2.txt`, bagian `d2#0`)" in md
     assert "\\[klik\\](javascript:window.\\_\\_xss=3)" in md
     assert NO_ANSWER in md and render.CLOSEST in md
     rendered = MarkdownIt("commonmark", {"html": True}).render(md)  # raw HTML allowed: only escaping keeps it inert
     text = assert_inert(rendered)
     assert SCRIPT in text and IMG in text and LINK in text and ENTITY in text
     assert "“Dekat.”" in text and "[1] Judul — ANTARA, Kamis (26/9) (seeds/d1.txt, bagian d1#0)" in text
+
+
+def test_markdown_code_spans_show_backticks_literally():
+    assert render.md_code("seeds/a_b.txt") == "`seeds/a_b.txt`"
+    assert render.md_code("a`b") == "``a`b``" and render.md_code("`x") == "`` `x ``"
+    for text in ("a`b", "`x", "x``y`"):
+        assert MarkdownIt("commonmark").render(render.md_code(text)) == f"<p><code>{text}</code></p>\n"
 
 
 def test_html_handout_is_a_static_printable_page_with_the_same_content():
