@@ -104,13 +104,16 @@ def check_k(k: object) -> int:
     return k
 
 
-def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float | None = None) -> Answer:
+def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float | None = None,
+                vector=None) -> Answer:
     """Answer with an already open engine (the chat page and the benchmarks hold one).
 
     ``dense_weight`` overrides the fusion weight (1.0 dense only, 0.0 lexical only) for evaluation.
+    ``vector`` is the cleaned question's embedding when the caller encoded several questions at once.
     """
     text, k = clean_question(question), check_k(k)
-    vector = engine.embedder.encode_queries([text])[0]
+    if vector is None:
+        vector = engine.embedder.encode_queries([text])[0]
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     candidates, signals = search(engine.index, vector, text, k, dense_weight=weight)
     idf = engine.index.lexical.idf()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--source", action="append", help="folder of .txt files or a .jsonl file (repeatable; default: seeds)")
     build.add_argument("--index", help="index folder (default: $QA_INDEX or ./index)")
     build.add_argument("--model", help="sentence-transformers name or folder (default: $QA_MODEL or multilingual-e5-small)")
+    build.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
+                       help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
     build.add_argument("--force", action="store_true", help="re-embed every passage even if nothing changed")
     build.add_argument("--decode-errors", choices=["strict", "replace"], default="strict",
                        help="what to do with bytes that are not UTF-8 (default: strict, name the file and stop)")
@@ -31,11 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     ask.add_argument("--model", help="sentence-transformers name or folder")
+    ask.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
+                       help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
 
     ev = commands.add_parser("eval", help="measure retrieval on a questions .jsonl file")
     ev.add_argument("questions", type=Path)
     ev.add_argument("--index", help="index folder holding the questions' corpus")
     ev.add_argument("--model", help="sentence-transformers name or folder")
+    ev.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
+                       help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
     ev.add_argument("-k", type=int, default=10)
     ev.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -43,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="open the chat page")
     serve.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     serve.add_argument("--model", help="sentence-transformers name or folder")
+    serve.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
+                       help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=7860)
     return parser
@@ -53,19 +62,19 @@ def _engine(args: argparse.Namespace):
     from qa.engine import engine_for
 
     return engine_for(config.index_dir(args.index), config.model_name(args.model),
-                      auto_build=None if args.index else _default_sources())
+                      auto_build=None if args.index else _default_sources(), backend=args.backend)
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from qa.build import build
-        from qa.embed import SentenceTransformerEmbedder
+        from qa.embed import make_embedder
 
         sources = args.source or list(config.DEFAULT_SOURCES)
         for source in sources:  # fail before loading the model
             if not Path(source).exists():
                 raise InputError(f"source {source!r} does not exist; pass a folder of .txt files or a .jsonl file")
-        result = build(sources, config.index_dir(args.index), SentenceTransformerEmbedder(config.model_name(args.model)),
+        result = build(sources, config.index_dir(args.index), make_embedder(config.model_name(args.model), args.backend),
                        force=args.force, decode_errors=args.decode_errors)
         state = "up to date" if result.skipped else f"built ({result.embedded} passages embedded, {result.reused} reused)"
         print(f"{result.folder.parent}: {state}; {result.articles} articles, {result.passages} passages")
@@ -89,6 +98,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "serve":
         from qa.app import serve
 
+        if args.backend:  # the chat page opens its engine through engine_for, which reads QA_BACKEND
+            os.environ["QA_BACKEND"] = args.backend
         serve(index=args.index, model=args.model, host=args.host, port=args.port)
     return 0
 

@@ -1,16 +1,32 @@
-"""Embeddings: text in, L2-normalised float32 vectors out, with the model's query/passage prompts."""
+"""Embeddings: text in, L2-normalised float32 vectors out, with the model's query/passage prompts.
+
+Three backends run the same weights (``QA_BACKEND`` or ``--backend``):
+
+- ``onnx-int8`` (default for the default model): exported once to ONNX, int8 weights, ONNX Runtime;
+- ``onnx``: the same graph in fp32;
+- ``torch``: sentence-transformers as loaded (fp32), and the default for any other model.
+
+The backend is part of the model's fingerprint in the index manifest, so an index built
+with one backend is never silently searched with vectors from another.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Protocol, Sequence
 
 import numpy as np
 
 from qa import model as model_files
+from qa.config import DEFAULT_MODEL
+from qa.errors import InputError
 from qa.model import E5_PROMPTS
 
 logger = logging.getLogger(__name__)
+
+BACKENDS = ("onnx-int8", "onnx", "torch")
+DEFAULT_BACKEND = "onnx-int8"  # R@5 within 0.005 of fp32 on FacQA and IDK-MRC dev: see bench/RESULTS.md
 
 
 class Embedder(Protocol):
@@ -28,35 +44,45 @@ class Embedder(Protocol):
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+def backend_name(model: str, override: str | None = None) -> str:
+    """``--backend`` wins, then ``QA_BACKEND``; otherwise onnx-int8 for the default model, torch for others."""
+    chosen = override or os.environ.get("QA_BACKEND") or (DEFAULT_BACKEND if model == DEFAULT_MODEL else "torch")
+    if chosen not in BACKENDS:
+        raise InputError(f"backend {chosen!r} is unknown; set --backend or QA_BACKEND to one of {', '.join(BACKENDS)}")
+    return chosen
+
+
+def model_prompts(model, name: str) -> dict[str, str]:
+    """The query and document prompts of a loaded sentence-transformers model (e5 gets its prefixes)."""
+    configured = dict(getattr(model, "prompts", {}) or {})
+    if "query" not in configured and "e5" in name.lower():
+        configured = dict(E5_PROMPTS)  # e5 models need their prefixes even when the folder omits them
+    return {"query": configured.get("query", ""), "document": configured.get("document", configured.get("passage", ""))}
+
+
+def make_embedder(model: str, backend: str | None = None) -> "Embedder":
+    """The embedder for a model setting and a backend setting (see :func:`backend_name`)."""
+    chosen = backend_name(model, backend)
+    if chosen == "torch":
+        return SentenceTransformerEmbedder(model)
+    from qa.onnx_backend import OnnxEmbedder
+
+    return OnnxEmbedder(model, chosen)
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded once per process through :func:`qa.model.load`."""
+
+    backend = "torch"
 
     def __init__(self, name: str, batch_size: int = 32) -> None:
         self.name = name
         self.batch_size = batch_size
-        self._loaded = None
-        self._prompts: dict[str, str] = {}
-        self._dim = 0
+        self._model = model_files.load(name)
+        self._prompts = model_prompts(self._model, name)
+        self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
+                       else self._model.get_sentence_embedding_dimension())
         self._fingerprint: str | None = None
-
-    @property
-    def _model(self):
-        """The model, loaded on first use, so that a build can refuse (busy lock) before paying for it."""
-        if self._loaded is None:
-            self._loaded = model_files.load(self.name)
-            configured = dict(getattr(self._loaded, "prompts", {}) or {})
-            if "query" not in configured and "e5" in self.name.lower():
-                configured = dict(E5_PROMPTS)  # e5 models need their prefixes even when the folder omits them
-            self._prompts = {"query": configured.get("query", ""),
-                             "document": configured.get("document", configured.get("passage", ""))}
-            self._dim = int(self._loaded.get_embedding_dimension() if hasattr(self._loaded, "get_embedding_dimension")
-                            else self._loaded.get_sentence_embedding_dimension())
-        return self._loaded
-
-    @property
-    def dim(self) -> int:
-        self._model
-        return self._dim
 
     def fingerprint(self) -> str:
         if self._fingerprint is None:
@@ -64,7 +90,6 @@ class SentenceTransformerEmbedder:
         return self._fingerprint
 
     def prompts(self) -> dict[str, str]:
-        self._model
         return dict(self._prompts)
 
     def _encode(self, texts: Sequence[str], prompt: str, progress: bool) -> np.ndarray:
@@ -73,7 +98,7 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self.prompts()["document"], progress)
+        return self._encode(texts, self._prompts["document"], progress)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self.prompts()["query"], False)
+        return self._encode(texts, self._prompts["query"], False)

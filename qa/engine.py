@@ -1,7 +1,7 @@
 """An open index with its embedding model, checked against each other, cached once per process.
 
 ``_ENGINES`` is the one process-wide cache: one :class:`Engine` per (index folder, model
-name), and engines that share a model share its loaded embedder. It is what makes the
+name, backend), and engines that share a model and backend share its loaded embedder. It is what makes the
 model and the index load once, on the first question, and never again.
 """
 
@@ -15,13 +15,13 @@ from typing import Sequence
 
 from qa import corpus, store
 from qa.build import build, is_current
-from qa.embed import Embedder, SentenceTransformerEmbedder
+from qa.embed import Embedder, backend_name, make_embedder
 from qa.errors import BadIndexError
 from qa.store import Index
 
 logger = logging.getLogger(__name__)
 
-_ENGINES: dict[tuple[str, str], "Engine"] = {}
+_ENGINES: dict[tuple[str, str, str], "Engine"] = {}
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ def check(index: Index, embedder: Embedder, root: Path) -> None:
     if built["name"] != embedder.name:
         raise BadIndexError(f"{root} was built with model {built['name']!r}, not {embedder.name!r}; run "
                             f"`qa build --index {root} --model {embedder.name}` or set QA_MODEL={built['name']}")
+    backend = getattr(embedder, "backend", "torch")
+    if built.get("backend", "torch") != backend:
+        raise BadIndexError(f"{root} was built with the {built.get('backend', 'torch')} backend, not {backend}; run "
+                            f"`qa build --index {root} --backend {backend}` or set QA_BACKEND={built.get('backend', 'torch')}")
     if built["fingerprint"] != embedder.fingerprint() or built["dim"] != embedder.dim:
         raise BadIndexError(f"the weights of model {embedder.name!r} changed since {root} was built; "
                             f"run `qa build --index {root}`")
@@ -61,14 +65,16 @@ def open_engine(root: Path, embedder: Embedder, auto_build: Sequence[os.PathLike
     return Engine(embedder=embedder, index=index)
 
 
-def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None = None) -> Engine:
-    """The cached engine for an index folder and model, opened on first use."""
-    key = (str(Path(root).resolve()), model)
+def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None = None,
+               backend: str | None = None) -> Engine:
+    """The cached engine for an index folder, model and backend (``QA_BACKEND`` when None), opened on first use."""
+    chosen = backend_name(model, backend)
+    key = (str(Path(root).resolve()), model, chosen)
     if key not in _ENGINES:
         if auto_build is None and store.read_manifest(Path(root)) is None:
             raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
-        embedder = next((e.embedder for (_, name), e in _ENGINES.items() if name == model), None)
-        _ENGINES[key] = open_engine(Path(root), embedder or SentenceTransformerEmbedder(model), auto_build)
+        embedder = next((e.embedder for (_, name, b), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
+        _ENGINES[key] = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
     return _ENGINES[key]
 
 

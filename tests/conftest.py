@@ -32,13 +32,13 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the seeds built with the real default model (shared by the end-to-end tests)."""
+    """An index of the seeds built with the real default model and backend (shared by the end-to-end tests)."""
     from qa.build import build
     from qa.config import DEFAULT_MODEL
-    from qa.embed import SentenceTransformerEmbedder
+    from qa.embed import make_embedder
 
     root = tmp_path_factory.mktemp("real") / "index"
-    build([SEEDS], root, SentenceTransformerEmbedder(DEFAULT_MODEL), progress=False)
+    build([SEEDS], root, make_embedder(DEFAULT_MODEL), progress=False)  # the default backend
     return root
 
 

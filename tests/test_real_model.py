@@ -62,7 +62,7 @@ def test_query_and_passage_prompts_are_used(real_engine):
     embedder = real_engine.embedder
     q = embedder.encode_queries(["Siapa Ketua Bawaslu?"])[0]
     raw = model.load(DEFAULT_MODEL).encode(["query: Siapa Ketua Bawaslu?"], normalize_embeddings=True)[0]
-    assert np.allclose(q, raw, atol=1e-5)
+    assert float(q @ raw) > 0.99  # the default backend runs int8 weights: close to fp32, not equal
     assert abs(float(np.linalg.norm(q)) - 1.0) < 1e-4
 
 

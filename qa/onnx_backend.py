@@ -1,0 +1,208 @@
+"""A faster CPU encoder: the same weights exported once to ONNX (int8 by default), run by ONNX Runtime.
+
+:func:`materialise` writes ``<cache>/models/<model>-<backend>-v<N>/`` from the model that
+sentence-transformers loads (for the default model, the offline fp32 folder): the Transformer
+with its mean or CLS pooling and L2 normalisation traced into one graph, BERT operators fused
+by ONNX Runtime's optimiser, and for ``onnx-int8`` the weights quantised to int8 (dynamic,
+per channel). Like the fp32 folder it is written beside its final place and renamed into it.
+Exporting needs torch and ``onnx``; running needs only ``onnxruntime`` and ``tokenizers``,
+so a question never imports torch or transformers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from qa import model as model_files
+from qa.config import cache_dir
+from qa.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+EXPORT_VERSION = "1"  # bump when the exported graph changes
+ONNX_BACKENDS = ("onnx", "onnx-int8")
+TOKEN_BUDGET = 8192  # tokens per batch when embedding many texts: long passages go in smaller batches
+MAX_BATCH = 64
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def export_dir(name: str, backend: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(model_files.resolve(name)).name if Path(model_files.resolve(name)).is_dir()
+                  else name)
+    return cache_dir() / "models" / f"{slug}-{backend}-v{EXPORT_VERSION}"
+
+
+def _export(name: str, backend: str, out: Path) -> dict:
+    """Trace the model into ``out/model.onnx`` (+ tokenizer.json, export.json); torch only here."""
+    import torch
+
+    from qa.embed import model_prompts
+
+    st = model_files.load(name)
+    kinds = [type(m).__name__ for m in st]
+    pooling = st[1].get_config_dict().get("pooling_mode") if len(st) > 1 else None
+    if kinds[:2] != ["Transformer", "Pooling"] or pooling not in ("mean", "cls") or not hasattr(st.tokenizer, "backend_tokenizer"):
+        raise ModelError(f"model {name!r} ({' + '.join(kinds)}, pooling {pooling}) cannot run on the ONNX backend; "
+                         f"set QA_BACKEND=torch")
+    bert = st[0].auto_model.eval()
+    if hasattr(bert, "set_attn_implementation"):
+        bert.set_attn_implementation("eager")  # traces into the pattern ONNX Runtime fuses into Attention
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            if pooling == "cls":
+                pooled = hidden[:, 0]
+            else:
+                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1)
+
+    sample = st.tokenizer(["query: contoh", "passage: contoh yang lebih panjang"], padding=True, return_tensors="pt")
+    fp32 = out / "fp32.onnx"
+    try:
+        with torch.inference_mode():
+            torch.onnx.export(Pooled(), (sample["input_ids"], sample["attention_mask"]), str(fp32), dynamo=False,
+                              input_names=["input_ids", "attention_mask"], output_names=["embedding"], opset_version=17,
+                              dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                                            "embedding": {0: "batch"}})
+    finally:
+        if hasattr(bert, "set_attn_implementation"):
+            bert.set_attn_implementation("sdpa")
+    config = bert.config
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    fused = optimize_model(str(fp32), model_type="bert", num_heads=config.num_attention_heads,
+                           hidden_size=config.hidden_size, opt_level=1)
+    if backend == "onnx-int8":
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        fused.save_model_to_file(str(out / "fused.onnx"))
+        quantize_dynamic(str(out / "fused.onnx"), str(out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": 1})  # 1 = FLOAT, for outputs of fused operators
+        (out / "fused.onnx").unlink()
+    else:
+        fused.save_model_to_file(str(out / "model.onnx"))
+    fp32.unlink()
+    st.tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
+    info = {"source": name, "source_fingerprint": model_files.fingerprint(name), "backend": backend,
+            "export_version": EXPORT_VERSION, "pooling": pooling, "dim": int(config.hidden_size),
+            "max_seq_length": int(st.max_seq_length), "pad_id": int(st.tokenizer.pad_token_id),
+            "pad_token": st.tokenizer.pad_token, "prompts": model_prompts(st, name)}
+    (out / "export.json").write_text(json.dumps(info, indent=2))
+    return info
+
+
+def materialise(name: str, backend: str) -> Path:
+    """The exported folder for a model and backend, written once (about 30 s)."""
+    target = export_dir(name, backend)
+    if (target / "export.json").is_file():
+        made_from = json.loads((target / "export.json").read_text()).get("source_fingerprint")
+        if made_from == model_files.fingerprint(name):
+            return target
+        logger.warning("%s was exported from other weights of %s; exporting again", target, name)
+        shutil.rmtree(target)
+    logger.info("exporting %s to ONNX (%s) into %s (once)", name, backend, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        _export(name, backend, tmp)
+        os.replace(tmp, target)
+    except ImportError as exc:
+        raise ModelError(f"the {backend} backend needs onnxruntime and onnx ({exc}); run `pip install -e .` "
+                         f"or set QA_BACKEND=torch") from exc
+    except OSError as exc:
+        if not (target / "export.json").is_file():  # another process may have won the race
+            raise ModelError(f"cannot write {target}: {exc}; set QA_CACHE to a writable folder") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+class OnnxEmbedder:
+    """Normalised float32 vectors from the exported graph; same prompts and tokens as sentence-transformers."""
+
+    def __init__(self, name: str, backend: str) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.name, self.backend = name, backend
+        folder = materialise(name, backend)
+        info = json.loads((folder / "export.json").read_text())
+        self.dim = int(info["dim"])
+        self._prompts = dict(info["prompts"])
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.enable_truncation(int(info["max_seq_length"]))
+        self._tokenizer.no_padding()
+        self._pad = int(info["pad_id"])
+        self._fingerprint = hashlib.sha256(f"{info['source_fingerprint']}:{backend}:{EXPORT_VERSION}".encode()).hexdigest()[:16]
+        self._ort, self._path = ort, folder / "model.onnx"
+        self._sessions = {1: self._session(1)}  # the many-thread session for batches is opened on first use
+        self.encode_queries(["pemanasan"])  # first run allocates; do it now, not on the first question
+
+    def _session(self, threads: int):
+        ort, path = self._ort, self._path
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types; one actionable line instead
+            raise ModelError(f"cannot load {path} ({str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}); "
+                             f"delete {path.parent} to export it again, or set QA_BACKEND=torch") from exc
+
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    def prompts(self) -> dict[str, str]:
+        return dict(self._prompts)
+
+    def _run(self, encodings: list, threads: int) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.full((len(encodings), width), self._pad, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        if threads not in self._sessions:
+            self._sessions[threads] = self._session(threads)
+        return self._sessions[threads].run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        """Texts sorted by token count and cut into batches of about ``TOKEN_BUDGET`` tokens, so little is padding."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch([prompt + t for t in texts])
+        if len(texts) == 1:  # one question: a single thread answers sooner than two that must meet
+            out[0] = self._run(encodings, 1)[0]
+            return out
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        start = 0
+        while start < len(order):
+            size = max(1, min(MAX_BATCH, TOKEN_BUDGET // len(encodings[order[start]].ids)))
+            chunk = order[start : start + size]
+            out[chunk] = self._run([encodings[i] for i in chunk], CORES)
+            start += size
+        return out
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self._prompts["document"])
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._prompts["query"])

@@ -1,0 +1,112 @@
+"""Correctness of the fast paths: the ONNX encoder backends and the approximate (HNSW) vector index.
+
+Speed itself is measured by bench/speed.py, never asserted here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from qa.config import DEFAULT_MODEL
+from qa.embed import backend_name, make_embedder
+from qa.engine import check
+from qa.errors import BadIndexError, InputError
+from qa import store
+
+build_module = importlib.import_module("qa.build")  # qa.build the attribute is the function
+
+
+def _unit(rows: int, dim: int, seed: int) -> np.ndarray:
+    x = np.random.default_rng(seed).standard_normal((rows, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_hnsw_is_chosen_above_the_threshold_and_agrees_with_exact_search(monkeypatch):
+    monkeypatch.setattr(build_module, "EXACT_SEARCH_BELOW", 500)
+    data, queries = _unit(2000, 32, 0), _unit(50, 32, 1)
+    small = build_module.vector_index(data[:400])
+    assert isinstance(small, faiss.IndexFlatIP) and build_module.faiss_record(small)["kind"] == "flat"
+    graph = build_module.vector_index(data)
+    assert isinstance(graph, faiss.IndexHNSWFlat)
+    record = build_module.faiss_record(graph)
+    assert record["kind"] == "hnsw" and record["efSearch"] == build_module.HNSW_EF_SEARCH and record["exact_search_below"] == 500
+    exact = faiss.IndexFlatIP(32)
+    exact.add(data)
+    _, want = exact.search(queries, 10)
+    scores, got = build_module.search(graph, queries, 10)
+    recall = np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)])
+    assert recall >= 0.99
+    assert np.allclose(scores[:, 0], (queries * data[got[:, 0]]).sum(1), atol=1e-5)
+    assert np.array_equal(build_module.vector_matrix(graph), data)  # the zero-copy view retrieval uses
+    assert np.array_equal(build_module.vector_matrix(small), data[:400])
+
+
+def test_an_hnsw_index_round_trips_through_the_index_folder(monkeypatch, tmp_path: Path, fake_embedder):
+    from qa.build import build
+    from conftest import SEEDS
+
+    monkeypatch.setattr(build_module, "EXACT_SEARCH_BELOW", 2)
+    build([SEEDS], tmp_path / "index", fake_embedder, progress=False)
+    index = store.load(tmp_path / "index")
+    assert isinstance(index.vectors, faiss.IndexHNSWFlat)
+    assert index.manifest["faiss"]["kind"] == "hnsw"
+    assert index.vectors.hnsw.efSearch == build_module.HNSW_EF_SEARCH
+
+
+def test_backend_setting_is_checked(monkeypatch):
+    monkeypatch.delenv("QA_BACKEND", raising=False)
+    assert backend_name(DEFAULT_MODEL) == "onnx-int8"
+    assert backend_name("some/other-model") == "torch"
+    monkeypatch.setenv("QA_BACKEND", "onnx")
+    assert backend_name(DEFAULT_MODEL) == "onnx"
+    assert backend_name(DEFAULT_MODEL, "torch") == "torch"
+    monkeypatch.setenv("QA_BACKEND", "tensorrt")
+    with pytest.raises(InputError, match="backend 'tensorrt' is unknown"):
+        backend_name(DEFAULT_MODEL)
+
+
+def test_an_index_built_with_one_backend_is_refused_with_another(tmp_path: Path, fake_embedder):
+    from qa.build import build
+    from conftest import SEEDS
+
+    fake_embedder.backend = "onnx-int8"
+    build([SEEDS], tmp_path / "index", fake_embedder, progress=False)
+    index = store.load(tmp_path / "index")
+    assert index.manifest["model"]["backend"] == "onnx-int8"
+    check(index, fake_embedder, tmp_path / "index")
+    fake_embedder.backend = "torch"
+    with pytest.raises(BadIndexError, match="built with the onnx-int8 backend, not torch"):
+        check(index, fake_embedder, tmp_path / "index")
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    return make_embedder(DEFAULT_MODEL, "torch")
+
+
+@pytest.mark.parametrize("backend, close", [("onnx", 0.99999), ("onnx-int8", 0.985)])
+def test_onnx_backends_give_vectors_close_to_fp32(torch_embedder, backend: str, close: float):
+    fast = make_embedder(DEFAULT_MODEL, backend)
+    assert fast.backend == backend and fast.dim == torch_embedder.dim and fast.prompts() == torch_embedder.prompts()
+    assert fast.fingerprint() != torch_embedder.fingerprint()
+    texts = ["Siapa Ketua Bawaslu Jawa Tengah?", "ASN wajib netral " * 400, "ok"]  # the second is truncated at 512 tokens
+    for method in ("encode_queries", "encode_passages"):
+        got, want = getattr(fast, method)(texts), getattr(torch_embedder, method)(texts)
+        assert got.dtype == np.float32 and got.shape == want.shape
+        assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+        assert (got * want).sum(1).min() >= close
+    one = fast.encode_queries(texts[:1])  # the single-question path (one thread, no batching)
+    assert float(one[0] @ torch_embedder.encode_queries(texts[:1])[0]) >= close
+
+
+def test_onnx_tokens_match_sentence_transformers(torch_embedder):
+    fast = make_embedder(DEFAULT_MODEL, "onnx-int8")
+    hf = torch_embedder._model.tokenizer
+    for text in ("passage: Netralitas ASN di Pilkada Jateng 2024, kata M. Amin (26/9).", "query: " + "kata " * 900):
+        want = hf([text], truncation=True, max_length=torch_embedder._model.max_seq_length)["input_ids"][0]
+        assert fast._tokenizer.encode(text).ids == list(want)
