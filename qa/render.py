@@ -241,7 +241,7 @@ def handout_html(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
 
 PAGE_CSS = """
 .gradio-container{max-width:1320px!important}
-.app-title{margin:.2rem 0 0;font-size:1.7rem}.app-sub{margin:.1rem 0 .4rem;opacity:.8}
+.app-title{margin:.2rem 0 0}.app-sub{margin:.1rem 0 .4rem;opacity:.8}
 #chat,#reader,#articles{overflow-wrap:anywhere;word-break:break-word}
 #chat .conv{max-height:64vh;overflow-y:auto;position:relative;padding:.2rem .3rem}
 .welcome{padding:.8rem 1rem;border:1px dashed var(--border-color-primary);border-radius:12px}
@@ -267,11 +267,12 @@ button.open-reader{font-size:.9em}
 .reader-body{white-space:pre-wrap;max-height:calc(100vh - 18rem);overflow-y:auto;position:relative;margin-top:.5rem;
 padding:.5rem .7rem;border:1px solid var(--border-color-primary);border-radius:8px;line-height:1.55}
 .reader-body .passage{display:inline;padding:.1em 0;margin:0;background:#dbeafe;color:#111;border-radius:0}
-table.articles{width:100%;font-size:.92em}table.articles td,table.articles th{padding:.25rem .4rem;vertical-align:top}
+table.articles{width:100%}table.articles td,table.articles th{padding:.25rem .4rem;vertical-align:top}
 .examples-label{font-size:.9em;opacity:.8;margin-top:.2rem}
 @media (min-width:900px){#reader-col{position:sticky;top:.5rem;align-self:flex-start}}
 @media (max-width:640px){.turn .q{margin-left:0}.turn .a{margin-right:0}#chat .conv{max-height:none}
 .reader-body{max-height:70vh}}
-body.qa-large #chat,body.qa-large #reader,body.qa-large #articles{font-size:1.45rem}
-body.qa-large #question textarea{font-size:1.4rem}body.qa-large .app-title{font-size:2.2rem}
+body.qa-large{--qa-text:1.5rem;--qa-input:1.4rem;--qa-title:2.2rem}
+.conv,.reader,table.articles{font-size:var(--qa-text,1rem)}#question textarea{font-size:var(--qa-input,1rem)}
+.app-title{font-size:var(--qa-title,1.7rem)}
 """

@@ -1,0 +1,309 @@
+"""The chat page in a real browser: Debian's chromium (Playwright) against a real `qa serve` process.
+
+One server per index for the whole module: the seeds (real model), and the seeds plus an article
+full of script, image and link payloads. Screenshots and the measured answer latency go to
+artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from conftest import ROOT, SEEDS
+from qa.answer import NO_ANSWER
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "artifacts"
+DONE = "#chat .turn:not([data-state=pending])"
+LATENCY_QUESTIONS = ("Siapa Ketua Bawaslu Jawa Tengah?", "Di mana deklarasi netralitas ASN digelar?",
+                     "Apa pesan Penjabat Gubernur Jateng kepada ASN?", "asn boleh ikut kampanye gak sih?",
+                     "Apa yang disampaikan kepada lurah dan camat di Jakarta Selatan?", "Resep rendang daging sapi yang empuk")
+XSS_ARTICLE = """Uji <b>Keamanan</b> Halaman <script>window.__xss=1</script> Netralitas ASN
+
+Jakarta (Xss<i>News</i>) - Tim keamanan Bawaslu menguji halaman tanya jawab <script>window.__xss=1</script> dengan artikel berisi kode jahat pada Rabu (2/10).
+
+Petugas keamanan Bawaslu menyisipkan gambar palsu <img src=x onerror="window.__xss=2;alert(2)"> ke dalam artikel uji netralitas ASN.
+
+Tautan berbahaya [klik](javascript:window.__xss=3) juga disisipkan oleh petugas keamanan Bawaslu, bersama entitas &lt;b&gt;tebal&lt;/b&gt; &amp; kode ${window.__xss=4} serta {{constructor.constructor('window.__xss=5')()}}.
+
+Kode uji keamanan Bawaslu yang sangat panjang tanpa spasi adalah """ + "A" * 400 + ".\n"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(index: Path, log_path: Path, timeout: float = 240) -> Iterator[str]:
+    """`python -m qa serve` on a free port; waits until the page answers, always terminates it."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "GRADIO_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--index", str(index), "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"qa serve exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, OSError):
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"qa serve did not answer within {timeout} s: {log_path.read_text()[-2000:]}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(real_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(real_index, tmp_path_factory.mktemp("serve") / "serve.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def xss_server(real_engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from qa.build import build
+
+    root = tmp_path_factory.mktemp("xss")
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "seeds" / "900_xss.txt").write_text(XSS_ARTICLE, encoding="utf-8")
+    build([root / "seeds"], root / "index", real_engine.embedder, progress=False)
+    with serving(root / "index", root / "serve.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser: Browser, url: str, width: int = 1280, height: int = 800) -> tuple[Page, list[str]]:
+    """A fresh page (a fresh chat session) and the list of dialogs it opened."""
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    page.set_default_timeout(30_000)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    return page, dialogs
+
+
+def ask(page: Page, question: str) -> tuple[float, object]:
+    """Type the question, press Enter, wait for its answer; seconds from Enter to the rendered answer, and the turn."""
+    before = page.locator(DONE).count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('{DONE}').length > {before}")
+    return time.perf_counter() - started, page.locator("#chat .turn").last
+
+
+def quote_in_view(page: Page, within_window: bool = False) -> bool:
+    return page.evaluate("""(withinWindow) => {
+        const box = document.querySelector('#reader .reader-body');
+        const mark = document.querySelector('#reader-passage mark.quote');
+        if (!box || !mark) return false;
+        const b = box.getBoundingClientRect(), m = mark.getBoundingClientRect();
+        const inBox = m.top >= b.top - 1 && m.top < b.bottom - 10;
+        return inBox && (!withinWindow || (m.top >= 0 && m.top < window.innerHeight - 10));
+    }""", within_window)
+
+
+def test_enter_answers_with_a_quote_and_citations_quickly(browser: Browser, server: str):
+    page, dialogs = open_page(browser, server)
+    latencies = []
+    for question in LATENCY_QUESTIONS:
+        seconds, turn = ask(page, question)
+        latencies.append(seconds)
+    median = statistics.median(latencies)
+    print(f"\nchat page: Enter → answer rendered, {len(latencies)} questions: median {1000 * median:.0f} ms, "
+          f"max {1000 * max(latencies):.0f} ms")
+    (ARTIFACTS / "ui-latency.json").write_text(json.dumps(
+        {"questions": dict(zip(LATENCY_QUESTIONS, [round(1000 * s) for s in latencies])), "median_ms": round(1000 * median)},
+        ensure_ascii=False, indent=2), encoding="utf-8")
+    first = page.locator("#chat .turn").first
+    expect(first).to_have_attribute("data-state", "answered")
+    expect(first.locator("blockquote.answer-quote")).to_contain_text("Muhammad Amin")
+    labels = first.locator(".cite summary")
+    expect(labels.first).to_be_visible()
+    assert re.match(r"^\[1\] .+ — .+", labels.first.inner_text())
+    assert page.locator("#chat .turn").count() == len(LATENCY_QUESTIONS) and not dialogs
+    assert median < 3.0, latencies  # the target is under 1 s on the seeds; this bound only catches a broken server
+
+
+def test_a_citation_opens_its_passage_and_the_source_reader_scrolled_to_it(browser: Browser, server: str):
+    page, _ = open_page(browser, server, height=720)
+    _, turn = ask(page, "Siapa Ketua Bawaslu Jawa Tengah?")
+    quote = turn.locator("blockquote.answer-quote").inner_text().strip("“”")
+    summary = turn.locator(".cite summary").first
+    title = summary.inner_text().split("] ", 1)[1].split(" — ")[0]
+    summary.click()
+    opened = turn.locator(".cite details[open]")
+    expect(opened.locator(".passage mark.quote")).to_have_text(quote)
+    expect(opened.locator("dl.meta")).to_contain_text(title)
+    expect(opened.locator("dl.meta")).to_contain_text("seeds/")
+    expect(page.locator("#reader #reader-passage mark.quote")).to_have_text(quote)
+    expect(page.locator("#reader .reader-title")).to_have_text(title)
+    page.wait_for_function("() => document.querySelector('#reader .reader-body').scrollTop > 0")
+    assert quote_in_view(page)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "answer-desktop.png"), full_page=True)
+
+
+def test_phone_width_shows_the_answer_and_jumps_to_the_reader(browser: Browser, server: str):
+    page, _ = open_page(browser, server, width=390, height=844)
+    _, turn = ask(page, "Di mana deklarasi netralitas ASN digelar?")
+    turn.locator(".cite summary").first.click()
+    expect(turn.locator(".cite details[open] .passage mark.quote")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    turn.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "answer-phone.png"))
+    turn.locator(".cite details[open] button.open-reader").click()
+    expect(page.locator("#reader #reader-passage mark.quote")).to_be_visible()
+    page.wait_for_function("() => { const r = document.querySelector('#reader').getBoundingClientRect();"
+                           " return r.top >= -5 && r.top < window.innerHeight / 2; }")
+    page.wait_for_timeout(300)
+    assert quote_in_view(page, within_window=True)
+    page.screenshot(path=str(ARTIFACTS / "reader-phone.png"))
+
+
+def test_off_topic_question_says_the_articles_do_not_answer_it(browser: Browser, server: str):
+    page, _ = open_page(browser, server)
+    _, turn = ask(page, "Resep rendang daging sapi yang empuk")
+    expect(turn).to_have_attribute("data-state", "no-answer")
+    expect(turn.locator(".no-answer")).to_have_text(NO_ANSWER)
+    expect(turn.locator(".closest-label")).to_contain_text("bukan jawaban")
+    expect(turn.locator(".cite summary").first).to_be_visible()
+    assert turn.locator("blockquote.answer-quote").count() == 0
+
+
+def test_bad_input_gets_a_friendly_message_in_the_chat(browser: Browser, server: str):
+    page, _ = open_page(browser, server)
+    _, turn = ask(page, "")
+    expect(turn).to_have_attribute("data-state", "error")
+    expect(turn.locator(".error")).to_contain_text("Pertanyaannya masih kosong")
+    _, turn = ask(page, "kenapa " * 400)
+    expect(turn.locator(".error")).to_contain_text("terlalu panjang")
+    assert "Traceback" not in page.content()
+
+
+def test_examples_articles_large_text_and_clear(browser: Browser, server: str):
+    page, _ = open_page(browser, server)
+    page.get_by_role("button", name="What did Nana Sudjana ask the ASN in Central Java?").click()
+    page.wait_for_selector(DONE)
+    turn = page.locator("#chat .turn").last
+    expect(turn.locator(".q")).to_contain_text("What did Nana Sudjana ask")
+    assert "Nana Sudjana" in turn.locator(".a").text_content()  # English finds the Indonesian passage
+    page.locator("#articles-box").get_by_text("Daftar artikel di indeks (5)").click()
+    rows = page.locator("#articles tbody tr")
+    expect(rows).to_have_count(5)
+    expect(page.locator("#articles")).to_contain_text("AksaraNewsroom.ID")
+    expect(page.locator("#articles")).to_contain_text("Kamis, 6 Juni 2024")
+    rows.nth(1).locator("button").click()
+    expect(page.locator("#reader .reader-title")).to_have_text(rows.nth(1).locator("button").inner_text())
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#chat .conv')).fontSize)")
+    page.locator("#large input[type=checkbox]").check()
+    page.wait_for_function(f"() => parseFloat(getComputedStyle(document.querySelector('#chat .conv')).fontSize) > {size * 1.3}")
+    page.screenshot(path=str(ARTIFACTS / "answer-large-text.png"))
+    page.locator("#clear").click()
+    expect(page.locator("#chat .turn")).to_have_count(0)
+    expect(page.locator("#chat .welcome")).to_be_visible()
+    expect(page.locator("#handout-md")).to_be_disabled()
+
+
+def test_handout_downloads_list_questions_quotes_and_citations(browser: Browser, server: str):
+    page, _ = open_page(browser, server)
+    expect(page.locator("#handout-md")).to_be_disabled()
+    _, turn = ask(page, "Siapa Ketua Bawaslu Jawa Tengah?")
+    ask(page, "Resep rendang daging sapi yang empuk")
+    label = turn.locator(".cite summary").first.inner_text()  # "[1] Title — Outlet, date"
+    with page.expect_download() as download:
+        page.locator("#handout-md").click()
+    assert download.value.suggested_filename == "tanya-netralitas-handout.md"
+    md = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "## 1. Siapa Ketua Bawaslu Jawa Tengah?" in md and "Muhammad Amin" in md and "## 2. Resep rendang" in md
+    assert "- " + label in md.replace("\\", "") and "(`seeds/" in md and NO_ANSWER in md
+    with page.expect_download() as download:
+        page.locator("#handout-html").click()
+    page_html = Path(download.value.path()).read_text(encoding="utf-8")
+    assert page_html.startswith("<!DOCTYPE html>") and "<script" not in page_html
+    assert "1. Siapa Ketua Bawaslu Jawa Tengah?" in page_html and "seeds/" in page_html and "Muhammad Amin" in page_html
+
+
+def test_ask_is_an_api_of_the_running_app(server: str):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    result = client.predict("Siapa Ketua Bawaslu Jawa Tengah?", 3, api_name="/ask")
+    assert result["answered"] is True and 1 <= len(result["hits"]) <= 3
+    assert "Muhammad Amin" in result["hits"][0]["quote"] and result["hits"][0]["source"].startswith("seeds/")
+    with pytest.raises(Exception, match="Pertanyaannya masih kosong"):
+        client.predict("   ", 3, api_name="/ask")
+
+
+def test_an_article_with_script_and_link_payloads_renders_as_inert_text(browser: Browser, xss_server: str):
+    page, dialogs = open_page(browser, xss_server)
+    _, turn = ask(page, "Apa yang disisipkan petugas keamanan Bawaslu?")
+    xss_title = "Uji <b>Keamanan</b> Halaman <script>window.__xss=1</script> Netralitas ASN"
+    expect(turn.locator(".cite summary").filter(has_text=xss_title).first).to_be_visible()
+    for summary in turn.locator(".cite summary").all():
+        summary.click()
+    page.locator("#articles-box").get_by_text("Daftar artikel di indeks (6)").click()
+    page.locator("#articles button").filter(has_text=xss_title).click()
+    expect(page.locator("#reader .reader-title")).to_have_text(xss_title)
+    page.wait_for_timeout(500)
+    shown = page.locator("#chat").inner_text() + page.locator("#reader").inner_text()
+    for payload in ("<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=2;alert(2)">',
+                    "[klik](javascript:window.__xss=3)", "&lt;b&gt;tebal&lt;/b&gt; &amp;", "${window.__xss=4}",
+                    "{{constructor.constructor('window.__xss=5')()}}", "Xss<i>News</i>"):
+        assert payload in shown, payload
+    assert dialogs == []
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("#chat img, #reader img, #articles img, #chat script, #reader script, #articles script, "
+                        "#chat i, #reader b, #articles b").count() == 0
+    assert page.locator("img[src=x], a[href^='javascript' i]").count() == 0
+    assert not page.evaluate(r"[...document.scripts].some(s => /^\s*window\.__xss/.test(s.textContent))")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the 400-letter word wraps
+    with page.expect_download() as download:
+        page.locator("#handout-html").click()
+    handout = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "<script" not in handout and "&lt;script&gt;window.__xss=1&lt;/script&gt;" in handout
+    page.screenshot(path=str(ARTIFACTS / "xss-desktop.png"), full_page=True)
