@@ -7,6 +7,8 @@ artifacts/ (gitignored).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -268,8 +270,16 @@ def test_handout_downloads_list_questions_quotes_and_citations(browser: Browser,
     assert "1. Siapa Ketua Bawaslu Jawa Tengah?" in page_html and "seeds/" in page_html and "Muhammad Amin" in page_html
 
 
-def test_ask_is_an_api_of_the_running_app(server: str):
+def test_ask_is_an_api_of_the_running_app_as_the_readme_shows(server: str):
     from gradio_client import Client
+
+    chat_section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Chat page", 1)[1]
+    code = re.search(r"```python\n(.*?)```", chat_section, re.S).group(1)
+    assert "http://127.0.0.1:7860/" in code
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code.replace("http://127.0.0.1:7860/", server), "README.md", "exec"), {})
+    assert out.getvalue() == "True True True\n"
 
     client = Client(server, verbose=False)
     result = client.predict("Siapa Ketua Bawaslu Jawa Tengah?", 3, api_name="/ask")
