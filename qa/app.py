@@ -23,7 +23,7 @@ from typing import Iterator
 
 import gradio as gr
 
-from qa import config, render
+from qa import config, handout, render
 from qa.answer import Answer, _default_sources, answer_with
 from qa.engine import Engine, engine_for
 from qa.errors import InputError, QAError
@@ -165,8 +165,8 @@ class ChatApp:
         folder = self.handouts / _session(request)
         folder.mkdir(parents=True, exist_ok=True)
         md, page = folder / f"{HANDOUT_NAME}.md", folder / f"{HANDOUT_NAME}.html"
-        md.write_text(render.handout_markdown(turns), encoding="utf-8")
-        page.write_text(render.handout_html(turns), encoding="utf-8")
+        md.write_text(handout.as_markdown(turns), encoding="utf-8")
+        page.write_text(handout.as_html(turns), encoding="utf-8")
         return gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(page), interactive=True)
 
     def clear(self) -> tuple:

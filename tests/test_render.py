@@ -1,4 +1,4 @@
-"""The chat page's HTML and the handouts: escaped, inert, and showing what the answer says."""
+"""The chat page's HTML (qa.render) and the handouts (qa.handout): escaped, inert, and showing what the answer says."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-from qa import render
+from qa import handout, render
 from qa.answer import NO_ANSWER, Answer, Citation, Hit
 from qa.corpus import Article
 
@@ -158,7 +158,7 @@ def session() -> list[render.Turn]:
 
 
 def test_markdown_handout_lists_questions_quotes_and_full_citations_and_renders_inert():
-    md = render.handout_markdown(session())
+    md = handout.as_markdown(session())
     assert "## 1. Siapa \\<script\\>window.\\_\\_xss=1\\</script\\> ketua?" in md
     assert "## 2. Resep rendang" in md and "## 3." not in md  # errors and pending turns are not in the handout
     assert "- [2] Judul — ANTARA, Kamis (26/9) (`seeds/d2.txt`, bagian `d2#0`)" in md
@@ -171,14 +171,14 @@ def test_markdown_handout_lists_questions_quotes_and_full_citations_and_renders_
 
 
 def test_markdown_code_spans_show_backticks_literally():
-    assert render.md_code("seeds/a_b.txt") == "`seeds/a_b.txt`"
-    assert render.md_code("a`b") == "``a`b``" and render.md_code("`x") == "`` `x ``"
+    assert handout.md_code("seeds/a_b.txt") == "`seeds/a_b.txt`"
+    assert handout.md_code("a`b") == "``a`b``" and handout.md_code("`x") == "`` `x ``"
     for text in ("a`b", "`x", "x``y`"):
-        assert MarkdownIt("commonmark").render(render.md_code(text)) == f"<p><code>{text}</code></p>\n"
+        assert MarkdownIt("commonmark").render(handout.md_code(text)) == f"<p><code>{text}</code></p>\n"
 
 
 def test_html_handout_is_a_static_printable_page_with_the_same_content():
-    page = render.handout_html(session())
+    page = handout.as_html(session())
     text = assert_inert(page)
     assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page and "@media print" in page
     assert f"1. Siapa {SCRIPT} ketua?" in text and "2. Resep rendang" in text and "3. " not in text
@@ -187,4 +187,4 @@ def test_html_handout_is_a_static_printable_page_with_the_same_content():
 
 
 def test_long_unbroken_strings_are_wrapped_by_the_page_css():
-    assert "overflow-wrap:anywhere" in render.PAGE_CSS and "overflow-wrap:anywhere" in render.HANDOUT_CSS
+    assert "overflow-wrap:anywhere" in render.PAGE_CSS and "overflow-wrap:anywhere" in handout.HANDOUT_CSS

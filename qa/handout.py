@@ -1,0 +1,94 @@
+"""The conversation as a handout for training sessions: Markdown, and a printable HTML page.
+
+Each answered (or unanswered) question with its quote and full citations: title, outlet, date,
+file and passage id. Corpus text is backslash-escaped in Markdown (file names and passage ids
+go in code spans) and HTML-escaped in the page, which has no scripts and loads nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Sequence
+
+from qa.answer import NO_ANSWER, Citation, Hit
+from qa.render import CLOSEST, Turn, esc, label, title_line
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows as written: one line, markup characters backslash-escaped."""
+    return re.sub(r"([\\`*_\[\]<>&|~#])", r"\\\1", " ".join(str(text).split()))
+
+
+def md_code(text: str) -> str:
+    """A Markdown code span showing ``text`` literally (the fence is longer than any backtick run inside)."""
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def full_citation(item: Hit | Citation) -> str:
+    """``Title — Outlet, date (source, bagian passage_id)`` as plain text (the rank is added by the caller)."""
+    return title_line(item.title, item.outlet, item.date) + f" ({item.source}, bagian {item.passage_id})"
+
+
+def md_citation(item: Hit | Citation) -> str:
+    """:func:`full_citation` in Markdown: the title line escaped, the file and passage id as code."""
+    return f"{md_escape(title_line(item.title, item.outlet, item.date))} ({md_code(item.source)}, bagian {md_code(item.passage_id)})"
+
+
+def as_markdown(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
+    """The answered and unanswered questions of a session, each with its quote and full citations."""
+    lines = [f"# {md_escape(title)}: handout sesi", "", f"Dibuat {time.strftime('%Y-%m-%d %H:%M')}.", ""]
+    for number, turn in enumerate((t for t in turns if t.answer is not None), start=1):
+        answer = turn.answer
+        assert answer is not None
+        lines += [f"## {number}. {md_escape(turn.question)}", ""]
+        if answer.answered and answer.hits:
+            lines += [f"> “{md_escape(answer.hits[0].quote)}”", "", "Sumber:", ""]
+        else:
+            lines += [f"_{md_escape(NO_ANSWER)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
+        for hit in answer.hits:
+            lines.append(f"- [{hit.rank}] {md_citation(hit)}")
+            if not answer.answered:
+                lines.append(f"  “{md_escape(hit.quote)}”")
+            lines += [f"  - juga di: {md_citation(c)}" for c in hit.also_in]
+        lines.append("")
+    return "\n".join(lines)
+
+
+HANDOUT_CSS = """
+body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#111;
+overflow-wrap:anywhere}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-top:1px solid #ccc;padding-top:1rem}
+blockquote{margin:.5rem 0;padding:.5rem 1rem;border-left:4px solid #0f766e;background:#f0fdfa;font-size:1.1rem}
+.no-answer{font-weight:600}.src{color:#444;font-size:.95rem}li{margin:.3rem 0}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}section{break-inside:avoid}}
+"""
+
+
+def as_html(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
+    """A printable page with the same content as :func:`as_markdown`; no scripts, nothing loaded."""
+    parts = []
+    for number, turn in enumerate((t for t in turns if t.answer is not None), start=1):
+        answer = turn.answer
+        assert answer is not None
+        body = [f"<h2>{number}. {esc(turn.question)}</h2>"]
+        if answer.answered and answer.hits:
+            body.append(f"<blockquote>“{esc(answer.hits[0].quote)}”</blockquote><p>Sumber:</p>")
+        else:
+            body.append(f'<p class="no-answer">{esc(NO_ANSWER)}</p>' + (f"<p>{esc(CLOSEST)}</p>" if answer.hits else ""))
+        items = []
+        for hit in answer.hits:
+            near = f"<br>“{esc(hit.quote)}”" if not answer.answered else ""
+            also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in hit.also_in)
+            items.append(f'<li>{esc(label(hit.rank, hit.title, hit.outlet, hit.date))}<br><span class="src">'
+                         f"{esc(hit.source)}, bagian {esc(hit.passage_id)}{also}</span>{near}</li>")
+        body.append(f"<ul>{''.join(items)}</ul>")
+        parts.append(f"<section>{''.join(body)}</section>")
+    return ('<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}: handout</title>'
+            f"<style>{HANDOUT_CSS}</style></head><body><h1>{esc(title)}: handout sesi</h1>"
+            f"<p>Dibuat {time.strftime('%Y-%m-%d %H:%M')}.</p>{''.join(parts)}</body></html>")
