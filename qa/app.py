@@ -38,6 +38,7 @@ EXAMPLES = (
     "asn boleh ikut kampanye gak sih?",
 )
 HANDOUT_NAME = "tanya-netralitas-handout"
+SHOWN_CHARS = 600  # a question longer than this is refused anyway; the chat shows its start
 
 # Clicks on anything with data-doc (citations, "open the article" buttons, the article list)
 # ask the server for the source reader; closing a citation does nothing.
@@ -87,16 +88,20 @@ def theme() -> gr.themes.Base:
 def friendly(exc: QAError, question: object) -> str:
     """A plain Indonesian message for an error, with the library's one-line reason when it helps."""
     text = question.strip() if isinstance(question, str) else ""
-    limit = f"{config.MAX_QUESTION_CHARS:,}".replace(",", ".")
     if isinstance(exc, InputError):
         if not text:
             return "Pertanyaannya masih kosong. Ketik pertanyaan tentang artikel, lalu tekan Enter."
         if len(text) > config.MAX_QUESTION_CHARS:
-            return f"Pertanyaannya terlalu panjang ({len(text):,} karakter; paling banyak {limit}). Persingkat lalu coba lagi.".replace(",", ".")
+            return (f"Pertanyaannya terlalu panjang ({_number(len(text))} karakter; paling banyak "
+                    f"{_number(config.MAX_QUESTION_CHARS)}). Persingkat lalu coba lagi.")
         if not any(ch.isalnum() for ch in text):
             return "Pertanyaannya tidak berisi huruf atau angka. Tulis pertanyaan dengan kata-kata."
         return f"Pertanyaan ini belum bisa diproses ({exc})."
     return f"Maaf, jawaban tidak bisa dicari sekarang ({exc})."
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # Indonesian thousands separator
 
 
 def _whole(k: object) -> object:
@@ -137,6 +142,7 @@ class ChatApp:
         """Show the question at once, then its answer (or a friendly error), and refresh the handouts."""
         turns = list(turns or [])
         shown = " ".join(question.split()) if isinstance(question, str) else ""
+        shown = shown if len(shown) <= SHOWN_CHARS else shown[:SHOWN_CHARS] + "…"
         yield self.chat(turns + [render.Turn(shown, pending=True)]), gr.skip(), "", gr.skip(), gr.skip()
         started = time.perf_counter()
         try:
