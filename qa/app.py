@@ -11,12 +11,14 @@ endpoint, ``/ask``, which returns ``Answer.to_dict()``.
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import math
 import re
 import shutil
 import tempfile
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -247,7 +249,26 @@ def serve(index: str | None = None, model: str | None = None, host: str = "127.0
                 len(engine.index.articles), len(engine.index.passages), time.perf_counter() - started)
     try:
         demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
-                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
-                    css=render.PAGE_CSS)
+                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(), css=render.PAGE_CSS,
+                    prevent_thread_lock=True)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc
+    warm_up(demo.local_api_url)
+    demo.block_thread()
+
+
+def warm_up(api_url: str) -> None:
+    """One /ask call through Gradio's queue: its first event costs ~0.7 s, which the first user should not wait."""
+    started = time.perf_counter()
+    local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
+    body = json.dumps({"data": ["netralitas ASN", 1]}).encode()
+    try:
+        with local.open(urllib.request.Request(f"{api_url}call/ask", data=body, method="POST",
+                                               headers={"Content-Type": "application/json"}), timeout=30) as response:
+            event = json.load(response)["event_id"]
+        with local.open(f"{api_url}call/ask/{event}", timeout=30) as response:
+            response.read()
+    except (OSError, ValueError, KeyError) as exc:
+        logger.warning("warm-up call to %s failed (%s); the first question may take a second longer", api_url, exc)
+        return
+    logger.info("warmed up in %.0f ms", 1000 * (time.perf_counter() - started))
