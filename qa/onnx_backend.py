@@ -86,6 +86,9 @@ def _export(name: str, backend: str, out: Path) -> dict:
     config = bert.config
     from onnxruntime.transformers.optimizer import optimize_model
 
+    for logger_name in list(logging.root.manager.loggerDict):  # the optimiser logs every fusion at INFO
+        if logger_name.startswith(("fusion", "onnx_model", "onnxruntime")):
+            logging.getLogger(logger_name).setLevel(logging.WARNING)
     fused = optimize_model(str(fp32), model_type="bert", num_heads=config.num_attention_heads,
                            hidden_size=config.hidden_size, opt_level=1)
     if backend == "onnx-int8":

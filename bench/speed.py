@@ -1,0 +1,203 @@
+"""Speed and scale: build rate, ask() latency by index size, throughput, cold start, memory.
+
+    .venv/bin/python bench/speed.py [--quick] [--indosum-articles 300] [--sizes 100000,1000000]
+
+Prints each table and writes the speed section of bench/RESULTS.md and bench/speed_latency.png.
+Every comparison (fp32 baseline against the default backend) is measured in the same run.
+Large indexes are kept in $QA_BENCH_CACHE (default ~/.cache/qa/bench), outside the repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common, encoders, report, startup, synthetic  # noqa: E402
+from qa import corpus, model as model_files  # noqa: E402
+from qa.answer import answer_with  # noqa: E402
+from qa.config import DEFAULT_MODEL  # noqa: E402
+from qa.embed import DEFAULT_BACKEND, make_embedder  # noqa: E402
+from qa.engine import Engine, open_engine  # noqa: E402
+from qa.evaluate import evaluate, read_questions  # noqa: E402
+from qa.passages import split  # noqa: E402
+
+build_module = importlib.import_module("qa.build")
+retrieve_module = importlib.import_module("qa.retrieve")
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench")
+B = common.BENCHMARKS
+
+
+def passage_texts(sources) -> list[str]:
+    """Exactly the texts `qa build` embeds for these sources."""
+    return [build_module.indexed_text(a, p) for a in corpus.load(sources)
+            for p in split(a.doc_id, a.text, a.blocks, build_module.TARGET_WORDS, build_module.OVERLAP_WORDS)]
+
+
+def indosum_subset(n: int) -> Path:
+    path = CACHE / f"indosum-first-{n}.jsonl"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(B / "indosum_news" / "corpus.jsonl", encoding="utf-8") as src:
+            path.write_text("".join(line for _, line in zip(range(n), src)), encoding="utf-8")
+    return path
+
+
+def build_rate(label: str, sources, embedder, st) -> list:
+    """`qa build` (forced, model already loaded) against plain fp32 SentenceTransformer.encode of the same texts."""
+    texts = passage_texts(sources)
+    started = time.perf_counter()
+    st.encode(texts, prompt="passage: ", batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+    plain = len(texts) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    build_module.build(sources, CACHE / f"build-rate-{label.split()[0].lower()}", embedder, force=True, progress=False)
+    built = len(texts) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    embedder.encode_passages(texts)
+    encoded = len(texts) / (time.perf_counter() - started)
+    return [label, len(texts), round(built, 1), round(encoded, 1), round(plain, 1), round(built / plain, 2)]
+
+
+def latency(engine: Engine, questions: list[str], label: str) -> dict:
+    """Warm ask() one question at a time, split into query encoding, vector search, lexical search and the rest."""
+    spent = {"encode": 0.0, "vector": 0.0, "lexical": 0.0}
+
+    def timed(part, fn):
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[part] += time.perf_counter() - t0
+        return wrapper
+
+    embedder, lexical = engine.embedder, engine.index.lexical
+    original_search = retrieve_module.vector_search
+    embedder.encode_queries = timed("encode", embedder.encode_queries)
+    lexical.scores = timed("lexical", lexical.scores)
+    retrieve_module.vector_search = timed("vector", original_search)
+    rows = []
+    try:
+        for question in questions[:5]:
+            answer_with(engine, question, k=5)
+        for question in questions:
+            spent.update(encode=0.0, vector=0.0, lexical=0.0)
+            t0 = time.perf_counter()
+            answer_with(engine, question, k=5)
+            total = time.perf_counter() - t0
+            rows.append([total, spent["encode"], spent["vector"], spent["lexical"]])
+    finally:
+        del embedder.encode_queries, lexical.scores
+        retrieve_module.vector_search = original_search
+    ms = np.array(rows) * 1000
+    rest = ms[:, 0] - ms[:, 1:].sum(1)
+    result = {"label": label, "passages": len(engine.index.passages), "faiss": engine.index.manifest["faiss"]["kind"],
+              "p50": float(np.percentile(ms[:, 0], 50)), "p95": float(np.percentile(ms[:, 0], 95)),
+              "encode": float(np.median(ms[:, 1])), "vector": float(np.median(ms[:, 2])),
+              "lexical": float(np.median(ms[:, 3])), "rest": float(np.median(rest))}
+    print(f"  {result}", flush=True)
+    return result
+
+
+def throughput(engine: Engine, questions: list[str]) -> list:
+    """Questions per second answered one at a time against encoding them all in one batch first."""
+    started = time.perf_counter()
+    for question in questions:
+        answer_with(engine, question, k=5)
+    single = len(questions) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    cleaned = [" ".join(q.split()) for q in questions]
+    vectors = engine.embedder.encode_queries(cleaned)
+    for question, vector in zip(cleaned, vectors):
+        answer_with(engine, question, k=5, vector=vector)
+    batched = len(questions) / (time.perf_counter() - started)
+    return [len(engine.index.passages), len(questions), round(single, 1), round(batched, 1), round(batched / single, 2)]
+
+
+def backend_quality(embedders: dict) -> list:
+    """R@5 (hybrid, `qa eval`'s evaluate) on FacQA and IDK-MRC dev with an index built by each backend."""
+    rows = []
+    for dataset in ("facqa", "idkmrc"):
+        questions = read_questions(B / dataset / "questions_dev.jsonl")
+        row = [dataset]
+        for backend, embedder in embedders.items():
+            root = CACHE / f"quality-{dataset}-{backend}"
+            build_module.build([B / dataset / "corpus.jsonl"], root, embedder, progress=False)
+            row.append(round(evaluate(open_engine(root, embedder), questions, k=10).recall_at_5, 4))
+        rows.append(row + [round(row[2] - row[1], 4)])
+        print(f"  {rows[-1]}", flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="seeds only: no IndoSum, no large indexes, no quality check")
+    parser.add_argument("--indosum-articles", type=int, default=300, help="IndoSum articles for the build-rate row")
+    parser.add_argument("--sizes", default="100000,1000000", help="synthetic index sizes for the latency curve")
+    parser.add_argument("--questions", type=int, default=200, help="questions per latency measurement")
+    args = parser.parse_args()
+    load_before = os.getloadavg()
+    results: dict = {"machine": common.machine(), "load_before": load_before, "default_backend": DEFAULT_BACKEND}
+    questions = [r["question"] for d in ("facqa", "idkmrc") for r in read_questions(B / d / "questions_dev.jsonl")]
+    questions = questions[:: max(1, len(questions) // args.questions)][: args.questions]
+    st = model_files.load(DEFAULT_MODEL)
+    fast, fp32 = make_embedder(DEFAULT_MODEL, DEFAULT_BACKEND), make_embedder(DEFAULT_MODEL, "torch")
+    seeds = [ROOT / "seeds"]
+
+    print("encoder variants", flush=True)
+    results["encoders"] = encoders.compare(passage_texts([indosum_subset(40)]), questions[:50])
+    print("build rate", flush=True)
+    results["build"] = [build_rate("seeds", seeds, fast, st)]
+    if not args.quick:
+        results["build"].append(build_rate(f"IndoSum (first {args.indosum_articles} of 2,000 articles)",
+                                           [indosum_subset(args.indosum_articles)], fast, st))
+    print("latency", flush=True)
+    seeds_torch, seeds_fast = CACHE / "seeds-torch", CACHE / "seeds-default"
+    build_module.build(seeds, seeds_torch, fp32, progress=False)
+    build_module.build(seeds, seeds_fast, fast, progress=False)
+    curve = [latency(open_engine(seeds_torch, fp32), questions, "seeds, torch fp32 (baseline)"),
+             latency(open_engine(seeds_fast, fast), questions, f"seeds, {DEFAULT_BACKEND}")]
+    engines = {"seeds": open_engine(seeds_fast, fast)}
+    if not args.quick:
+        real = CACHE / "real-10k"  # IndoSum + FacQA + IDK-MRC, real embeddings
+        build_module.build([B / "indosum_news" / "corpus.jsonl", B / "facqa" / "corpus.jsonl", B / "idkmrc" / "corpus.jsonl"],
+                           real, fast, progress=False)
+        engines["real"] = open_engine(real, fast)
+        curve.append(latency(engines["real"], questions, "IndoSum+FacQA+IDK-MRC (real vectors)"))
+        query_vectors = fast.encode_queries(questions)
+        results["recall"] = report.real_recall(engines["real"].index, query_vectors)
+        for n in (int(s) for s in args.sizes.split(",") if s):
+            index, vectors, seconds = synthetic.replicate(engines["real"].index, n, CACHE)
+            curve.append(latency(Engine(fast, index), questions, f"{n:,} (synthetic vectors)"))
+            curve[-1]["faiss_build_s"] = seconds
+            for k in (10, 50):
+                curve[-1][f"recall@{k}"] = synthetic.recall(index, vectors, query_vectors, k)
+            del index, vectors
+    results["latency"] = curve
+    print("throughput", flush=True)
+    results["throughput"] = [throughput(engine, questions[:64]) for engine in engines.values()]
+    if not args.quick:
+        print("backend quality", flush=True)
+        results["quality"] = backend_quality({"torch": fp32, DEFAULT_BACKEND: fast})
+    print("cold start", flush=True)
+    results["cold_ask"] = {b: startup.cold_ask(root, b) for b, root in (("torch", seeds_torch), (DEFAULT_BACKEND, seeds_fast))}
+    results["imports"] = {b: startup.import_profile(root, b) for b, root in (("torch", seeds_torch), (DEFAULT_BACKEND, seeds_fast))}
+    results["serve"] = startup.cold_serve(seeds_fast, DEFAULT_BACKEND, questions[:20])
+    results["load_after"] = os.getloadavg()
+    (CACHE / "speed.json").write_text(json.dumps(results, indent=1, default=str))
+    body = report.render(results)
+    print(body)
+    common.write_section("speed", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Indexes larger than can be embedded here, for latency and recall of the search part (bench/speed.py).
+
+A real index of about 10k passages is repeated up to N passages under new article ids. The
+lexical side is real BM25 over the repeated passages' tokens (so posting lists grow as they
+would); the vectors are SYNTHETIC: each is its base passage's real vector plus Gaussian noise
+(cosine about 0.9 to it), normalised, so they keep the real embeddings' geometry without
+being embeddings of any text. The FAISS index is chosen and built by ``qa.build.vector_index``
+and cached on disk, keyed by its size and parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from qa.lexical import LexicalIndex, tokenize
+from qa.store import Index
+
+build_module = importlib.import_module("qa.build")
+NOISE = 0.0247  # per component: cosine to the base vector about 1/sqrt(1 + 384 * NOISE**2) = 0.9
+
+
+def synthetic_vectors(base: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, base.shape[1]), dtype=np.float32)
+    for start in range(0, n, 65536):
+        rows = np.arange(start, min(n, start + 65536))
+        chunk = base[rows % len(base)] + rng.standard_normal((len(rows), base.shape[1]), dtype=np.float32) * NOISE
+        if start < len(base):  # the first copy keeps the real vectors
+            real = rows < len(base)
+            chunk[real] = base[rows[real]]
+        out[rows] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
+    return out
+
+
+def _cached_index(vectors: np.ndarray, cache: Path, key: str) -> tuple[faiss.Index, float | None]:
+    """The FAISS index for these vectors from the cache, or built now (seconds to build, None when cached)."""
+    path = cache / f"synthetic-{key}.faiss"
+    if path.is_file():
+        return faiss.read_index(str(path)), None
+    started = time.perf_counter()
+    index = build_module.vector_index(vectors)
+    seconds = time.perf_counter() - started
+    cache.mkdir(parents=True, exist_ok=True)
+    faiss.write_index(index, str(path) + ".tmp")
+    Path(str(path) + ".tmp").replace(path)
+    return index, seconds
+
+
+def replicate(base: Index, n: int, cache: Path) -> tuple[Index, np.ndarray, float | None]:
+    """An in-memory index of ``n`` passages built from ``base`` (see the module docstring).
+
+    Returns the index, its synthetic vectors (for exact-search recall) and the FAISS build seconds.
+    """
+    nb = len(base.passages)
+    base_vectors = np.array(build_module.vector_matrix(base.vectors))
+    vectors = synthetic_vectors(base_vectors, n)
+    key = hashlib.sha256(f"{base.manifest['corpus']['content_hash']}:{n}:{NOISE}:{build_module.EXACT_SEARCH_BELOW}:"
+                         f"{build_module.HNSW_M}:{build_module.HNSW_EF_CONSTRUCTION}".encode()).hexdigest()[:12]
+    index, seconds = _cached_index(vectors, cache, f"{n}-{key}")
+    vocab: dict[str, int] = {}
+    base_ids = []
+    for passage in base.passages:
+        article = base.articles[passage.doc_id]
+        tokens = tokenize(build_module.indexed_text(article, passage)) or ["_"]
+        base_ids.append([vocab.setdefault(t, len(vocab)) for t in tokens])
+    import bm25s
+    from bm25s.tokenization import Tokenized
+
+    bm25 = bm25s.BM25(k1=1.2, b=0.75)
+    bm25.index(Tokenized(ids=[base_ids[i % nb] for i in range(n)], vocab=vocab), show_progress=False)
+    articles = dict(base.articles)
+    passages = list(base.passages)
+    for copy in range(1, (n + nb - 1) // nb):
+        for passage in base.passages[: n - copy * nb]:
+            doc_id = f"{passage.doc_id}~{copy}"
+            if doc_id not in articles:
+                articles[doc_id] = dataclasses.replace(base.articles[passage.doc_id], doc_id=doc_id)
+            passages.append(dataclasses.replace(passage, doc_id=doc_id, passage_id=f"{passage.passage_id}~{copy}"))
+    manifest = {**base.manifest, "faiss": build_module.faiss_record(index),
+                "corpus": {**base.manifest["corpus"], "passages": n, "articles": len(articles)}}
+    synthetic = Index(folder=base.folder, manifest=manifest, articles=articles, passages=passages,
+                      embed_hashes=[""] * n, vectors=index, lexical=LexicalIndex(bm25))
+    return synthetic, vectors, seconds
+
+
+def recall(index: faiss.Index, vectors: np.ndarray, queries: np.ndarray, k: int) -> float:
+    """Share of the exact top-k (brute force over ``vectors``) that the index returns in its top-k."""
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    faiss.omp_set_num_threads(build_module.CORES)
+    _, want = exact.search(queries, k)
+    _, got = index.search(queries, k)
+    faiss.omp_set_num_threads(1)
+    return float(np.mean([len(set(w) & set(g)) / k for w, g in zip(want, got)]))
