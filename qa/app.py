@@ -21,7 +21,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import gradio as gr
 
@@ -159,7 +159,8 @@ class ChatApp:
         logger.info("answered in %.0f ms: %r", 1000 * (time.perf_counter() - started), shown[:80])
         yield (self.chat(turns), turns, gr.skip()) + self.handout_buttons(turns, request)
 
-    def example(self, text: str):
+    def example(self, text: str) -> Callable[..., Iterator[tuple]]:
+        """The handler of an example button: :meth:`respond` with that question."""
         def run(k: float, turns: list[render.Turn] | None, request: gr.Request) -> Iterator[tuple]:
             yield from self.respond(text, k, turns, request)
         return run
