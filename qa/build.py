@@ -43,22 +43,30 @@ class BuildResult:
     skipped: bool  # True when the index was already up to date and nothing was written
 
 
-def context_line(article: Article) -> str:
-    """The article context carried into every passage's embedded and lexical text."""
+def context_line(article: Article, passage: Passage | None = None) -> str:
+    """The article context carried into a passage's embedded and lexical text: title, outlet, place, date.
+
+    The title is left out when the passage already holds it (a title taken from the lead
+    sentence, or a headline the text repeats): said twice, it drowns the passage's own words.
+    """
+    title = article.title
+    if passage is not None and title.rstrip("…").strip() in passage.text:
+        title = ""
     where = ", ".join(p for p in (article.outlet, article.place, article.date) if p)
-    return f"{article.title} — {where}" if where else article.title
+    return " — ".join(p for p in (title, where) if p)
 
 
 def indexed_text(article: Article, passage: Passage) -> str:
     """What is embedded and indexed for a passage: its article's context, then its text."""
-    return f"{context_line(article)}\n{passage.text}"
+    context = context_line(article, passage)
+    return f"{context}\n{passage.text}" if context else passage.text
 
 
 def settings(embedder: Embedder) -> dict:
     backend = {"backend": embedder.backend} if getattr(embedder, "backend", None) else {}
     return {"model": {"name": embedder.name, **backend, "fingerprint": embedder.fingerprint(), "dim": embedder.dim,
                       "prompts": embedder.prompts()},
-            "passages": {"target_words": TARGET_WORDS, "overlap_words": OVERLAP_WORDS, "context": "title-outlet-place-date"}}
+            "passages": {"target_words": TARGET_WORDS, "overlap_words": OVERLAP_WORDS, "context": "title-outlet-place-date, title once"}}
 
 
 def source_record(files: list[tuple[Path, str]], sources: Sequence[str | os.PathLike], root: Path) -> dict:

@@ -1,37 +1,121 @@
-"""Pick the sentence of a passage that best answers a question, verbatim."""
+"""Pick the sentence of a passage that best answers a question, verbatim.
+
+A sentence is scored by the share of the question's informative words (weighted by inverse
+document frequency, after the same normalisation as BM25: informal words, acronyms, English
+glossary, stemming) that it holds, plus a bonus when it holds the kind of thing the question
+asks for: a name for *siapa*/*who*, a date for *kapan*/*when*, a place for *di mana*/*where*,
+a number for *berapa*/*how many*, a reason for *mengapa*/*why*. The same score ranks passages
+in :mod:`qa.retrieve` (a passage's best sentence), so the quote is the sentence that got the
+passage its rank.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from qa.lexical import tokenize
+from qa.clean import DAYS, MONTHS
+from qa.lexical import terms, tokenize
 
-_DATE_LIKE = re.compile(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)|\b\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b|\b(?:19|20)\d{2}\b")
-_NAME_LIKE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+")
-_PLACE_LIKE = re.compile(r"\b(?:di|ke)\s+(?:[A-Z][\w-]*\s*){1,5}")
-_CUES = (
-    (re.compile(r"\b(siapa|who)\b", re.I), _NAME_LIKE),
-    (re.compile(r"\b(kapan|when|tanggal|hari apa)\b", re.I), _DATE_LIKE),
-    (re.compile(r"\b(di ?mana|where|lokasi|tempat)\b", re.I), _PLACE_LIKE),
+CUE_BONUS = 0.3  # added to a sentence's coverage when it holds what the question asks for
+
+_ASKS = (  # (kind, question pattern), first match wins
+    ("date", re.compile(r"\b(kapan|when|tanggal berapa|hari apa|tahun berapa|pukul berapa|jam berapa|what (date|day|year|time))\b", re.I)),
+    ("person", re.compile(r"\b(siapa|siapakah|who|whom|whose)\b", re.I)),
+    ("place", re.compile(r"\b(di ?mana|dimanakah|ke ?mana|where|lokasi|tempat|(hotel|gedung|kota|provinsi|kabupaten|ruang) (apa|mana))\b", re.I)),
+    ("number", re.compile(r"\b(berapa|brp|how (many|much|long|old))\b", re.I)),
+    ("reason", re.compile(r"\b(mengapa|kenapa|knp|why|alasan)\b", re.I)),
+)
+_DATE = re.compile(rf"\(\s*\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\s*\)|\b{DAYS}\b|\b{MONTHS}\b|\b(?:19|20)\d\d\b|\bpukul \d")
+_PLACE = re.compile(r"\b(?:di|ke|dari)\s+(?:[A-Z][\w.-]*)|\b(?:[Hh]otel|[Gg]edung|[Rr]uang|[Kk]antor|[Aa]ula|[Bb]alai|[Pp]endopo|"
+                    r"[Ll]apangan|[Jj]alan|[Kk]ecamatan|[Kk]abupaten|[Pp]rovinsi)\b")
+_NUMBER = re.compile(r"\b\d[\d.,]*\b|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|belas|puluh|ratus|"
+                     r"ribu|juta|miliar|triliun|persen)\b", re.I)
+_REASON = re.compile(r"\b(?:karena|sebab|agar|supaya|sehingga|akibat|alasan|demi|guna|lantaran|berpotensi|merugikan)\b", re.I)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?")
+# Capitalised words that are offices, institutions or places rather than the name of a person.
+_NOT_NAMES = frozenset(
+    "kepala ketua wakil sekretaris daerah provinsi kabupaten kota kantor wilayah badan pengawas pemilu pemilihan umum "
+    "pilkada kementerian hukum ham divisi administrasi gubernur bupati wali penjabat presiden menteri dinas asisten "
+    "pemerintah pemerintahan pelaksana tugas analis kepegawaian ahli madya utama penyuluh jawa tengah barat timur "
+    "selatan utara republik indonesia negara aparatur sipil rapat koordinasi deklarasi netralitas komisi partai "
+    "dalam sebagai kegiatan selain namun sementara menurut dengan oleh untuk para seluruh jajaran semua bahkan "
+    "bawaslu kemenkumham kanwil pemkab pemkot pemprov sekda wabup forkompimda polri pemda opd kpk kpu dprd "
+    "the senin selasa rabu kamis jumat sabtu minggu".split()
 )
 
 
-def best_sentence(question: str, text: str, sentences: tuple[tuple[int, int], ...], idf: dict[str, float]) -> tuple[int, int]:
-    """The (start, end) of the sentence sharing the most informative words with the question.
+def asks_for(question: str) -> str | None:
+    """What kind of answer the question wants: person, date, place, number, reason, or None."""
+    return next((kind for kind, pattern in _ASKS if pattern.search(question)), None)
 
-    Words count by their inverse document frequency; a sentence that holds what the question
-    word asks for (a name for *siapa*, a date for *kapan*, a place for *di mana*) gets a bonus.
-    Ties go to the earlier sentence.
+
+def holds(kind: str | None, sentence: str, question: str) -> bool:
+    """Whether the sentence holds something of the kind the question asks for (and not only the question's own words)."""
+    if kind is None:
+        return False
+    if kind == "person":
+        asked = set(re.findall(r"\w+", question.lower()))
+        return any(w.split()[0].lower() not in _NOT_NAMES and w.split()[0].lower() not in asked
+                   for w in _CAPITALISED.findall(sentence))
+    if kind == "number":
+        asked = set(re.findall(r"\d+", question))
+        return any(m.group(0) not in asked for m in _NUMBER.finditer(sentence))
+    pattern = {"date": _DATE, "place": _PLACE, "reason": _REASON}[kind]
+    return bool(pattern.search(sentence))
+
+
+@lru_cache(maxsize=1 << 16)
+def sentence_tokens(sentence: str) -> frozenset[str]:
+    """The lexical tokens of one sentence (cached: passages are scored again and again)."""
+    return frozenset(tokenize(sentence))
+
+
+class Question:
+    """A question prepared once for scoring many sentences: its weighted words and the kind of answer it wants.
+
+    A word counts once however it is written: "Sekda" is matched by "sekda" or by "sekretaris
+    daerah" (a share of the phrase when only part of it is there), "opened" by "dibuka".
     """
-    wanted = set(tokenize(question))
-    cue = next((pattern for asks, pattern in _CUES if asks.search(question)), None)
+
+    def __init__(self, question: str, idf: dict[str, float]) -> None:
+        self.text = question
+        self.terms = []
+        for term in terms(question):
+            known = [idf[t] for t in (term.stem, *term.alternatives) if t in idf]
+            weight = max(known) if known else (max((idf.get(t, 1.0) for t in term.phrase), default=1.0))
+            self.terms.append((frozenset((term.stem, *term.alternatives)), term.phrase, weight))
+        self.total = sum(weight for _, _, weight in self.terms)
+        self.kind = asks_for(question)
+
+    def coverage(self, sentence: str) -> float:
+        """Share of the question's informative words (idf-weighted) that the sentence holds."""
+        if not self.total:
+            return 0.0
+        words = sentence_tokens(sentence)
+        held = 0.0
+        for forms, phrase, weight in self.terms:
+            if forms & words:
+                held += weight
+            elif phrase:
+                held += weight * sum(p in words for p in phrase) / len(phrase)
+        return held / self.total
+
+    def score(self, sentence: str) -> float:
+        coverage = self.coverage(sentence)
+        return coverage + (CUE_BONUS if coverage > 0 and holds(self.kind, sentence, self.text) else 0.0)
+
+
+def best_span(question: Question, text: str, sentences: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], float]:
+    """The best sentence span of a passage and its score. Ties go to the earlier sentence."""
     best, best_score = sentences[0], -1.0
     for start, end in sentences:
-        sentence = text[start:end]
-        words = set(tokenize(sentence))
-        score = sum(idf.get(w, 1.0) for w in wanted & words)
-        if cue is not None and cue.search(sentence):
-            score *= 1.25
+        score = question.score(text[start:end])
         if score > best_score:
             best, best_score = (start, end), score
-    return best
+    return best, best_score
+
+
+def best_sentence(question: str, text: str, sentences: tuple[tuple[int, int], ...], idf: dict[str, float]) -> tuple[int, int]:
+    """The (start, end) of the sentence of a passage that best answers the question."""
+    return best_span(Question(question, idf), text, sentences)[0]

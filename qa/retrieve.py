@@ -1,8 +1,17 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25) scores fused, then near-duplicates folded.
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) scores fused, sentence-level rerank, near-duplicates folded.
 
-Fusion is a weighted sum of the dense cosine and the BM25 score divided by the question's
-best BM25 score, over the union of both retrievers' candidates. The weight was chosen on the
-dev sets (see bench/RESULTS.md).
+1. Candidates: the ``CANDIDATES`` best passages of each retriever (exact cosine is filled in
+   for lexical-only candidates).
+2. Fusion: ``dense_weight`` × cosine + (1 − ``dense_weight``) × BM25 / the question's best BM25.
+3. Sentence rerank (hybrid only): the ``RERANK`` best fused passages gain ``SENTENCE_WEIGHT`` ×
+   the score of their best sentence (:class:`qa.quote.Question`: idf-weighted share of the
+   question's words in one sentence, plus a bonus when the sentence holds the kind of answer
+   asked for). This is what tells apart passages of one article that all share its topic.
+4. Distinct results: overlapping passages of one article, and near-identical passages of
+   different articles (one story in several outlets), become one result with "also in".
+
+``dense_weight`` 1.0 is dense only and 0.0 lexical only, without the rerank (for evaluation).
+The weights were chosen on the dev sets (bench/quality.py; see bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -11,12 +20,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.build import search as vector_search
-from qa.build import vector_matrix
+from qa.quote import Question, best_span
 from qa.store import Index
 
-DENSE_WEIGHT = 0.5
+DENSE_WEIGHT = 0.6
+SENTENCE_WEIGHT = 0.25
 CANDIDATES = 50  # per retriever, before fusion
+RERANK = 30  # fused candidates rescored by their best sentence
 OVERLAP_SAME_ARTICLE = 0.5  # share of the shorter passage that makes two passages one result
 NEAR_DUPLICATE_COSINE = 0.97  # two passages this close are one story told twice
 
@@ -30,6 +40,7 @@ class Candidate:
     dense: float
     lexical: float
     also_in: tuple[int, ...] = field(default=())
+    sentence: float = 0.0  # score of the passage's best sentence
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,7 @@ class Signals:
 
 
 def _dense(index: Index, query: np.ndarray, n: int) -> dict[int, float]:
-    scores, ids = vector_search(index.vectors, query.reshape(1, -1), n)  # one thread: faster for one question
+    scores, ids = index.vectors.search(query.reshape(1, -1), min(n, index.vectors.ntotal))
     return {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
 
 
@@ -53,43 +64,48 @@ def _overlap(a, b) -> float:
     return max(0, shared) / max(1, min(a.end - a.start, b.end - b.start))
 
 
+def sentence_score(index: Index, position: int, question: Question) -> float:
+    """The score of the passage's best sentence for the question."""
+    passage = index.passages[position]
+    return best_span(question, index.articles[passage.doc_id].text, passage.sentences)[1]
+
+
 def search(index: Index, query_vector: np.ndarray, question: str, k: int,
            dense_weight: float = DENSE_WEIGHT) -> tuple[list[Candidate], Signals]:
     """The k best distinct passages for a question, best first, and the question's signals."""
     dense = _dense(index, query_vector, CANDIDATES)
     lexical_all = index.lexical.scores(question)
-    if lexical_all.size > CANDIDATES:  # partial sort: only the best CANDIDATES are needed, not all N in order
-        top_lexical = np.argpartition(-lexical_all, CANDIDATES - 1)[:CANDIDATES]
-    else:
-        top_lexical = np.arange(lexical_all.size)
+    top_lexical = np.argsort(-lexical_all)[:CANDIDATES]
     lexical_max = float(lexical_all.max()) if lexical_all.size else 0.0
     pool = set(dense) | {int(i) for i in top_lexical if lexical_all[i] > 0}
     missing = [i for i in pool if i not in dense]
-    matrix = vector_matrix(index.vectors)  # a view of the stored vectors, not a copy per passage
     if missing:  # exact cosine for lexical-only candidates
-        stored = matrix[missing]
+        stored = np.vstack([index.vectors.reconstruct(i) for i in missing])
         dense.update(zip(missing, (stored @ query_vector.reshape(-1)).tolist()))
-    scored = []
-    for i in pool:
-        lex = float(lexical_all[i]) / lexical_max if lexical_max > 0 else 0.0
-        scored.append((dense_weight * dense[i] + (1 - dense_weight) * lex, i, lex))
-    scored.sort(reverse=True)
+    lexical = {i: float(lexical_all[i]) / lexical_max if lexical_max > 0 else 0.0 for i in pool}
+    fused = sorted(((dense_weight * dense[i] + (1 - dense_weight) * lexical[i], i) for i in pool), reverse=True)
+    sentences: dict[int, float] = {}
+    if 0.0 < dense_weight < 1.0:
+        prepared = Question(question, index.lexical.idf())
+        head = [(score + SENTENCE_WEIGHT * sentences.setdefault(i, sentence_score(index, i, prepared)), i)
+                for score, i in fused[:RERANK]]
+        fused = sorted(head, reverse=True) + fused[RERANK:]
     dense_sorted = sorted(dense.values(), reverse=True)
     signals = Signals(dense_top=dense_sorted[0] if dense_sorted else 0.0, lexical_top=lexical_max,
                       dense_gap=(dense_sorted[0] - dense_sorted[1]) if len(dense_sorted) > 1 else 0.0)
-    return _distinct(index, matrix, scored, dense, k), signals
+    return _distinct(index, fused, dense, lexical, sentences, k), signals
 
 
-def _distinct(index: Index, matrix: np.ndarray, scored: list[tuple[float, int, float]], dense: dict[int, float],
-              k: int) -> list[Candidate]:
+def _distinct(index: Index, scored: list[tuple[float, int]], dense: dict[int, float], lexical: dict[int, float],
+              sentences: dict[int, float], k: int) -> list[Candidate]:
     """Keep the best of overlapping or near-identical passages; fold the others into ``also_in``."""
-    kept: list[tuple[float, int, float, list[int]]] = []
+    kept: list[tuple[float, int, list[int]]] = []
     kept_vectors: list[np.ndarray] = []
-    for score, i, lex in scored:
+    for score, i in scored:
         passage = index.passages[i]
-        vector = matrix[i]
+        vector = index.vectors.reconstruct(i)
         home = None
-        for slot, (_, j, _, folded) in enumerate(kept):
+        for slot, (_, j, folded) in enumerate(kept):
             if _overlap(passage, index.passages[j]) >= OVERLAP_SAME_ARTICLE:
                 home = slot
                 break
@@ -101,7 +117,8 @@ def _distinct(index: Index, matrix: np.ndarray, scored: list[tuple[float, int, f
         if home is None:
             if len(kept) == k:
                 break
-            kept.append((score, i, lex, []))
+            kept.append((score, i, []))
             kept_vectors.append(vector)
-    return [Candidate(position=i, score=score, dense=dense[i], lexical=lex, also_in=tuple(folded))
-            for score, i, lex, folded in kept]
+    return [Candidate(position=i, score=score, dense=dense[i], lexical=lexical[i], also_in=tuple(folded),
+                      sentence=sentences.get(i, 0.0))
+            for score, i, folded in kept]
