@@ -42,44 +42,6 @@ EXAMPLES = (
 HANDOUT_NAME = "tanya-netralitas-handout"
 SHOWN_CHARS = 600  # a question longer than this is refused anyway; the chat shows its start
 
-# Clicks on anything with data-doc (citations, "open the article" buttons, the article list)
-# ask the server for the source reader; closing a citation does nothing.
-CLICK_JS = """
-element.addEventListener('click', (ev) => {
-  const el = ev.target.closest('[data-doc]');
-  if (!el || !element.contains(el)) return;
-  if (el.tagName === 'SUMMARY' && el.parentElement.open) return;
-  const d = el.dataset;
-  trigger('click', {doc: d.doc, passage: d.passage || '', qs: Number(d.qs), qe: Number(d.qe)});
-  if (d.jump) {
-    const reader = document.getElementById('reader');
-    const top = reader ? reader.getBoundingClientRect().top : 0;
-    if (reader && (top < 0 || top > window.innerHeight - 120)) reader.scrollIntoView({block: 'start'});
-  }
-});
-"""
-# After each answer, the newest question is scrolled to the top of the conversation box.
-CHAT_JS = CLICK_JS + """
-watch('value', () => {
-  const box = element.querySelector('.conv');
-  const turns = element.querySelectorAll('.turn');
-  if (box && turns.length) box.scrollTop = Math.max(0, turns[turns.length - 1].offsetTop - 8);
-});
-"""
-# The source reader scrolls the highlighted passage (or, if it is taller than the box, its quote) into view.
-READER_JS = """
-watch('value', () => {
-  const box = element.querySelector('.reader-body');
-  const passage = element.querySelector('#reader-passage');
-  const quote = element.querySelector('#reader-passage mark.quote');
-  if (!box) return;
-  let top = passage ? passage.offsetTop - 48 : 0;
-  if (quote && quote.offsetTop + quote.offsetHeight > top + box.clientHeight) top = quote.offsetTop - box.clientHeight / 3;
-  box.scrollTop = Math.max(0, top);
-});
-"""
-LARGE_JS = "(on) => { document.body.classList.toggle('qa-large', !!on); }"
-
 
 def theme() -> gr.themes.Base:
     """Gradio's default look with its full Bold face: its bundled SemiBold file lacks most capitals."""
@@ -200,11 +162,12 @@ class ChatApp:
             turns = gr.State([])
             with gr.Row(elem_id="top"):
                 gr.HTML('<h1 class="app-title">Tanya Netralitas</h1><p class="app-sub">Tanya jawab tentang netralitas '
-                        "ASN dari artikel berita, dengan kutipan dan sumber yang bisa diperiksa.</p>", scale=4, min_width=300)
+                        "ASN dari artikel berita, dengan kutipan dan sumber yang bisa diperiksa.</p>",
+                        scale=4, min_width=300)
                 large = gr.Checkbox(label="Teks besar (proyektor)", value=False, scale=0, min_width=220, elem_id="large")
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=320):
-                    chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=CHAT_JS)
+                    chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=render.CHAT_JS)
                     question = gr.Textbox(show_label=False, placeholder="Tulis pertanyaan, lalu tekan Enter…",
                                           submit_btn="Tanya", elem_id="question", autofocus=True, lines=1, max_lines=4)
                     gr.HTML('<div class="examples-label">Contoh pertanyaan (klik untuk bertanya):</div>')
@@ -219,10 +182,11 @@ class ChatApp:
                     with gr.Accordion("Pengaturan", open=False, elem_id="settings"):
                         k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label="Jumlah bagian artikel per jawaban")
                     with gr.Accordion(f"Daftar artikel di indeks ({len(articles)})", open=False, elem_id="articles-box"):
-                        listing = gr.HTML(render.articles_html(articles.values()), elem_id="articles", js_on_load=CLICK_JS)
+                        listing = gr.HTML(render.articles_html(articles.values()), elem_id="articles",
+                                          js_on_load=render.CLICK_JS)
                 with gr.Column(scale=2, min_width=300, elem_id="reader-col"):
                     gr.HTML('<h2 class="panel-title">Pembaca sumber</h2>')
-                    reader = gr.HTML(render.reader_empty(), elem_id="reader", js_on_load=READER_JS)
+                    reader = gr.HTML(render.reader_empty(), elem_id="reader", js_on_load=render.READER_JS)
             outputs = [chat, turns, question, handout_md, handout_html]
             common = dict(outputs=outputs, show_progress="hidden", api_visibility="private",
                           concurrency_id="model", concurrency_limit=1)
@@ -233,7 +197,7 @@ class ChatApp:
             for source in (chat, listing):
                 source.click(self.open_source, None, reader, show_progress="hidden", api_visibility="private",
                              concurrency_limit=None)
-            large.change(None, large, None, js=LARGE_JS)
+            large.change(None, large, None, js=render.LARGE_JS)
             gr.api(self.ask, api_name="ask", concurrency_id="model", concurrency_limit=1)
         return demo
 

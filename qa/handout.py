@@ -35,7 +35,8 @@ def full_citation(item: Hit | Citation) -> str:
 
 def md_citation(item: Hit | Citation) -> str:
     """:func:`full_citation` in Markdown: the title line escaped, the file and passage id as code."""
-    return f"{md_escape(title_line(item.title, item.outlet, item.date))} ({md_code(item.source)}, bagian {md_code(item.passage_id)})"
+    where = f"({md_code(item.source)}, bagian {md_code(item.passage_id)})"
+    return f"{md_escape(title_line(item.title, item.outlet, item.date))} {where}"
 
 
 def as_markdown(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:

@@ -3,7 +3,7 @@
 Every string that comes from the corpus (titles, outlets, passages, quotes, sources) or from
 the user goes through :func:`html.escape` (or :func:`md_escape` for Markdown) before it is
 placed in markup; only the tags written here are ever live (the handouts are in
-:mod:`qa.handout`). Clicks on citations carry
+:mod:`qa.handout`). The page's CSS and its few scripts are here too. Clicks on citations carry
 ``data-doc`` / ``data-passage`` / ``data-qs`` / ``data-qe`` attributes, which the page sends
 back to the server; the server looks the article up in the index, never in the file system.
 """
@@ -92,10 +92,13 @@ def hit_html(hit: Hit, answered: bool) -> str:
         ("Judul", esc(hit.title)), ("Media", esc(hit.outlet or "–")), ("Tanggal", esc(hit.date or "–")),
         ("Tempat", esc(hit.place or "–")), ("Sumber", source_html(hit.source)),
         ("Bagian", f"<code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})")))
-    return (f'<li class="cite"><details><summary class="cite-label" {attrs}>{esc(label(hit.rank, hit.title, hit.outlet, hit.date))}'
-            f"</summary>{quote}<div class=\"passage\">{marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, hit.start)}</div>"
+    cite = esc(label(hit.rank, hit.title, hit.outlet, hit.date))
+    passage = marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, offset=hit.start)
+    return (f'<li class="cite"><details><summary class="cite-label" {attrs}>{cite}</summary>'
+            f'{quote}<div class="passage">{passage}</div>'
             f'<dl class="meta">{meta}</dl>{_also_in(hit.also_in)}'
-            f'<button type="button" class="open-reader" {attrs} data-jump="1">Buka artikel lengkap di pembaca sumber</button>'
+            f'<button type="button" class="open-reader" {attrs} data-jump="1">'
+            "Buka artikel lengkap di pembaca sumber</button>"
             f"</details></li>")
 
 
@@ -104,7 +107,8 @@ def answer_html(answer: Answer) -> str:
     cites = "".join(hit_html(hit, answer.answered) for hit in answer.hits)
     if answer.answered and answer.hits:
         return (f'<blockquote class="answer-quote">“{esc(answer.hits[0].quote)}”</blockquote>'
-                f'<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div><ol class="cites">{cites}</ol>')
+                '<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div>'
+                f'<ol class="cites">{cites}</ol>')
     closest = f'<div class="closest-label">{esc(CLOSEST)}</div><ol class="cites closest">{cites}</ol>' if cites else ""
     return f'<p class="no-answer">{esc(NO_ANSWER)}</p>{closest}'
 
@@ -119,7 +123,8 @@ def turn_html(number: int, turn: Turn) -> str:
         body, state = answer_html(turn.answer), "answered" if turn.answer.answered else "no-answer"
     else:
         body, state = "", "empty"
-    return (f'<div class="turn" data-state="{state}" data-turn="{number}"><div class="q"><span class="who">Anda</span>{question}</div>'
+    return (f'<div class="turn" data-state="{state}" data-turn="{number}">'
+            f'<div class="q"><span class="who">Anda</span>{question}</div>'
             f'<div class="a"><span class="who">Tanya Netralitas</span>{body}</div></div>')
 
 
@@ -127,8 +132,10 @@ def conversation_html(turns: Sequence[Turn], articles: int = 0) -> str:
     """The whole conversation, or a short welcome when it is empty."""
     if not turns:
         count = f" dari {articles} artikel berita" if articles else ""
-        return ('<div class="conv"><div class="welcome"><p><strong>Tanyakan tentang netralitas ASN dalam pemilu dan pilkada.</strong></p>'
-                f"<p>Jawaban diambil langsung{esc(count)}: kutipan kalimatnya dan sumbernya, yang bisa Anda periksa sendiri. "
+        return ('<div class="conv"><div class="welcome">'
+                "<p><strong>Tanyakan tentang netralitas ASN dalam pemilu dan pilkada.</strong></p>"
+                f"<p>Jawaban diambil langsung{esc(count)}: kutipan kalimatnya dan sumbernya, "
+                "yang bisa Anda periksa sendiri. "
                 "Pertanyaan dalam bahasa Inggris juga bisa.</p></div></div>")
     return '<div class="conv">' + "".join(turn_html(i, t) for i, t in enumerate(turns, start=1)) + "</div>"
 
@@ -138,10 +145,11 @@ def reader_html(article: Article, start: int = -1, end: int = -1, q_start: int =
     text, n = article.text, len(article.text)
     meta = " · ".join(esc(p) for p in (article.outlet, article.date, article.place) if p)
     head = (f'<div class="reader-head"><div class="reader-title">{esc(article.title or "(tanpa judul)")}</div>'
-            f'<div class="reader-meta">{meta}</div><div class="reader-source">Sumber: {source_html(article.source)}</div></div>')
+            f'<div class="reader-meta">{meta}</div>'
+            f'<div class="reader-source">Sumber: {source_html(article.source)}</div></div>')
     if 0 <= start < end <= n:
-        body = (esc(text[:start]) + f'<span class="passage" id="reader-passage">{marked(text, start, end, q_start, q_end)}</span>'
-                + esc(text[end:]))
+        passage = marked(text, start, end, q_start, q_end)
+        body = esc(text[:start]) + f'<span class="passage" id="reader-passage">{passage}</span>' + esc(text[end:])
     else:
         body = esc(text)
     return f'<div class="reader">{head}<div class="reader-body">{body}</div></div>'
@@ -154,7 +162,8 @@ def reader_empty(message: str = READER_EMPTY) -> str:
 def articles_html(articles: Iterable[Article]) -> str:
     """The articles in the index (title, outlet, date); each opens in the source reader."""
     rows = "".join(f'<tr><td><button type="button" class="linkish" {_open_attrs(a.doc_id)} data-jump="1">'
-                   f"{esc(a.title or a.doc_id)}</button></td><td>{esc(a.outlet or '–')}</td><td>{esc(a.date or '–')}</td></tr>"
+                   f"{esc(a.title or a.doc_id)}</button></td>"
+                   f"<td>{esc(a.outlet or '–')}</td><td>{esc(a.date or '–')}</td></tr>"
                    for a in sorted(articles, key=lambda a: a.doc_id))
     return (f'<table class="articles"><thead><tr><th>Judul</th><th>Media</th><th>Tanggal</th></tr></thead>'
             f"<tbody>{rows}</tbody></table>")
@@ -176,7 +185,8 @@ blockquote.answer-quote{font-size:1.12em;border-left:4px solid var(--color-accen
 ol.cites{list-style:none;padding-left:0;margin:.2rem 0}.cite{margin:.15rem 0}
 .cite summary{cursor:pointer;color:var(--link-text-color);padding:.2rem 0}
 .closest .cite summary{color:inherit;opacity:.9}.near-quote{font-style:italic;margin:.2rem 0 .3rem 1rem}
-.passage{white-space:pre-wrap;background:var(--background-fill-secondary);padding:.5rem .7rem;border-radius:8px;margin:.3rem 0}
+.passage{white-space:pre-wrap;background:var(--background-fill-secondary);padding:.5rem .7rem;border-radius:8px;
+margin:.3rem 0}
 mark.quote{background:#fde68a;color:#111;padding:0 .1em;border-radius:3px}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.05rem .8rem;font-size:.88em;margin:.3rem 0}
 dl.meta dt{font-weight:600}dl.meta dd{margin:0}.also-in{font-size:.9em}.also-in ul{margin:.1rem 0}
@@ -197,3 +207,41 @@ body.qa-large{--qa-text:1.5rem;--qa-input:1.4rem;--qa-title:2.2rem}
 .conv,.reader,table.articles{font-size:var(--qa-text,1rem)}#question textarea{font-size:var(--qa-input,1rem)}
 .app-title{font-size:var(--qa-title,1.7rem)}
 """
+
+# Clicks on anything with data-doc (citations, "open the article" buttons, the article list)
+# ask the server for the source reader; closing a citation does nothing.
+CLICK_JS = """
+element.addEventListener('click', (ev) => {
+  const el = ev.target.closest('[data-doc]');
+  if (!el || !element.contains(el)) return;
+  if (el.tagName === 'SUMMARY' && el.parentElement.open) return;
+  const d = el.dataset;
+  trigger('click', {doc: d.doc, passage: d.passage || '', qs: Number(d.qs), qe: Number(d.qe)});
+  if (d.jump) {
+    const reader = document.getElementById('reader');
+    const top = reader ? reader.getBoundingClientRect().top : 0;
+    if (reader && (top < 0 || top > window.innerHeight - 120)) reader.scrollIntoView({block: 'start'});
+  }
+});
+"""
+# After each answer, the newest question is scrolled to the top of the conversation box.
+CHAT_JS = CLICK_JS + """
+watch('value', () => {
+  const box = element.querySelector('.conv');
+  const turns = element.querySelectorAll('.turn');
+  if (box && turns.length) box.scrollTop = Math.max(0, turns[turns.length - 1].offsetTop - 8);
+});
+"""
+# The source reader scrolls the highlighted passage (or, if it is taller than the box, its quote) into view.
+READER_JS = """
+watch('value', () => {
+  const box = element.querySelector('.reader-body');
+  const passage = element.querySelector('#reader-passage');
+  const quote = element.querySelector('#reader-passage mark.quote');
+  if (!box) return;
+  let top = passage ? passage.offsetTop - 48 : 0;
+  if (quote && quote.offsetTop + quote.offsetHeight > top + box.clientHeight) top = quote.offsetTop - box.clientHeight / 3;
+  box.scrollTop = Math.max(0, top);
+});
+"""
+LARGE_JS = "(on) => { document.body.classList.toggle('qa-large', !!on); }"

@@ -31,7 +31,7 @@ def test_bad_input_gets_a_plain_indonesian_message():
     assert friendly(InputError("the question is empty"), "  ").startswith("Pertanyaannya masih kosong")
     assert "2.500 karakter; paling banyak 2.000" in friendly(InputError("too long"), "a" * 2500)
     assert "tidak berisi huruf" in friendly(InputError("no letters"), "?!")
-    assert friendly(InputError("k=0 is not a whole number"), "halo") == "Pertanyaan ini belum bisa diproses (k=0 is not a whole number)."
+    assert friendly(InputError("k=0 is not whole"), "halo") == "Pertanyaan ini belum bisa diproses (k=0 is not whole)."
     assert friendly(BadIndexError("index is stale"), "halo").startswith("Maaf, jawaban tidak bisa dicari sekarang")
 
 

@@ -243,7 +243,8 @@ def test_examples_articles_large_text_and_clear(browser: Browser, server: str):
     expect(page.locator("#reader .reader-title")).to_have_text(rows.nth(1).locator("button").inner_text())
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#chat .conv')).fontSize)")
     page.locator("#large input[type=checkbox]").check()
-    page.wait_for_function(f"() => parseFloat(getComputedStyle(document.querySelector('#chat .conv')).fontSize) > {size * 1.3}")
+    page.wait_for_function("(size) => parseFloat(getComputedStyle(document.querySelector('#chat .conv')).fontSize) > size",
+                           arg=size * 1.3)
     page.screenshot(path=str(ARTIFACTS / "answer-large-text.png"))
     page.locator("#clear").click()
     expect(page.locator("#chat .turn")).to_have_count(0)

@@ -126,7 +126,8 @@ def test_reader_shows_the_whole_article_with_the_passage_and_quote_highlighted()
     markup = render.reader_html(article(text), start, end, q, q + len("Kalimat kutipan."))
     visible = assert_inert(markup)
     assert text in visible and "ANTARA · Kamis (26/9) · Semarang" in visible
-    assert '<span class="passage" id="reader-passage">Ini bagian yang dikutip. <mark class="quote">Kalimat kutipan.</mark></span>' in markup
+    assert ('<span class="passage" id="reader-passage">Ini bagian yang dikutip. '
+            '<mark class="quote">Kalimat kutipan.</mark></span>') in markup
     for bad in ((-1, 5), (5, 5), (0, len(text) + 1)):  # offsets that do not fit: the article, nothing highlighted
         assert "reader-passage" not in render.reader_html(article(text), *bad)
 
