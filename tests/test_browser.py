@@ -256,14 +256,15 @@ def test_handout_downloads_list_questions_quotes_and_citations(browser: Browser,
     page, _ = open_page(browser, server)
     expect(page.locator("#handout-md")).to_be_disabled()
     _, turn = ask(page, "Siapa Ketua Bawaslu Jawa Tengah?")
-    ask(page, "Resep rendang daging sapi yang empuk")
+    ask(page, "Di mana deklarasi netralitas ASN digelar?")
     label = turn.locator(".cite summary").first.inner_text()  # "[1] Title — Outlet, date"
     with page.expect_download() as download:
         page.locator("#handout-md").click()
     assert download.value.suggested_filename == "tanya-netralitas-handout.md"
     md = Path(download.value.path()).read_text(encoding="utf-8")
-    assert "## 1. Siapa Ketua Bawaslu Jawa Tengah?" in md and "Muhammad Amin" in md and "## 2. Resep rendang" in md
-    assert "- " + label in md.replace("\\", "") and "(`seeds/" in md and NO_ANSWER in md
+    assert "## 1. Siapa Ketua Bawaslu Jawa Tengah?" in md and "Muhammad Amin" in md
+    assert "## 2. Di mana deklarasi netralitas ASN digelar?" in md  # (unanswered questions: tests/test_render.py)
+    assert "- " + label in md.replace("\\", "") and "(`seeds/" in md
     with page.expect_download() as download:
         page.locator("#handout-html").click()
     page_html = Path(download.value.path()).read_text(encoding="utf-8")
