@@ -19,7 +19,7 @@ from qa import corpus, store
 from qa.corpus import Article
 from qa.embed import Embedder
 from qa.errors import QAError
-from qa.lexical import LexicalIndex
+from qa.lexical import TOKENS_VERSION, LexicalIndex
 from qa.passages import Passage, split
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,8 @@ def settings(embedder: Embedder) -> dict:
     backend = {"backend": embedder.backend} if getattr(embedder, "backend", None) else {}
     return {"model": {"name": embedder.name, **backend, "fingerprint": embedder.fingerprint(), "dim": embedder.dim,
                       "prompts": embedder.prompts()},
-            "passages": {"target_words": TARGET_WORDS, "overlap_words": OVERLAP_WORDS, "context": "title-outlet-place-date, title once"}}
+            "passages": {"target_words": TARGET_WORDS, "overlap_words": OVERLAP_WORDS, "context": "title-outlet-place-date, title once",
+                         "lexical_tokens": TOKENS_VERSION}}
 
 
 def source_record(files: list[tuple[Path, str]], sources: Sequence[str | os.PathLike], root: Path) -> dict:

@@ -103,6 +103,8 @@ STOP_WORDS = frozenset(
     "the of a an is are was were what who whom whose when where which how in on at to "
     "for did does do by with from about this that these those be been has have had it its they their".split()
 )
+# Bump when tokens change: an index whose BM25 was built with other tokens is rebuilt (its embeddings reused).
+TOKENS_VERSION = 2
 _WORD = re.compile(r"[0-9a-z]+")
 
 

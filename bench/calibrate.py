@@ -1,0 +1,159 @@
+"""Fit the abstention model of qa/abstain.py: logistic regression on dev questions, numpy only.
+
+Data (dev files only; the seed question file is kept for testing):
+  - IDK-MRC dev on its own corpus: answerable questions (1) and unanswerable ones (0);
+  - FacQA dev on its own corpus: answerable (1);
+  - off-topic (0): FacQA dev asked of the IDK-MRC corpus and of the seed articles, IDK-MRC dev's
+    answerable questions asked of the FacQA corpus and of the seed articles (a fixed sample of each).
+The reported AUC and abstention precision/recall are 5-fold cross-validated (folds by question),
+so they are not measured on the questions that fitted them. The final weights are fitted on all
+of it; the threshold is the one that maximises balanced accuracy (Youden's J) on the
+cross-validated scores.
+
+    .venv/bin/python bench/calibrate.py [--index-root /work/cache/bench-index] [--write]
+
+``--write`` puts the weights and threshold into qa/abstain.py and the summary into
+bench/calibration.json (read by bench/quality.py for RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import random
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import BENCHMARKS  # noqa: E402
+from qa import abstain  # noqa: E402
+from qa import answer as answer_module  # noqa: E402
+from qa.config import DEFAULT_MODEL  # noqa: E402
+from qa.engine import engine_for  # noqa: E402
+from qa.evaluate import auc, read_questions  # noqa: E402
+
+OFF_TOPIC_SAMPLE = 120  # questions per off-topic pairing
+L2 = 1e-2
+ANSWERED_SHARE = 0.95
+SUMMARY = Path(__file__).resolve().parent / "calibration.json"
+
+
+def collect(index: Path, rows: list[dict], label_of) -> list[tuple[dict, int, str]]:
+    """Features of every question's retrieval on an index, with its label and group."""
+    engine = engine_for(index, DEFAULT_MODEL)
+    captured: list[dict] = []
+    real = abstain.confidence
+
+    def capture(signals, question, hits, idf):
+        values = abstain.features(signals, question, hits, idf)
+        captured.append(values)
+        return 0.5  # the answer's confidence is not used here
+
+    answer_module.abstain.confidence = capture
+    try:
+        for row in rows:
+            answer_module.answer_with(engine, row["question"], k=5)
+    finally:
+        answer_module.abstain.confidence = real
+    return [(values, label_of(row), row["qid"]) for values, row in zip(captured, rows)]
+
+
+def fit(X: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
+    """Logistic regression by Newton's method on [1, X]; returns the coefficients."""
+    A = np.hstack([np.ones((len(X), 1)), X])
+    w = np.zeros(A.shape[1])
+    penalty = l2 * np.eye(A.shape[1])
+    penalty[0, 0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(A @ w, -50, 50)))
+        gradient = A.T @ (p - y) + penalty @ w
+        hessian = (A * (p * (1 - p))[:, None]).T @ A + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def standardised(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    mean, std = X.mean(axis=0), X.std(axis=0) + 1e-9
+    return (X - mean) / std, mean, std
+
+
+def fit_raw(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Coefficients on the raw features (standardised for fitting, then folded back)."""
+    Z, mean, std = standardised(X)
+    w = fit(Z, y)
+    raw = w[1:] / std
+    return np.concatenate([[w[0] - float(raw @ mean)], raw])
+
+
+def predict(w: np.ndarray, X: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(w[0] + X @ w[1:], -50, 50)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-root", type=Path, default=Path("/work/cache/bench-index"),
+                        help="folder holding the facqa, idkmrc and seeds indexes (built with qa build)")
+    parser.add_argument("--write", action="store_true", help="write the weights into qa/abstain.py")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    rng = random.Random(13)
+    facqa = read_questions(BENCHMARKS / "facqa" / "questions_dev.jsonl")
+    idkmrc = read_questions(BENCHMARKS / "idkmrc" / "questions_dev.jsonl")
+    idk_answerable = [r for r in idkmrc if r["answerable"]]
+    data = []
+    data += [(*d, "idkmrc") for d in collect(args.index_root / "idkmrc", idkmrc, lambda r: int(r["answerable"]))]
+    data += [(*d, "facqa") for d in collect(args.index_root / "facqa", facqa, lambda r: 1)]
+    for rows, index in ((facqa, "idkmrc"), (facqa, "seeds"), (idk_answerable, "facqa"), (idk_answerable, "seeds")):
+        sample = rng.sample(rows, min(OFF_TOPIC_SAMPLE, len(rows)))
+        data += [(*d, "off-topic") for d in collect(args.index_root / index, sample, lambda r: 0)]
+    X = np.array([[values[name] for name in abstain.NAMES] for values, _, _, _ in data])
+    y = np.array([label for _, label, _, _ in data], dtype=float)
+    groups = np.array([group for _, _, _, group in data])
+    folds = np.array([int(hashlib.sha256(qid.encode()).hexdigest(), 16) % 5 for _, _, qid, _ in data])
+    cv = np.zeros(len(y))
+    for fold in range(5):
+        train = folds != fold
+        cv[~train] = predict(fit_raw(X[train], y[train]), X[~train])
+    # Operating point: the highest threshold that still answers ANSWERED_SHARE of the answerable dev questions
+    # (cross-validated scores): a wrong "no answer" hides a right one, a wrong answer still shows its sources.
+    threshold = float(np.quantile(cv[y == 1], 1 - ANSWERED_SHARE))
+    w = fit_raw(X, y)
+
+    def report(mask: np.ndarray) -> dict:
+        pos, neg = cv[mask & (y == 1)], cv[mask & (y == 0)]
+        abstained = mask & (cv < threshold)
+        said_no = y[abstained] == 0
+        return {"answerable": int(len(pos)), "unanswerable": int(len(neg)), "auc": auc(list(-neg), list(-pos)),
+                "abstain_precision": float(said_no.mean()) if said_no.size else None,
+                "abstain_recall": float((neg < threshold).mean()) if neg.size else None,
+                "answered_when_answerable": float((pos >= threshold).mean()) if pos.size else None}
+
+    summary = {"features": list(abstain.NAMES), "weights": {"bias": round(float(w[0]), 4)} |
+               {name: round(float(v), 4) for name, v in zip(abstain.NAMES, w[1:])},
+               "threshold": round(threshold, 4), "questions": int(len(y)),
+               "cross_validated": {"all": report(np.ones(len(y), bool)), "idkmrc": report(groups == "idkmrc"),
+                                   "idkmrc+off-topic": report(groups != "facqa"),
+                                   "off-topic": report(groups == "off-topic")}}
+    print(json.dumps(summary, indent=2))
+    if args.write:
+        path = ROOT / "qa" / "abstain.py"
+        source = path.read_text(encoding="utf-8")
+        weights = ", ".join(f'"{k}": {v}' for k, v in summary["weights"].items())
+        source = re.sub(r"WEIGHTS = \{.*?\}\n", lambda _: f"WEIGHTS = {{{weights}}}\n", source, flags=re.S)
+        source = re.sub(r"THRESHOLD = .*\n", lambda _: f"THRESHOLD = {summary['threshold']}\n", source)
+        path.write_text(source, encoding="utf-8")
+        SUMMARY.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

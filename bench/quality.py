@@ -1,0 +1,161 @@
+"""Retrieval quality in one run: seeds, FacQA dev, IDK-MRC dev, and both again with 2,000 IndoSum distractors.
+
+For each question set and each mode (lexical only, dense only, hybrid): R@1, R@5 and MRR@10
+of the gold article (as ``qa eval``), and, where the file gives answer strings, the share of
+questions whose answer stands in the first passage / in one of the first five, and in the
+first passage's quote. Abstention precision, recall and ROC AUC where unanswerable questions
+exist (hybrid, the shipped mode). Writes the ``quality`` section of bench/RESULTS.md.
+
+    .venv/bin/python bench/quality.py [--index-root /work/cache/bench-index] [--sets seeds,facqa,...] [--no-write]
+
+Indexes are built into ``--index-root`` when missing (IndoSum's 8,000 passages take about
+15 minutes on 2 cores) and reused otherwise: changing retrieval code needs no rebuild.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import BENCHMARKS, machine, table, write_section  # noqa: E402
+from qa.answer import answer_with  # noqa: E402
+from qa.build import build  # noqa: E402
+from qa.config import DEFAULT_MODEL  # noqa: E402
+from qa.embed import make_embedder  # noqa: E402
+from qa.engine import engine_for  # noqa: E402
+from qa.evaluate import MODES, auc, gold_ids, read_questions  # noqa: E402
+
+SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
+INDOSUM = BENCHMARKS / "indosum_news" / "corpus.jsonl"
+SETS = {  # name: (question file, sources)
+    "seeds": (SEED_QUESTIONS, [ROOT / "seeds"]),
+    "facqa": (BENCHMARKS / "facqa" / "questions_dev.jsonl", [BENCHMARKS / "facqa" / "corpus.jsonl"]),
+    "idkmrc": (BENCHMARKS / "idkmrc" / "questions_dev.jsonl", [BENCHMARKS / "idkmrc" / "corpus.jsonl"]),
+    "facqa+indosum": (BENCHMARKS / "facqa" / "questions_dev.jsonl", [BENCHMARKS / "facqa" / "corpus.jsonl", INDOSUM]),
+    "idkmrc+indosum": (BENCHMARKS / "idkmrc" / "questions_dev.jsonl", [BENCHMARKS / "idkmrc" / "corpus.jsonl", INDOSUM]),
+}
+CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
+
+
+def normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def measure(engine, rows: list[dict], mode: str) -> dict:
+    """Every metric of one question set in one mode (one ``answer_with`` call per question)."""
+    ranks, in_passage, in_quote, timings = [], [], [], []
+    answerable_conf, unanswerable_conf, kinds = [], [], {}
+    abstained_right = abstained_wrong = answered_answerable = 0
+    for row in rows:
+        started = time.perf_counter()
+        answer = answer_with(engine, row["question"], k=10, dense_weight=MODES[mode])
+        timings.append(time.perf_counter() - started)
+        if not row.get("answerable", True):
+            unanswerable_conf.append(answer.confidence)
+            abstained_right += not answer.answered
+            kinds.setdefault(row.get("kind", "unanswerable"), []).append(not answer.answered)
+            continue
+        answerable_conf.append(answer.confidence)
+        answered_answerable += answer.answered
+        abstained_wrong += not answer.answered
+        gold = gold_ids(row)
+        docs = list(dict.fromkeys(hit.doc_id for hit in answer.hits))
+        ranks.append(next((r for r, d in enumerate(docs, start=1) if d in gold), None))
+        answers = [normal(a) for a in row.get("all_answers") or ([row["answer"]] if row.get("answer") else [])]
+        if answers:
+            holding = [hit.doc_id in gold and any(a in normal(hit.text) for a in answers) for hit in answer.hits]
+            in_passage.append(next((r for r, ok in enumerate(holding, start=1) if ok), None))
+            top = answer.hits[0] if answer.hits else None
+            in_quote.append(bool(top and top.doc_id in gold and any(a in normal(top.quote) for a in answers)))
+    n = max(1, len(ranks))
+    result = {"R@1": sum(r == 1 for r in ranks) / n, "R@5": sum(bool(r and r <= 5) for r in ranks) / n,
+              "MRR@10": sum(1 / r for r in ranks if r and r <= 10) / n,
+              "ms_p50": statistics.median(timings) * 1000}
+    if in_passage:
+        m = len(in_passage)
+        result |= {"passage@1": sum(r == 1 for r in in_passage) / m,
+                   "passage@5": sum(bool(r and r <= 5) for r in in_passage) / m, "quote": sum(in_quote) / m}
+    if unanswerable_conf:
+        said_no = abstained_right + abstained_wrong
+        result |= {"abstain_P": abstained_right / said_no if said_no else None,
+                   "abstain_R": abstained_right / len(unanswerable_conf),
+                   "abstain_AUC": auc([-c for c in unanswerable_conf], [-c for c in answerable_conf]),
+                   "answered": answered_answerable / n,
+                   "by_kind": {kind: sum(v) / len(v) for kind, v in kinds.items()}}
+    return result
+
+
+def index_for(root: Path, name: str, sources: list[Path]):
+    folder = root / name.replace("+", "_")
+    build(sources, folder, make_embedder(DEFAULT_MODEL), progress=False)  # reuses an up-to-date index at once
+    return engine_for(folder, DEFAULT_MODEL)
+
+
+def report(results: dict) -> str:
+    rows = []
+    for name, modes in results.items():
+        for mode, r in modes.items():
+            rows.append([name, mode, r["R@1"], r["R@5"], r["MRR@10"], r.get("passage@1"), r.get("passage@5"),
+                         r.get("quote"), r.get("abstain_P") if mode == "hybrid" else None,
+                         r.get("abstain_R") if mode == "hybrid" else None, r.get("abstain_AUC") if mode == "hybrid" else None])
+    lines = [f"Measured by `bench/quality.py` on {machine()}.", "",
+             "R@k and MRR@10: gold article among the first k distinct results. passage@k: the gold answer string "
+             "stands in one of the first k passages; quote: in the first passage's quote. Abstention (hybrid): "
+             "precision and recall of \"no answer\" on the unanswerable questions, and ROC AUC of the confidence.", "",
+             table(["set", "mode", "R@1", "R@5", "MRR@10", "passage@1", "passage@5", "quote", "abstain P", "abstain R",
+                    "abstain AUC"], rows)]
+    for base in ("facqa", "idkmrc"):
+        if base in results and f"{base}+indosum" in results:
+            drop = results[base]["hybrid"]["R@1"] - results[f"{base}+indosum"]["hybrid"]["R@1"]
+            lines.append(f"\nHybrid R@1 drop with the 2,000 IndoSum articles added ({base}): {drop:+.3f}.")
+    seeds = results.get("seeds", {}).get("hybrid")
+    if seeds:
+        lines.append(f"\nSeed questions (hybrid): answered {seeds['answered']:.3f} of the answerable ones; abstained on "
+                     + ", ".join(f"{share:.0%} of {kind}" for kind, share in seeds["by_kind"].items())
+                     + f"; ask() p50 {seeds['ms_p50']:.1f} ms including the query encode.")
+    if CALIBRATION.is_file():
+        cal = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+        cv = cal["cross_validated"]
+        lines += ["", f"Abstention model (`bench/calibrate.py`, {cal['questions']} dev questions, 5-fold cross-validated): "
+                  f"AUC {cv['idkmrc']['auc']:.3f} on IDK-MRC answerable vs unanswerable, {cv['idkmrc+off-topic']['auc']:.3f} "
+                  f"with off-topic questions; operating point {cal['threshold']} answers "
+                  f"{cv['all']['answered_when_answerable']:.1%} of answerable dev questions and abstains on "
+                  f"{cv['off-topic']['abstain_recall']:.1%} of off-topic and {cv['idkmrc']['abstain_recall']:.1%} of "
+                  f"IDK-MRC unanswerable ones. Weights: `{json.dumps(cal['weights'])}`."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-root", type=Path, default=Path("/work/cache/bench-index"))
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
+    parser.add_argument("--no-write", action="store_true", help="print the table without writing RESULTS.md")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    results = {}
+    for name in args.sets.split(","):
+        questions, sources = SETS[name]
+        if not all(Path(s).exists() for s in [questions, *sources]):
+            print(f"skipping {name}: its files are not here", file=sys.stderr)
+            continue
+        engine = index_for(args.index_root, name, sources)
+        rows = read_questions(questions)
+        results[name] = {mode: measure(engine, rows, mode) for mode in ("lexical", "dense", "hybrid")}
+        print(name, json.dumps(results[name]), flush=True)
+    body = report(results)
+    print(body)
+    if not args.no_write:
+        write_section("quality", body)
+
+
+if __name__ == "__main__":
+    main()
