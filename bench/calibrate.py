@@ -3,6 +3,7 @@
 Data (dev files only; the seed question file is kept for testing):
   - IDK-MRC dev on its own corpus: answerable questions (1) and unanswerable ones (0);
   - FacQA dev on its own corpus: answerable (1);
+  - bench/data/english_dev.jsonl, 30 of those dev questions put into English by hand, on their corpus (1);
   - off-topic (0): FacQA dev asked of the IDK-MRC corpus and of the seed articles, IDK-MRC dev's
     answerable questions asked of the FacQA corpus and of the seed articles (a fixed sample of each).
 The reported AUC and abstention precision/recall are 5-fold cross-validated (folds by question),
@@ -42,6 +43,7 @@ from qa.evaluate import auc, read_questions  # noqa: E402
 OFF_TOPIC_SAMPLE = 120  # questions per off-topic pairing
 L2 = 1e-2
 ANSWERED_SHARE = 0.95
+ENGLISH = Path(__file__).resolve().parent / "data" / "english_dev.jsonl"  # 30 dev questions put into English by hand
 SUMMARY = Path(__file__).resolve().parent / "calibration.json"
 
 
@@ -110,9 +112,15 @@ def main() -> None:
     facqa = read_questions(BENCHMARKS / "facqa" / "questions_dev.jsonl")
     idkmrc = read_questions(BENCHMARKS / "idkmrc" / "questions_dev.jsonl")
     idk_answerable = [r for r in idkmrc if r["answerable"]]
+    english = read_questions(ENGLISH)
     data = []
     data += [(*d, "idkmrc") for d in collect(args.index_root / "idkmrc", idkmrc, lambda r: int(r["answerable"]))]
     data += [(*d, "facqa") for d in collect(args.index_root / "facqa", facqa, lambda r: 1)]
+    for corpus, other in (("facqa", "idkmrc"), ("idkmrc", "facqa")):
+        rows = [r for r in english if r["corpus"] == corpus]
+        data += [(*d, "english") for d in collect(args.index_root / corpus, rows, lambda r: 1)]
+        data += [(*d, "off-topic") for d in collect(args.index_root / other, rows, lambda r: 0)]
+    data += [(*d, "off-topic") for d in collect(args.index_root / "seeds", english, lambda r: 0)]
     for rows, index in ((facqa, "idkmrc"), (facqa, "seeds"), (idk_answerable, "facqa"), (idk_answerable, "seeds")):
         sample = rng.sample(rows, min(OFF_TOPIC_SAMPLE, len(rows)))
         data += [(*d, "off-topic") for d in collect(args.index_root / index, sample, lambda r: 0)]
@@ -143,7 +151,7 @@ def main() -> None:
                "threshold": round(threshold, 4), "questions": int(len(y)),
                "cross_validated": {"all": report(np.ones(len(y), bool)), "idkmrc": report(groups == "idkmrc"),
                                    "idkmrc+off-topic": report(groups != "facqa"),
-                                   "off-topic": report(groups == "off-topic")}}
+                                   "english": report(groups == "english"), "off-topic": report(groups == "off-topic")}}
     print(json.dumps(summary, indent=2))
     if args.write:
         path = ROOT / "qa" / "abstain.py"

@@ -14,15 +14,19 @@ point chosen there. See bench/RESULTS.md.
 from __future__ import annotations
 
 import math
+import re
 from typing import Sequence
 
 from qa.quote import Question, holds, sentence_tokens
 from qa.retrieve import Signals
 
-NAMES = ("dense_top", "dense_margin", "dense_gap", "coverage", "quote_coverage", "missing")
+NAMES = ("dense_top", "dense_margin", "dense_gap", "coverage", "quote_coverage", "missing", "english")
+# English function words: an English question over Indonesian articles meets them at a lower cosine.
+_ENGLISH = frozenset("the of is are was were what who whom whose when where which why how did does do in on at "
+                     "to for by with from about this that a an has have had it its".split())
 # Fitted by bench/calibrate.py (logistic regression); see bench/RESULTS.md for the data and the date.
-WEIGHTS = {"bias": -41.2331, "dense_top": 46.2433, "dense_margin": -10.8182, "dense_gap": -7.861, "coverage": 0.1789, "quote_coverage": 2.9085, "missing": -1.8632}
-THRESHOLD = 0.234
+WEIGHTS = {"bias": -37.6539, "dense_top": 41.7829, "dense_margin": -2.731, "dense_gap": -10.4621, "coverage": 0.0546, "quote_coverage": 2.8803, "missing": -1.7188, "english": 5.7923}
+THRESHOLD = 0.2207
 
 
 def coverage(question: str, passage_text: str, idf: dict[str, float]) -> float:
@@ -33,7 +37,8 @@ def coverage(question: str, passage_text: str, idf: dict[str, float]) -> float:
 def features(signals: Signals, question: str, hits: Sequence, idf: dict[str, float]) -> dict[str, float]:
     """The evidence that the best passage answers the question (all 0 when nothing was found)."""
     if not hits:
-        return dict.fromkeys(NAMES, 0.0) | {"dense_top": signals.dense_top, "dense_margin": signals.dense_top - signals.dense_mean}
+        return dict.fromkeys(NAMES, 0.0) | {"dense_top": signals.dense_top, "dense_margin": signals.dense_top - signals.dense_mean,
+                                            "english": english(question)}
     prepared = Question(question, idf)
     top = hits[0]
     missing = 0.0
@@ -48,7 +53,13 @@ def features(signals: Signals, question: str, hits: Sequence, idf: dict[str, flo
             "cue": 1.0 if prepared.kind is not None and holds(prepared.kind, top.quote, question) else 0.0,
             "passage_cue": 1.0 if prepared.kind is not None and holds(prepared.kind, top.text, question) else 0.0,
             "open_question": 1.0 if prepared.kind is None else 0.0,
-            "missing": missing}
+            "missing": missing, "english": english(question)}
+
+
+def english(question: str) -> float:
+    """Share of the question's words that are English function words (0 for an Indonesian question)."""
+    words = re.findall(r"[a-z]+", question.lower())
+    return sum(w in _ENGLISH for w in words) / len(words) if words else 0.0
 
 
 def score(values: dict[str, float]) -> float:

@@ -104,7 +104,7 @@ STOP_WORDS = frozenset(
     "for did does do by with from about this that these those be been has have had it its they their".split()
 )
 # Bump when tokens change: an index whose BM25 was built with other tokens is rebuilt (its embeddings reused).
-TOKENS_VERSION = 2
+TOKENS_VERSION = 3
 _WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -158,7 +158,7 @@ def terms(text: str) -> list[Term]:
         alternatives = tuple(stem([w for w in ENGLISH.get(word, "").split() if _informative(w)]))
         if root.startswith("tidak") and len(root) > 8:  # "ketidaknetralan" stems to "tidaknetral"
             alternatives += (root[5:],)
-        found.append(Term(root, phrase, alternatives))
+        found.append(Term(root, phrase, tuple(a for a in dict.fromkeys(alternatives) if a != root)))
     return found
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.quote import Question, best_span
+from qa.quote import Question, best_span, sentence_tokens
 from qa.store import Index
 
 DENSE_WEIGHT = 0.93  # cosines of the candidates spread little (about 0.05): this balances them with BM25
@@ -29,6 +29,7 @@ CANDIDATES = 50  # per retriever, before fusion
 RERANK = 30  # fused candidates rescored by their best sentence
 OVERLAP_SAME_ARTICLE = 0.5  # share of the shorter passage that makes two passages one result
 NEAR_DUPLICATE_COSINE = 0.97  # two passages this close are one story told twice
+NEAR_DUPLICATE_WORDS = 0.8  # ... and so are two passages sharing this share of their words (Jaccard)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ def _overlap(a, b) -> float:
         return 0.0
     shared = min(a.end, b.end) - max(a.start, b.start)
     return max(0, shared) / max(1, min(a.end - a.start, b.end - b.start))
+
+
+def _same_words(a, b) -> bool:
+    """Near-identical wording, whatever the articles' titles and outlets (which the vectors also carry)."""
+    words_a, words_b = sentence_tokens(a.text), sentence_tokens(b.text)
+    union = len(words_a | words_b)
+    return bool(union) and len(words_a & words_b) / union >= NEAR_DUPLICATE_WORDS
 
 
 def sentence_score(index: Index, position: int, question: Question) -> float:
@@ -111,7 +119,7 @@ def _distinct(index: Index, scored: list[tuple[float, int]], dense: dict[int, fl
             if _overlap(passage, index.passages[j]) >= OVERLAP_SAME_ARTICLE:
                 home = slot
                 break
-            if float(vector @ kept_vectors[slot]) >= NEAR_DUPLICATE_COSINE:
+            if float(vector @ kept_vectors[slot]) >= NEAR_DUPLICATE_COSINE or _same_words(passage, index.passages[j]):
                 home = slot
                 if passage.doc_id != index.passages[j].doc_id:
                     folded.append(i)
