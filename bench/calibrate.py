@@ -11,7 +11,7 @@ so they are not measured on the questions that fitted them. The final weights ar
 of it; the threshold is the one that maximises balanced accuracy (Youden's J) on the
 cross-validated scores.
 
-    .venv/bin/python bench/calibrate.py [--index-root /work/cache/bench-index] [--write]
+    .venv/bin/python bench/calibrate.py [--index-root DIR] [--write]
 
 ``--write`` puts the weights and threshold into qa/abstain.py and the summary into
 bench/calibration.json (read by bench/quality.py for RESULTS.md).
@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import logging
+import os
 import random
 import re
 import sys
@@ -34,10 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import BENCHMARKS  # noqa: E402
+from bench.quality import SETS, index_for  # noqa: E402
 from qa import abstain  # noqa: E402
 from qa import answer as answer_module  # noqa: E402
-from qa.config import DEFAULT_MODEL  # noqa: E402
-from qa.engine import engine_for  # noqa: E402
 from qa.evaluate import auc, read_questions  # noqa: E402
 
 OFF_TOPIC_SAMPLE = 120  # questions per off-topic pairing
@@ -47,9 +47,8 @@ ENGLISH = Path(__file__).resolve().parent / "data" / "english_dev.jsonl"  # 30 d
 SUMMARY = Path(__file__).resolve().parent / "calibration.json"
 
 
-def collect(index: Path, rows: list[dict], label_of) -> list[tuple[dict, int, str]]:
+def collect(engine, rows: list[dict], label_of) -> list[tuple[dict, int, str]]:
     """Features of every question's retrieval on an index, with its label and group."""
-    engine = engine_for(index, DEFAULT_MODEL)
     captured: list[dict] = []
     real = abstain.confidence
 
@@ -101,29 +100,35 @@ def predict(w: np.ndarray, X: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(w[0] + X @ w[1:], -50, 50)))
 
 
+def default_root() -> Path:
+    """Where the benchmark indexes live: ``$QA_BENCH_CACHE/quality`` (default ``~/.cache/qa/bench/quality``)."""
+    return Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench") / "quality"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index-root", type=Path, default=Path("/work/cache/bench-index"),
+    parser.add_argument("--index-root", type=Path, default=default_root(),
                         help="folder holding the facqa, idkmrc and seeds indexes (built with qa build)")
     parser.add_argument("--write", action="store_true", help="write the weights into qa/abstain.py")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     rng = random.Random(13)
+    engines = {name: index_for(args.index_root, name, SETS[name][1]) for name in ("facqa", "idkmrc", "seeds")}
     facqa = read_questions(BENCHMARKS / "facqa" / "questions_dev.jsonl")
     idkmrc = read_questions(BENCHMARKS / "idkmrc" / "questions_dev.jsonl")
     idk_answerable = [r for r in idkmrc if r["answerable"]]
     english = read_questions(ENGLISH)
     data = []
-    data += [(*d, "idkmrc") for d in collect(args.index_root / "idkmrc", idkmrc, lambda r: int(r["answerable"]))]
-    data += [(*d, "facqa") for d in collect(args.index_root / "facqa", facqa, lambda r: 1)]
+    data += [(*d, "idkmrc") for d in collect(engines["idkmrc"], idkmrc, lambda r: int(r["answerable"]))]
+    data += [(*d, "facqa") for d in collect(engines["facqa"], facqa, lambda r: 1)]
     for corpus, other in (("facqa", "idkmrc"), ("idkmrc", "facqa")):
         rows = [r for r in english if r["corpus"] == corpus]
-        data += [(*d, "english") for d in collect(args.index_root / corpus, rows, lambda r: 1)]
-        data += [(*d, "off-topic") for d in collect(args.index_root / other, rows, lambda r: 0)]
-    data += [(*d, "off-topic") for d in collect(args.index_root / "seeds", english, lambda r: 0)]
+        data += [(*d, "english") for d in collect(engines[corpus], rows, lambda r: 1)]
+        data += [(*d, "off-topic") for d in collect(engines[other], rows, lambda r: 0)]
+    data += [(*d, "off-topic") for d in collect(engines["seeds"], english, lambda r: 0)]
     for rows, index in ((facqa, "idkmrc"), (facqa, "seeds"), (idk_answerable, "facqa"), (idk_answerable, "seeds")):
         sample = rng.sample(rows, min(OFF_TOPIC_SAMPLE, len(rows)))
-        data += [(*d, "off-topic") for d in collect(args.index_root / index, sample, lambda r: 0)]
+        data += [(*d, "off-topic") for d in collect(engines[index], sample, lambda r: 0)]
     X = np.array([[values[name] for name in abstain.NAMES] for values, _, _, _ in data])
     y = np.array([label for _, label, _, _ in data], dtype=float)
     groups = np.array([group for _, _, _, group in data])

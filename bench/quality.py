@@ -6,7 +6,7 @@ questions whose answer stands in the first passage / in one of the first five, a
 first passage's quote. Abstention precision, recall and ROC AUC where unanswerable questions
 exist (hybrid, the shipped mode). Writes the ``quality`` section of bench/RESULTS.md.
 
-    .venv/bin/python bench/quality.py [--index-root /work/cache/bench-index] [--sets seeds,facqa,...] [--no-write]
+    .venv/bin/python bench/quality.py [--index-root DIR] [--sets seeds,facqa,...] [--no-write]
 
 Indexes are built into ``--index-root`` when missing (IndoSum's 8,000 passages take about
 15 minutes on 2 cores) and reused otherwise: changing retrieval code needs no rebuild.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import logging
 import statistics
 import sys
@@ -50,6 +51,17 @@ def normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
+def article_rank(hits, gold: set[str]) -> int | None:
+    """Rank of the first distinct article that is gold; a story folded in as "also in" counts where it is shown."""
+    seen: set[str] = set()
+    for hit in hits:
+        if hit.doc_id not in seen:
+            seen.add(hit.doc_id)
+            if gold & {hit.doc_id, *(c.doc_id for c in hit.also_in)}:
+                return len(seen)
+    return None
+
+
 def measure(engine, rows: list[dict], mode: str) -> dict:
     """Every metric of one question set in one mode (one ``answer_with`` call per question)."""
     ranks, in_passage, in_quote, timings = [], [], [], []
@@ -68,8 +80,7 @@ def measure(engine, rows: list[dict], mode: str) -> dict:
         answered_answerable += answer.answered
         abstained_wrong += not answer.answered
         gold = gold_ids(row)
-        docs = list(dict.fromkeys(hit.doc_id for hit in answer.hits))
-        ranks.append(next((r for r, d in enumerate(docs, start=1) if d in gold), None))
+        ranks.append(article_rank(answer.hits, gold))
         answers = [normal(a) for a in row.get("all_answers") or ([row["answer"]] if row.get("answer") else [])]
         if answers:
             holding = [hit.doc_id in gold and any(a in normal(hit.text) for a in answers) for hit in answer.hits]
@@ -134,9 +145,15 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def default_root() -> Path:
+    """Where the benchmark indexes live: ``$QA_BENCH_CACHE/quality`` (default ``~/.cache/qa/bench/quality``)."""
+    return Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench") / "quality"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index-root", type=Path, default=Path("/work/cache/bench-index"))
+    parser.add_argument("--index-root", type=Path, default=default_root(),
+                        help="folder for the benchmark indexes (default $QA_BENCH_CACHE/quality or ~/.cache/qa/bench/quality)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
     parser.add_argument("--no-write", action="store_true", help="print the table without writing RESULTS.md")
     args = parser.parse_args()
