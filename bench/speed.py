@@ -52,7 +52,7 @@ def indosum_subset(n: int) -> Path:
     return path
 
 
-def build_rate(label: str, sources, embedder, st) -> list:
+def build_rate(label: str, sources, embedder, st, int8) -> list:
     """`qa build` (forced, model already loaded) against plain fp32 SentenceTransformer.encode of the same texts."""
     texts = passage_texts(sources)
     started = time.perf_counter()
@@ -61,10 +61,13 @@ def build_rate(label: str, sources, embedder, st) -> list:
     started = time.perf_counter()
     build_module.build(sources, CACHE / f"build-rate-{label.split()[0].lower()}", embedder, force=True, progress=False)
     built = len(texts) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    embedder.encode_passages(texts)
-    encoded = len(texts) / (time.perf_counter() - started)
-    return [label, len(texts), round(built, 1), round(encoded, 1), round(plain, 1), round(built / plain, 2)]
+    rates = []
+    for encoder in (embedder, int8):
+        started = time.perf_counter()
+        encoder.encode_passages(texts)
+        rates.append(len(texts) / (time.perf_counter() - started))
+    return [label, len(texts), round(built, 1), round(rates[0], 1), round(rates[1], 1), round(plain, 1),
+            round(built / plain, 2)]
 
 
 def latency(engine: Engine, questions: list[str], label: str) -> dict:
@@ -114,8 +117,9 @@ def throughput(engine: Engine, questions: list[str]) -> list:
     for question in questions:
         answer_with(engine, question, k=5)
     single = len(questions) / (time.perf_counter() - started)
-    started = time.perf_counter()
     cleaned = [" ".join(q.split()) for q in questions]
+    engine.embedder.encode_queries(cleaned[:4])  # warm the batch path too
+    started = time.perf_counter()
     vectors = engine.embedder.encode_queries(cleaned)
     for question, vector in zip(cleaned, vectors):
         answer_with(engine, question, k=5, vector=vector)
@@ -133,7 +137,7 @@ def backend_quality(embedders: dict) -> list:
             root = CACHE / f"quality-{dataset}-{backend}"
             build_module.build([B / dataset / "corpus.jsonl"], root, embedder, progress=False)
             row.append(round(evaluate(open_engine(root, embedder), questions, k=10).recall_at_5, 4))
-        rows.append(row + [round(row[2] - row[1], 4)])
+        rows.append(row + [round(value - row[1], 4) for value in row[2:]])
         print(f"  {rows[-1]}", flush=True)
     return rows
 
@@ -141,8 +145,8 @@ def backend_quality(embedders: dict) -> list:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seeds only: no IndoSum, no large indexes, no quality check")
-    parser.add_argument("--indosum-articles", type=int, default=300, help="IndoSum articles for the build-rate row")
-    parser.add_argument("--sizes", default="100000,1000000", help="synthetic index sizes for the latency curve")
+    parser.add_argument("--indosum-articles", type=int, default=150, help="IndoSum articles for the build-rate row")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="synthetic index sizes for the latency curve")
     parser.add_argument("--questions", type=int, default=200, help="questions per latency measurement")
     args = parser.parse_args()
     load_before = os.getloadavg()
@@ -151,15 +155,18 @@ def main() -> None:
     questions = questions[:: max(1, len(questions) // args.questions)][: args.questions]
     st = model_files.load(DEFAULT_MODEL)
     fast, fp32 = make_embedder(DEFAULT_MODEL, DEFAULT_BACKEND), make_embedder(DEFAULT_MODEL, "torch")
+    int8 = make_embedder(DEFAULT_MODEL, "onnx-int8")
     seeds = [ROOT / "seeds"]
 
     print("encoder variants", flush=True)
     results["encoders"] = encoders.compare(passage_texts([indosum_subset(40)]), questions[:50])
     print("build rate", flush=True)
-    results["build"] = [build_rate("seeds", seeds, fast, st)]
+    results["build"] = [build_rate("seeds", seeds, fast, st, int8)]
     if not args.quick:
         results["build"].append(build_rate(f"IndoSum (first {args.indosum_articles} of 2,000 articles)",
-                                           [indosum_subset(args.indosum_articles)], fast, st))
+                                           [indosum_subset(args.indosum_articles)], fast, st, int8))
+        print("backend quality", flush=True)
+        results["quality"] = backend_quality({"torch": fp32, DEFAULT_BACKEND: fast, "onnx-int8": int8})
     print("latency", flush=True)
     seeds_torch, seeds_fast = CACHE / "seeds-torch", CACHE / "seeds-default"
     build_module.build(seeds, seeds_torch, fp32, progress=False)
@@ -168,26 +175,25 @@ def main() -> None:
              latency(open_engine(seeds_fast, fast), questions, f"seeds, {DEFAULT_BACKEND}")]
     engines = {"seeds": open_engine(seeds_fast, fast)}
     if not args.quick:
-        real = CACHE / "real-10k"  # IndoSum + FacQA + IDK-MRC, real embeddings
-        build_module.build([B / "indosum_news" / "corpus.jsonl", B / "facqa" / "corpus.jsonl", B / "idkmrc" / "corpus.jsonl"],
-                           real, fast, progress=False)
-        engines["real"] = open_engine(real, fast)
-        curve.append(latency(engines["real"], questions, "IndoSum+FacQA+IDK-MRC (real vectors)"))
+        base = CACHE / f"quality-idkmrc-{DEFAULT_BACKEND}"  # built by backend_quality: real vectors
+        engines["real"] = open_engine(base, fast)
+        curve.append(latency(engines["real"], questions, "IDK-MRC (real vectors)"))
         query_vectors = fast.encode_queries(questions)
-        results["recall"] = report.real_recall(engines["real"].index, query_vectors)
+        real = [np.array(build_module.vector_matrix(open_engine(CACHE / f"quality-{d}-{DEFAULT_BACKEND}", fast).index.vectors))
+                for d in ("facqa", "idkmrc")]
+        results["recall"] = report.real_recall(np.vstack(real), query_vectors)
         for n in (int(s) for s in args.sizes.split(",") if s):
             index, vectors, seconds = synthetic.replicate(engines["real"].index, n, CACHE)
             curve.append(latency(Engine(fast, index), questions, f"{n:,} (synthetic vectors)"))
             curve[-1]["faiss_build_s"] = seconds
-            for k in (10, 50):
-                curve[-1][f"recall@{k}"] = synthetic.recall(index, vectors, query_vectors, k)
+            curve[-1]["recall_by_ef"] = synthetic.recall(index, vectors, query_vectors)
+            configured = [r for r in curve[-1]["recall_by_ef"] if r[0] == build_module.HNSW_EF_SEARCH]
+            if configured:
+                curve[-1]["recall@10"], curve[-1]["recall@50"] = configured[0][1], configured[0][2]
             del index, vectors
     results["latency"] = curve
     print("throughput", flush=True)
     results["throughput"] = [throughput(engine, questions[:64]) for engine in engines.values()]
-    if not args.quick:
-        print("backend quality", flush=True)
-        results["quality"] = backend_quality({"torch": fp32, DEFAULT_BACKEND: fast})
     print("cold start", flush=True)
     results["cold_ask"] = {b: startup.cold_ask(root, b) for b, root in (("torch", seeds_torch), (DEFAULT_BACKEND, seeds_fast))}
     results["imports"] = {b: startup.import_profile(root, b) for b, root in (("torch", seeds_torch), (DEFAULT_BACKEND, seeds_fast))}

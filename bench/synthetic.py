@@ -43,7 +43,10 @@ def _cached_index(vectors: np.ndarray, cache: Path, key: str) -> tuple[faiss.Ind
     """The FAISS index for these vectors from the cache, or built now (seconds to build, None when cached)."""
     path = cache / f"synthetic-{key}.faiss"
     if path.is_file():
-        return faiss.read_index(str(path)), None
+        index = faiss.read_index(str(path))
+        if isinstance(index, faiss.IndexHNSW):
+            index.hnsw.efSearch = build_module.HNSW_EF_SEARCH  # a search-time setting, not part of the cache key
+        return index, None
     started = time.perf_counter()
     index = build_module.vector_index(vectors)
     seconds = time.perf_counter() - started
@@ -90,12 +93,23 @@ def replicate(base: Index, n: int, cache: Path) -> tuple[Index, np.ndarray, floa
     return synthetic, vectors, seconds
 
 
-def recall(index: faiss.Index, vectors: np.ndarray, queries: np.ndarray, k: int) -> float:
-    """Share of the exact top-k (brute force over ``vectors``) that the index returns in its top-k."""
+def recall(index: faiss.Index, vectors: np.ndarray, queries: np.ndarray) -> list[list]:
+    """Rows of (efSearch, recall@10, recall@50, ms per one-question search) against brute force over ``vectors``."""
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
     faiss.omp_set_num_threads(build_module.CORES)
-    _, want = exact.search(queries, k)
-    _, got = index.search(queries, k)
+    _, want = exact.search(queries, 50)
     faiss.omp_set_num_threads(1)
-    return float(np.mean([len(set(w) & set(g)) / k for w, g in zip(want, got)]))
+    del exact
+    if not isinstance(index, faiss.IndexHNSW):
+        return []
+    rows, configured = [], index.hnsw.efSearch
+    for ef in sorted({64, 128, 256, configured}):
+        index.hnsw.efSearch = ef
+        started = time.perf_counter()
+        got = np.vstack([build_module.search(index, q.reshape(1, -1), 50)[1] for q in queries])
+        ms = (time.perf_counter() - started) / len(queries) * 1000
+        rows.append([ef] + [round(float(np.mean([len(set(w[:k]) & set(g[:k])) / k for w, g in zip(want, got)])), 4)
+                            for k in (10, 50)] + [round(ms, 3)])
+    index.hnsw.efSearch = configured
+    return rows
