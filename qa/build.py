@@ -121,9 +121,18 @@ def vector_matrix(index: faiss.Index) -> np.ndarray:
     flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
     if not isinstance(flat, faiss.IndexFlat) or flat.ntotal == 0:
         return store.all_vectors(index)
-    view = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+    raw = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+    view = np.asarray(_Keeper(index, raw))  # the view's base holds the index: its memory cannot be freed under it
     view.flags.writeable = False
     return view
+
+
+class _Keeper:
+    """Array interface of a FAISS-owned buffer plus a reference to the index that owns it."""
+
+    def __init__(self, index: faiss.Index, raw: np.ndarray) -> None:
+        self.index = index
+        self.__array_interface__ = raw.__array_interface__
 
 
 def _versions() -> dict:

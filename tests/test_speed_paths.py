@@ -46,6 +46,18 @@ def test_hnsw_is_chosen_above_the_threshold_and_agrees_with_exact_search(monkeyp
     assert np.array_equal(build_module.vector_matrix(small), data[:400])
 
 
+def test_the_vector_view_keeps_its_index_alive(monkeypatch):
+    import gc
+
+    data = _unit(300, 16, 2)
+    for threshold in (10_000, 100):  # flat, then HNSW
+        monkeypatch.setattr(build_module, "EXACT_SEARCH_BELOW", threshold)
+        view = build_module.vector_matrix(build_module.vector_index(data))  # no other reference to the index
+        gc.collect()
+        _unit(5000, 16, 3)  # reuse freed memory, if any were freed
+        assert np.array_equal(view, data) and not view.flags.writeable
+
+
 def test_an_hnsw_index_round_trips_through_the_index_folder(monkeypatch, tmp_path: Path, fake_embedder):
     from qa.build import build
     from conftest import SEEDS
