@@ -116,13 +116,14 @@ def _distinct(index: Index, scored: list[tuple[float, int]], dense: dict[int, fl
         vector = index.vectors.reconstruct(i)
         home = None
         for slot, (_, j, folded) in enumerate(kept):
-            if _overlap(passage, index.passages[j]) >= OVERLAP_SAME_ARTICLE:
+            other = index.passages[j]
+            if passage.doc_id == other.doc_id:
+                if _overlap(passage, other) >= OVERLAP_SAME_ARTICLE:
+                    home = slot
+                    break
+            elif float(vector @ kept_vectors[slot]) >= NEAR_DUPLICATE_COSINE or _same_words(passage, other):
                 home = slot
-                break
-            if float(vector @ kept_vectors[slot]) >= NEAR_DUPLICATE_COSINE or _same_words(passage, index.passages[j]):
-                home = slot
-                if passage.doc_id != index.passages[j].doc_id:
-                    folded.append(i)
+                folded.append(i)
                 break
         if home is None:
             if len(kept) == k:
