@@ -51,7 +51,7 @@ def plot(curve: list[dict]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    points = [c for c in curve if "baseline" not in c["label"]]
+    points = sorted((c for c in curve if "baseline" not in c["label"]), key=lambda c: c["passages"])
     sizes = [c["passages"] for c in points]
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
     bottom = np.zeros(len(points))
@@ -65,7 +65,7 @@ def plot(curve: list[dict]) -> None:
         if "baseline" in c["label"]:
             ax.plot([c["passages"]], [c["p50"]], "x", color="black", markersize=9, label="seeds, torch fp32 p50 (baseline)")
     ax.set_xscale("log")
-    ax.set_xlabel("passages in the index (10k, 100k and 1M: synthetic vectors)")
+    ax.set_xlabel("passages in the index (10k, 100k and 1M: synthetic vectors from IDK-MRC)")
     ax.set_ylabel("ms per question (warm, one at a time)")
     ax.set_title("ask() latency against index size")
     ax.grid(True, which="both", alpha=0.3)
@@ -86,7 +86,7 @@ def render(r: dict) -> str:
             table(["corpus", "passages", "qa build", "default backend, encode only", "onnx-int8, encode only",
                    "plain fp32 SentenceTransformer.encode", "build / plain"], r["build"]), ""]
     rows = []
-    for c in r["latency"]:
+    for c in sorted(r["latency"], key=lambda c: c["passages"]):
         extra = ""
         if "recall@10" in c:
             extra = f"recall@10 {c['recall@10']:.3f}, recall@50 {c['recall@50']:.3f} vs exact"
@@ -113,13 +113,13 @@ def render(r: dict) -> str:
                 "a default must stay within 0.005 of torch fp32:", "",
                 table(["dev set", "torch fp32", r["default_backend"], "onnx-int8", f"{r['default_backend']} − fp32",
                        "onnx-int8 − fp32"], r["quality"]), ""]
-    out += ["**Encoder variants** on the same 40 IndoSum articles' passages and 50 questions "
+    out += ["**Encoder variants** on the same 20 IndoSum articles' passages and 50 questions "
             "(cosine to fp32 over the passages):", "",
             table(["variant", "passages/s", "one question p50 ms", "min cosine", "mean cosine"], r["encoders"]), ""]
-    cold = r["cold_ask"]
+    cold = r.get("cold_ask", {})
     out += ["**Cold start** (fresh process, seeds index, median of 3): " +
             "; ".join(f"`qa ask` with {b}: {s:.2f} s" for b, s in cold.items()) + ".", ""]
-    for backend, (total, top) in r["imports"].items():
+    for backend, (total, top) in r.get("imports", {}).items():
         out.append(f"- imports on the ask path with {backend}: {total:.2f} s; slowest: " +
                    ", ".join(f"{name} {seconds:.2f} s" for name, seconds in top))
     serve = r.get("serve")

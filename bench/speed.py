@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common, encoders, report, startup, synthetic  # noqa: E402
-from qa import corpus, model as model_files  # noqa: E402
+from qa import corpus, store, model as model_files  # noqa: E402
 from qa.answer import answer_with  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
 from qa.embed import DEFAULT_BACKEND, make_embedder  # noqa: E402
@@ -145,10 +145,16 @@ def backend_quality(embedders: dict) -> list:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seeds only: no IndoSum, no large indexes, no quality check")
-    parser.add_argument("--indosum-articles", type=int, default=150, help="IndoSum articles for the build-rate row")
+    parser.add_argument("--indosum-articles", type=int, default=100, help="IndoSum articles for the build-rate row")
     parser.add_argument("--sizes", default="10000,100000,1000000", help="synthetic index sizes for the latency curve")
     parser.add_argument("--questions", type=int, default=200, help="questions per latency measurement")
+    parser.add_argument("--render", action="store_true", help="only rewrite RESULTS.md from the last run's speed.json")
     args = parser.parse_args()
+    if args.render:
+        body = report.render(json.loads((CACHE / "speed.json").read_text()))
+        print(body)
+        common.write_section("speed", body)
+        return
     load_before = os.getloadavg()
     results: dict = {"machine": common.machine(), "load_before": load_before, "default_backend": DEFAULT_BACKEND}
     questions = [r["question"] for d in ("facqa", "idkmrc") for r in read_questions(B / d / "questions_dev.jsonl")]
@@ -158,46 +164,56 @@ def main() -> None:
     int8 = make_embedder(DEFAULT_MODEL, "onnx-int8")
     seeds = [ROOT / "seeds"]
 
+    def save(stage: str) -> None:  # after every stage, so that a cut-short run still leaves its numbers
+        results["load_after"] = os.getloadavg()
+        (CACHE / "speed.json").write_text(json.dumps(results, indent=1, default=str))
+        print(f"[{stage} done; load {results['load_after'][0]:.1f}]", flush=True)
+
     print("encoder variants", flush=True)
-    results["encoders"] = encoders.compare(passage_texts([indosum_subset(40)]), questions[:50])
+    results["encoders"] = encoders.compare(passage_texts([indosum_subset(20)]), questions[:50])
+    save("encoders")
     print("build rate", flush=True)
     results["build"] = [build_rate("seeds", seeds, fast, st, int8)]
     if not args.quick:
         results["build"].append(build_rate(f"IndoSum (first {args.indosum_articles} of 2,000 articles)",
                                            [indosum_subset(args.indosum_articles)], fast, st, int8))
-        print("backend quality", flush=True)
-        results["quality"] = backend_quality({"torch": fp32, DEFAULT_BACKEND: fast, "onnx-int8": int8})
+    save("build rate")
     print("latency", flush=True)
     seeds_torch, seeds_fast = CACHE / "seeds-torch", CACHE / "seeds-default"
     build_module.build(seeds, seeds_torch, fp32, progress=False)
     build_module.build(seeds, seeds_fast, fast, progress=False)
-    curve = [latency(open_engine(seeds_torch, fp32), questions, "seeds, torch fp32 (baseline)"),
-             latency(open_engine(seeds_fast, fast), questions, f"seeds, {DEFAULT_BACKEND}")]
+    curve = results["latency"] = [latency(open_engine(seeds_torch, fp32), questions, "seeds, torch fp32 (baseline)"),
+                                  latency(open_engine(seeds_fast, fast), questions, f"seeds, {DEFAULT_BACKEND}")]
     engines = {"seeds": open_engine(seeds_fast, fast)}
+    results["throughput"] = [throughput(engines["seeds"], questions[:64])]
+    query_vectors = fast.encode_queries(questions)
+    for n in (int(s) for s in args.sizes.split(",") if s and not args.quick):
+        index, vectors, seconds = synthetic.replicate(store.load(CACHE / "quality-idkmrc-onnx-int8"), n, CACHE)
+        curve.append(latency(Engine(fast, index), questions, f"{n:,} (synthetic vectors)"))
+        curve[-1]["faiss_build_s"] = seconds
+        curve[-1]["recall_by_ef"] = synthetic.recall(index, vectors, query_vectors)
+        configured = [r for r in curve[-1]["recall_by_ef"] if r[0] == build_module.HNSW_EF_SEARCH]
+        if configured:
+            curve[-1]["recall@10"], curve[-1]["recall@50"] = configured[0][1], configured[0][2]
+        del index, vectors
+        save(f"latency {n:,}")
+    print("cold start", flush=True)
+    results["cold_ask"] = {DEFAULT_BACKEND: startup.cold_ask(seeds_fast, DEFAULT_BACKEND, runs=3),
+                           "torch (1 run)": startup.cold_ask(seeds_torch, "torch", runs=1)}
+    results["imports"] = {b: startup.import_profile(root, b) for b, root in ((DEFAULT_BACKEND, seeds_fast), ("torch", seeds_torch))}
+    results["serve"] = startup.cold_serve(seeds_fast, DEFAULT_BACKEND, questions[:20])
+    save("cold start")
     if not args.quick:
-        base = CACHE / f"quality-idkmrc-{DEFAULT_BACKEND}"  # built by backend_quality: real vectors
-        engines["real"] = open_engine(base, fast)
+        print("backend quality", flush=True)
+        results["quality"] = backend_quality({"torch": fp32, DEFAULT_BACKEND: fast, "onnx-int8": int8})
+        save("quality")
+        engines["real"] = open_engine(CACHE / f"quality-idkmrc-{DEFAULT_BACKEND}", fast)  # real vectors
         curve.append(latency(engines["real"], questions, "IDK-MRC (real vectors)"))
-        query_vectors = fast.encode_queries(questions)
+        results["throughput"].append(throughput(engines["real"], questions[:64]))
         real = [np.array(build_module.vector_matrix(open_engine(CACHE / f"quality-{d}-{DEFAULT_BACKEND}", fast).index.vectors))
                 for d in ("facqa", "idkmrc")]
         results["recall"] = report.real_recall(np.vstack(real), query_vectors)
-        for n in (int(s) for s in args.sizes.split(",") if s):
-            index, vectors, seconds = synthetic.replicate(engines["real"].index, n, CACHE)
-            curve.append(latency(Engine(fast, index), questions, f"{n:,} (synthetic vectors)"))
-            curve[-1]["faiss_build_s"] = seconds
-            curve[-1]["recall_by_ef"] = synthetic.recall(index, vectors, query_vectors)
-            configured = [r for r in curve[-1]["recall_by_ef"] if r[0] == build_module.HNSW_EF_SEARCH]
-            if configured:
-                curve[-1]["recall@10"], curve[-1]["recall@50"] = configured[0][1], configured[0][2]
-            del index, vectors
-    results["latency"] = curve
-    print("throughput", flush=True)
-    results["throughput"] = [throughput(engine, questions[:64]) for engine in engines.values()]
-    print("cold start", flush=True)
-    results["cold_ask"] = {b: startup.cold_ask(root, b) for b, root in (("torch", seeds_torch), (DEFAULT_BACKEND, seeds_fast))}
-    results["imports"] = {b: startup.import_profile(root, b) for b, root in (("torch", seeds_torch), (DEFAULT_BACKEND, seeds_fast))}
-    results["serve"] = startup.cold_serve(seeds_fast, DEFAULT_BACKEND, questions[:20])
+    curve.sort(key=lambda c: (c["passages"], "baseline" not in c["label"]))
     results["load_after"] = os.getloadavg()
     (CACHE / "speed.json").write_text(json.dumps(results, indent=1, default=str))
     body = report.render(results)

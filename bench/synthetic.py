@@ -1,6 +1,6 @@
 """Indexes larger than can be embedded here, for latency and recall of the search part (bench/speed.py).
 
-A real index of about 10k passages is repeated up to N passages under new article ids. The
+A real index (IDK-MRC, 2,464 passages, embedded by onnx-int8) is repeated up to N passages under new article ids. The
 lexical side is real BM25 over the repeated passages' tokens (so posting lists grow as they
 would); the vectors are SYNTHETIC: each is its base passage's real vector plus Gaussian noise
 (cosine about 0.9 to it), normalised, so they keep the real embeddings' geometry without
@@ -11,8 +11,11 @@ and cached on disk, keyed by its size and parameters.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import importlib
+import json
+import os
 import time
 from pathlib import Path
 
@@ -40,18 +43,26 @@ def synthetic_vectors(base: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
 
 
 def _cached_index(vectors: np.ndarray, cache: Path, key: str) -> tuple[faiss.Index, float | None]:
-    """The FAISS index for these vectors from the cache, or built now (seconds to build, None when cached)."""
+    """The FAISS index for these vectors from the cache, or built now, and the seconds its build took."""
     path = cache / f"synthetic-{key}.faiss"
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(str(path) + ".lock", "a") as lock:  # two runs wait for one build instead of building twice
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _read_or_build(vectors, path)
+
+
+def _read_or_build(vectors: np.ndarray, path: Path) -> tuple[faiss.Index, float | None]:
     if path.is_file():
         index = faiss.read_index(str(path))
         if isinstance(index, faiss.IndexHNSW):
             index.hnsw.efSearch = build_module.HNSW_EF_SEARCH  # a search-time setting, not part of the cache key
-        return index, None
+        timing = Path(str(path) + ".json")
+        return index, json.loads(timing.read_text())["build_seconds"] if timing.is_file() else None
     started = time.perf_counter()
     index = build_module.vector_index(vectors)
     seconds = time.perf_counter() - started
-    cache.mkdir(parents=True, exist_ok=True)
     faiss.write_index(index, str(path) + ".tmp")
+    Path(str(path) + ".json").write_text(json.dumps({"build_seconds": seconds, "load_average": os.getloadavg()}))
     Path(str(path) + ".tmp").replace(path)
     return index, seconds
 
