@@ -17,7 +17,7 @@ import math
 import re
 from typing import Sequence
 
-from qa.quote import Question, holds, sentence_tokens
+from qa.quote import holds, prepare, sentence_tokens
 from qa.retrieve import Signals
 
 NAMES = ("dense_top", "dense_margin", "dense_gap", "coverage", "quote_coverage", "missing", "english")
@@ -31,7 +31,7 @@ THRESHOLD = 0.2207
 
 def coverage(question: str, passage_text: str, idf: dict[str, float]) -> float:
     """Share of the question's informative words (weighted by idf) that the passage contains."""
-    return Question(question, idf).coverage(passage_text)
+    return prepare(question, idf).coverage(passage_text)
 
 
 def features(signals: Signals, question: str, hits: Sequence, idf: dict[str, float]) -> dict[str, float]:
@@ -39,7 +39,7 @@ def features(signals: Signals, question: str, hits: Sequence, idf: dict[str, flo
     if not hits:
         return dict.fromkeys(NAMES, 0.0) | {"dense_top": signals.dense_top, "dense_margin": signals.dense_top - signals.dense_mean,
                                             "english": english(question)}
-    prepared = Question(question, idf)
+    prepared = prepare(question, idf)
     top = hits[0]
     missing = 0.0
     if prepared.total:

@@ -116,6 +116,19 @@ def best_span(question: Question, text: str, sentences: tuple[tuple[int, int], .
     return best, best_score
 
 
+_RECENT: dict[tuple[str, int], Question] = {}  # the questions being answered, prepared once for all their passages
+
+
+def prepare(question: str, idf: dict[str, float]) -> Question:
+    """The question prepared for scoring, reused across the passages of one answer."""
+    key = (question, id(idf))
+    if key not in _RECENT:
+        if len(_RECENT) >= 8:
+            _RECENT.clear()
+        _RECENT[key] = Question(question, idf)
+    return _RECENT[key]
+
+
 def best_sentence(question: str, text: str, sentences: tuple[tuple[int, int], ...], idf: dict[str, float]) -> tuple[int, int]:
     """The (start, end) of the sentence of a passage that best answers the question."""
-    return best_span(Question(question, idf), text, sentences)[0]
+    return best_span(prepare(question, idf), text, sentences)[0]

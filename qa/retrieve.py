@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.quote import Question, best_span, sentence_tokens
+from qa.quote import Question, best_span, prepare, sentence_tokens
 from qa.store import Index
 
 DENSE_WEIGHT = 0.93  # cosines of the candidates spread little (about 0.05): this balances them with BM25
@@ -95,7 +95,7 @@ def search(index: Index, query_vector: np.ndarray, question: str, k: int,
     fused = sorted(((dense_weight * dense[i] + (1 - dense_weight) * lexical[i], i) for i in pool), reverse=True)
     sentences: dict[int, float] = {}
     if 0.0 < dense_weight < 1.0:
-        prepared = Question(question, index.lexical.idf())
+        prepared = prepare(question, index.lexical.idf())
         head = [(score + SENTENCE_WEIGHT * sentences.setdefault(i, sentence_score(index, i, prepared)), i)
                 for score, i in fused[:RERANK]]
         fused = sorted(head, reverse=True) + fused[RERANK:]
