@@ -161,8 +161,8 @@ def main() -> None:
     if args.write:
         path = ROOT / "qa" / "abstain.py"
         source = path.read_text(encoding="utf-8")
-        weights = ", ".join(f'"{k}": {v}' for k, v in summary["weights"].items())
-        source = re.sub(r"WEIGHTS = \{.*?\}\n", lambda _: f"WEIGHTS = {{{weights}}}\n", source, flags=re.S)
+        weights = "".join(f'\n    "{k}": {v},' for k, v in summary["weights"].items())
+        source = re.sub(r"WEIGHTS = \{.*?\}\n", lambda _: f"WEIGHTS = {{{weights}\n}}\n", source, flags=re.S)
         source = re.sub(r"THRESHOLD = .*\n", lambda _: f"THRESHOLD = {summary['threshold']}\n", source)
         path.write_text(source, encoding="utf-8")
         SUMMARY.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
