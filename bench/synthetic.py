@@ -67,9 +67,10 @@ def _read_or_build(vectors: np.ndarray, path: Path) -> tuple[faiss.Index, float 
     return index, seconds
 
 
-def replicate(base: Index, n: int, cache: Path) -> tuple[Index, np.ndarray, float | None]:
+def replicate(base: Index, n: int, cache: Path, exact: bool = False) -> tuple[Index, np.ndarray, float | None]:
     """An in-memory index of ``n`` passages built from ``base`` (see the module docstring).
 
+    ``exact`` forces exact (flat) search whatever the size: for a size whose graph takes too long to build here.
     Returns the index, its synthetic vectors (for exact-search recall) and the FAISS build seconds.
     """
     nb = len(base.passages)
@@ -77,7 +78,11 @@ def replicate(base: Index, n: int, cache: Path) -> tuple[Index, np.ndarray, floa
     vectors = synthetic_vectors(base_vectors, n)
     key = hashlib.sha256(f"{base.manifest['corpus']['content_hash']}:{n}:{NOISE}:{build_module.EXACT_SEARCH_BELOW}:"
                          f"{build_module.HNSW_M}:{build_module.HNSW_EF_CONSTRUCTION}".encode()).hexdigest()[:12]
-    index, seconds = _cached_index(vectors, cache, f"{n}-{key}")
+    if exact:
+        index, seconds = faiss.IndexFlatIP(vectors.shape[1]), None
+        index.add(vectors)
+    else:
+        index, seconds = _cached_index(vectors, cache, f"{n}-{key}")
     vocab: dict[str, int] = {}
     base_ids = []
     for passage in base.passages:
