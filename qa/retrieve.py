@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qa.build import search as vector_search
+from qa.build import vector_matrix
 from qa.quote import Question, best_span, prepare, sentence_tokens
 from qa.store import Index
 
@@ -55,7 +57,7 @@ class Signals:
 
 
 def _dense(index: Index, query: np.ndarray, n: int) -> dict[int, float]:
-    scores, ids = index.vectors.search(query.reshape(1, -1), min(n, index.vectors.ntotal))
+    scores, ids = vector_search(index.vectors, query.reshape(1, -1), n)  # one thread: faster for one question
     return {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
 
 
@@ -84,12 +86,16 @@ def search(index: Index, query_vector: np.ndarray, question: str, k: int,
     """The k best distinct passages for a question, best first, and the question's signals."""
     dense = _dense(index, query_vector, CANDIDATES)
     lexical_all = index.lexical.scores(question)
-    top_lexical = np.argsort(-lexical_all)[:CANDIDATES]
+    if lexical_all.size > CANDIDATES:  # partial sort: only the best CANDIDATES are needed, not all N in order
+        top_lexical = np.argpartition(-lexical_all, CANDIDATES - 1)[:CANDIDATES]
+    else:
+        top_lexical = np.arange(lexical_all.size)
     lexical_max = float(lexical_all.max()) if lexical_all.size else 0.0
     pool = set(dense) | {int(i) for i in top_lexical if lexical_all[i] > 0}
     missing = [i for i in pool if i not in dense]
+    matrix = vector_matrix(index.vectors)  # a view of the stored vectors, not a copy per passage
     if missing:  # exact cosine for lexical-only candidates
-        stored = np.vstack([index.vectors.reconstruct(i) for i in missing])
+        stored = matrix[missing]
         dense.update(zip(missing, (stored @ query_vector.reshape(-1)).tolist()))
     lexical = {i: float(lexical_all[i]) / lexical_max if lexical_max > 0 else 0.0 for i in pool}
     fused = sorted(((dense_weight * dense[i] + (1 - dense_weight) * lexical[i], i) for i in pool), reverse=True)
@@ -103,17 +109,17 @@ def search(index: Index, query_vector: np.ndarray, question: str, k: int,
     signals = Signals(dense_top=dense_sorted[0] if dense_sorted else 0.0, lexical_top=lexical_max,
                       dense_gap=(dense_sorted[0] - dense_sorted[1]) if len(dense_sorted) > 1 else 0.0,
                       dense_mean=float(np.mean(dense_sorted[:CANDIDATES])) if dense_sorted else 0.0)
-    return _distinct(index, fused, dense, lexical, sentences, k), signals
+    return _distinct(index, matrix, fused, dense, lexical, sentences, k), signals
 
 
-def _distinct(index: Index, scored: list[tuple[float, int]], dense: dict[int, float], lexical: dict[int, float],
-              sentences: dict[int, float], k: int) -> list[Candidate]:
+def _distinct(index: Index, matrix: np.ndarray, scored: list[tuple[float, int]], dense: dict[int, float],
+              lexical: dict[int, float], sentences: dict[int, float], k: int) -> list[Candidate]:
     """Keep the best of overlapping or near-identical passages; fold the others into ``also_in``."""
     kept: list[tuple[float, int, list[int]]] = []
     kept_vectors: list[np.ndarray] = []
     for score, i in scored:
         passage = index.passages[i]
-        vector = index.vectors.reconstruct(i)
+        vector = matrix[i]
         home = None
         for slot, (_, j, folded) in enumerate(kept):
             other = index.passages[j]
