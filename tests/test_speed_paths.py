@@ -122,3 +122,23 @@ def test_onnx_tokens_match_sentence_transformers(torch_embedder):
     for text in ("passage: Netralitas ASN di Pilkada Jateng 2024, kata M. Amin (26/9).", "query: " + "kata " * 900):
         want = hf([text], truncation=True, max_length=torch_embedder._model.max_seq_length)["input_ids"][0]
         assert fast._tokenizer.encode(text).ids == list(want)
+
+
+def test_a_question_copies_no_stored_vectors_and_searches_on_one_thread(monkeypatch, tmp_path: Path, fake_embedder):
+    """Per-question waste that once crept back: reconstructing vectors one by one, searching on every core."""
+    from conftest import SEEDS
+    from qa.build import build
+    from qa.retrieve import search
+
+    build([SEEDS], tmp_path / "index", fake_embedder, progress=False)
+    index = store.load(tmp_path / "index")
+
+    def refuse(*args):
+        raise AssertionError("reconstruct called while answering; use qa.build.vector_matrix")
+
+    monkeypatch.setattr(faiss.IndexFlatIP, "reconstruct", refuse)
+    monkeypatch.setattr(faiss.IndexFlat, "reconstruct", refuse)
+    faiss.omp_set_num_threads(2)
+    question = "Siapa Ketua Bawaslu Jawa Tengah?"
+    candidates, _ = search(index, fake_embedder.encode_queries([question])[0], question, 5)
+    assert candidates and faiss.omp_get_max_threads() == 1
