@@ -83,8 +83,9 @@ def render(r: dict) -> str:
            f"Load average (1, 5, 15 min) before: {load}; after: {after} (the machine is shared: ratios within this run "
            f"are more reliable than absolute times). Default encoder backend: `{r['default_backend']}`.", ""]
     out += ["**Index build** (passages per second; model already loaded; `qa build --force` in process):", "",
-            table(["corpus", "passages", "qa build", "default backend, encode only", "onnx-int8, encode only",
-                   "plain fp32 SentenceTransformer.encode", "build / plain"], r["build"]), ""]
+            table(["corpus", "passages", f"qa build ({r['default_backend']})", f"{r['default_backend']}, encode only",
+                   f"{r.get('other_backend', 'onnx')}, encode only", "plain fp32 SentenceTransformer.encode", "build / plain"],
+                  r["build"]), ""]
     rows = []
     for c in sorted(r["latency"], key=lambda c: c["passages"]):
         extra = ""
@@ -111,8 +112,7 @@ def render(r: dict) -> str:
     if r.get("quality"):
         out += ["**Backend quality**: R@5 (hybrid, `qa eval`'s evaluate) with an index built and queried by each "
                 "backend, same code, same run; a default must stay within 0.005 of fp32:", "",
-                table(["dev set", f"{r['default_backend']} (fp32; same vectors as torch)", "onnx-int8", "onnx-int8 − fp32"],
-                      r["quality"]), ""]
+                table(["dev set", "onnx (fp32; the same vectors as torch)", "onnx-int8", "onnx-int8 − fp32"], r["quality"]), ""]
     out += ["**Encoder variants** on the same 20 IndoSum articles' passages and 50 questions "
             "(cosine to fp32 over the passages):", "",
             table(["variant", "passages/s", "one question p50 ms", "min cosine", "mean cosine"], r["encoders"]), ""]

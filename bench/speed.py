@@ -52,7 +52,7 @@ def indosum_subset(n: int) -> Path:
     return path
 
 
-def build_rate(label: str, sources, embedder, st, int8) -> list:
+def build_rate(label: str, sources, embedder, st, other) -> list:
     """`qa build` (forced, model already loaded) against plain fp32 SentenceTransformer.encode of the same texts."""
     texts = passage_texts(sources)
     started = time.perf_counter()
@@ -62,7 +62,7 @@ def build_rate(label: str, sources, embedder, st, int8) -> list:
     build_module.build(sources, CACHE / f"build-rate-{label.split()[0].lower()}", embedder, force=True, progress=False)
     built = len(texts) / (time.perf_counter() - started)
     rates = []
-    for encoder in (embedder, int8):
+    for encoder in (embedder, other):
         started = time.perf_counter()
         encoder.encode_passages(texts)
         rates.append(len(texts) / (time.perf_counter() - started))
@@ -127,6 +127,23 @@ def throughput(engine: Engine, questions: list[str]) -> list:
     return [len(engine.index.passages), len(questions), round(single, 1), round(batched, 1), round(batched / single, 2)]
 
 
+def synthetic_points(curve: list, sizes: str, fast, questions: list[str], query_vectors: np.ndarray, save=None) -> None:
+    """Latency and recall on synthetic-vector indexes; ``N:exact`` forces exact search (no graph build)."""
+    for size in (s for s in sizes.split(",") if s):
+        n, exact = int(size.split(":")[0]), size.endswith(":exact")
+        index, vectors, seconds = synthetic.replicate(store.load(CACHE / "quality-idkmrc-onnx-int8"), n, CACHE, exact)
+        curve.append(latency(Engine(fast, index), questions,
+                             f"{n:,} (synthetic vectors{', exact search forced' if exact else ''})"))
+        curve[-1]["faiss_build_s"] = seconds
+        curve[-1]["recall_by_ef"] = synthetic.recall(index, vectors, query_vectors)
+        configured = [r for r in curve[-1]["recall_by_ef"] if r[0] == build_module.HNSW_EF_SEARCH]
+        if configured:
+            curve[-1]["recall@10"], curve[-1]["recall@50"] = configured[0][1], configured[0][2]
+        del index, vectors
+        if save:
+            save(f"latency {n:,}")
+
+
 def backend_quality(embedders: dict) -> list:
     """R@5 (hybrid, `qa eval`'s evaluate) on FacQA and IDK-MRC dev with an index built by each backend."""
     rows = []
@@ -149,8 +166,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000:exact",
                         help="synthetic index sizes for the latency curve; N:exact forces exact search (no graph build)")
     parser.add_argument("--questions", type=int, default=60, help="questions per latency measurement")
+    parser.add_argument("--add-sizes", default="", help="only measure these synthetic sizes into the last run")
     parser.add_argument("--render", action="store_true", help="only rewrite RESULTS.md from the last run's speed.json")
     args = parser.parse_args()
+    if args.add_sizes:  # measure more synthetic sizes into the last run's numbers (e.g. once a big graph is built)
+        results = json.loads((CACHE / "speed.json").read_text())
+        fast = make_embedder(DEFAULT_MODEL, DEFAULT_BACKEND)
+        questions = [r["question"] for d in ("facqa", "idkmrc") for r in read_questions(B / d / "questions_dev.jsonl")]
+        questions = questions[:: max(1, len(questions) // args.questions)][: args.questions]
+        synthetic_points(results["latency"], args.add_sizes, fast, questions, fast.encode_queries(questions))
+        (CACHE / "speed.json").write_text(json.dumps(results, indent=1, default=str))
+        args.render = True
     if args.render:
         body = report.render(json.loads((CACHE / "speed.json").read_text()))
         print(body)
@@ -162,7 +188,7 @@ def main() -> None:
     questions = questions[:: max(1, len(questions) // args.questions)][: args.questions]
     st = model_files.load(DEFAULT_MODEL)
     fast, fp32 = make_embedder(DEFAULT_MODEL, DEFAULT_BACKEND), make_embedder(DEFAULT_MODEL, "torch")
-    int8 = make_embedder(DEFAULT_MODEL, "onnx-int8")
+    other = make_embedder(DEFAULT_MODEL, "onnx" if DEFAULT_BACKEND != "onnx" else "onnx-int8")
     seeds = [ROOT / "seeds"]
 
     def save(stage: str) -> None:  # after every stage, so that a cut-short run still leaves its numbers
@@ -174,10 +200,10 @@ def main() -> None:
     results["encoders"] = encoders.compare(passage_texts([indosum_subset(20)]), questions[:50])
     save("encoders")
     print("build rate", flush=True)
-    results["build"] = [build_rate("seeds", seeds, fast, st, int8)]
+    results["build"] = [build_rate("seeds", seeds, fast, st, other)]
     if not args.quick:
         results["build"].append(build_rate(f"IndoSum (first {args.indosum_articles} of 2,000 articles)",
-                                           [indosum_subset(args.indosum_articles)], fast, st, int8))
+                                           [indosum_subset(args.indosum_articles)], fast, st, other))
     save("build rate")
     print("latency", flush=True)
     seeds_torch, seeds_fast = CACHE / "seeds-torch", CACHE / "seeds-default"
@@ -188,18 +214,8 @@ def main() -> None:
     engines = {"seeds": open_engine(seeds_fast, fast)}
     results["throughput"] = [throughput(engines["seeds"], questions[:64])]
     query_vectors = fast.encode_queries(questions)
-    for size in (s for s in args.sizes.split(",") if s and not args.quick):
-        n, exact = int(size.split(":")[0]), size.endswith(":exact")
-        index, vectors, seconds = synthetic.replicate(store.load(CACHE / "quality-idkmrc-onnx-int8"), n, CACHE, exact)
-        curve.append(latency(Engine(fast, index), questions,
-                             f"{n:,} (synthetic vectors{', exact search forced' if exact else ''})"))
-        curve[-1]["faiss_build_s"] = seconds
-        curve[-1]["recall_by_ef"] = synthetic.recall(index, vectors, query_vectors)
-        configured = [r for r in curve[-1]["recall_by_ef"] if r[0] == build_module.HNSW_EF_SEARCH]
-        if configured:
-            curve[-1]["recall@10"], curve[-1]["recall@50"] = configured[0][1], configured[0][2]
-        del index, vectors
-        save(f"latency {n:,}")
+    if not args.quick:
+        synthetic_points(curve, args.sizes, fast, questions, query_vectors, save)
     print("cold start", flush=True)
     results["cold_ask"] = {DEFAULT_BACKEND: startup.cold_ask(seeds_fast, DEFAULT_BACKEND, runs=3),
                            "torch (1 run)": startup.cold_ask(seeds_torch, "torch", runs=1)}
@@ -209,7 +225,9 @@ def main() -> None:
     if not args.quick:
         print("backend quality", flush=True)
         # fp32 is measured through the onnx backend: its vectors equal torch's (cosine 1.0000, encoder table)
-        results["quality"] = backend_quality({DEFAULT_BACKEND: fast, "onnx-int8": int8})
+        results["quality"] = backend_quality({other.backend: other, fast.backend: fast} if other.backend == "onnx"
+                                             else {fast.backend: fast, other.backend: other})
+        results["other_backend"] = other.backend
         save("quality")
         engines["real"] = open_engine(CACHE / f"quality-idkmrc-{DEFAULT_BACKEND}", fast)  # real vectors
         curve.append(latency(engines["real"], questions, "IDK-MRC (real vectors)"))

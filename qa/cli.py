@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--index", help="index folder (default: $QA_INDEX or ./index)")
     build.add_argument("--model", help="sentence-transformers name or folder (default: $QA_MODEL or multilingual-e5-small)")
     build.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
-                       help="encoder backend (default: $QA_BACKEND, else onnx for the default model, torch for others)")
+                       help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
     build.add_argument("--force", action="store_true", help="re-embed every passage even if nothing changed")
     build.add_argument("--decode-errors", choices=["strict", "replace"], default="strict",
                        help="what to do with bytes that are not UTF-8 (default: strict, name the file and stop)")
@@ -35,14 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     ask.add_argument("--model", help="sentence-transformers name or folder")
     ask.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
-                       help="encoder backend (default: $QA_BACKEND, else onnx for the default model, torch for others)")
+                       help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
 
     ev = commands.add_parser("eval", help="measure retrieval on a questions .jsonl file")
     ev.add_argument("questions", type=Path)
     ev.add_argument("--index", help="index folder holding the questions' corpus")
     ev.add_argument("--model", help="sentence-transformers name or folder")
     ev.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
-                       help="encoder backend (default: $QA_BACKEND, else onnx for the default model, torch for others)")
+                       help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
     ev.add_argument("-k", type=int, default=10)
     ev.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     serve.add_argument("--model", help="sentence-transformers name or folder")
     serve.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
-                       help="encoder backend (default: $QA_BACKEND, else onnx for the default model, torch for others)")
+                       help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=7860)
     return parser

@@ -2,10 +2,10 @@
 
 Three backends run the same weights (``QA_BACKEND`` or ``--backend``):
 
-- ``onnx`` (default for the default model): exported once to ONNX (fused attention, fp32), ONNX Runtime;
-  the same vectors as sentence-transformers (cosine 1.0000) without its per-call overhead or a torch import;
-- ``onnx-int8``: the same graph with int8 weights and activations: about twice as fast to build with, but
-  it lost 0.01 R@5 on FacQA dev, more than the 0.005 allowed for a default (bench/RESULTS.md);
+- ``onnx-int8`` (default for the default model): exported once to ONNX (fused attention), int8 weights and
+  activations, ONNX Runtime: about 2.5x the build rate of fp32 and 5 ms a question, with R@5 on FacQA and
+  IDK-MRC dev within 0.005 of fp32 (bench/RESULTS.md), and no torch import when answering;
+- ``onnx``: the same graph in fp32: the same vectors as sentence-transformers (cosine 1.0000);
 - ``torch``: sentence-transformers as loaded (fp32), and the default for any other model.
 
 The backend is part of the model's fingerprint in the index manifest, so an index built
@@ -28,7 +28,7 @@ from qa.model import E5_PROMPTS
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("onnx-int8", "onnx", "torch")
-DEFAULT_BACKEND = "onnx"  # R@5 equal to torch fp32 on FacQA and IDK-MRC dev; onnx-int8 was not: bench/RESULTS.md
+DEFAULT_BACKEND = "onnx-int8"  # R@5 within 0.005 of fp32 on FacQA and IDK-MRC dev, same run: bench/RESULTS.md
 
 
 class Embedder(Protocol):
@@ -47,7 +47,7 @@ class Embedder(Protocol):
 
 
 def backend_name(model: str, override: str | None = None) -> str:
-    """``--backend`` wins, then ``QA_BACKEND``; otherwise onnx for the default model, torch for others."""
+    """``--backend`` wins, then ``QA_BACKEND``; otherwise onnx-int8 for the default model, torch for others."""
     chosen = override or os.environ.get("QA_BACKEND") or (DEFAULT_BACKEND if model == DEFAULT_MODEL else "torch")
     if chosen not in BACKENDS:
         raise InputError(f"backend {chosen!r} is unknown; set --backend or QA_BACKEND to one of {', '.join(BACKENDS)}")

@@ -72,10 +72,10 @@ def test_an_hnsw_index_round_trips_through_the_index_folder(monkeypatch, tmp_pat
 
 def test_backend_setting_is_checked(monkeypatch):
     monkeypatch.delenv("QA_BACKEND", raising=False)
-    assert backend_name(DEFAULT_MODEL) == "onnx"
-    assert backend_name("some/other-model") == "torch"
-    monkeypatch.setenv("QA_BACKEND", "onnx-int8")
     assert backend_name(DEFAULT_MODEL) == "onnx-int8"
+    assert backend_name("some/other-model") == "torch"
+    monkeypatch.setenv("QA_BACKEND", "onnx")
+    assert backend_name(DEFAULT_MODEL) == "onnx"
     assert backend_name(DEFAULT_MODEL, "torch") == "torch"
     monkeypatch.setenv("QA_BACKEND", "tensorrt")
     with pytest.raises(InputError, match="backend 'tensorrt' is unknown"):
