@@ -16,6 +16,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ def server(index: Path, startup_timeout: float = 180) -> Iterator[tuple[str, sub
     """A `qa serve` subprocess on a free loopback port, stopped on exit whatever happens."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    log = open(index.parent / f"serve-{port}.log", "w")
+    log = open(Path(tempfile.gettempdir()) / f"qa-serve-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--index", str(index), "--host", LOOPBACK,
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     url = f"http://{LOOPBACK}:{port}/"
@@ -143,8 +144,8 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=ROOT / "index")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
-    if not (args.index / "CURRENT").exists():
-        subprocess.run([sys.executable, "-m", "qa", "build", "--index", str(args.index)], cwd=ROOT, check=True)
+    # Build or refresh the seeds index (a no-op when it is up to date with the current settings).
+    subprocess.run([sys.executable, "-m", "qa", "-q", "build", "--index", str(args.index)], cwd=ROOT, check=True)
     r = load_test(args.index, args.clients, args.questions, args.soak)
     body = (f"Load test (`bench/load.py`): {machine()}\n\n"
             + table(["clients", "questions", "errors", "questions/s", "p50 ms", "p95 ms", "RSS before MB",
