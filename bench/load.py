@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -51,34 +52,39 @@ def rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def server(index: Path, startup_timeout: float = 180) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A `qa serve` subprocess on a free loopback port, stopped on exit whatever happens."""
+def server(index: Path, log_path: Path | None = None, env: dict | None = None,
+           startup_timeout: float = 240) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A `qa serve` subprocess on a free loopback port, yielded once its page answers; always stopped."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    log = open(Path(tempfile.gettempdir()) / f"qa-serve-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--index", str(index), "--host", LOOPBACK,
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    env = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
+    log_path = log_path or Path(tempfile.gettempdir()) / f"qa-serve-{port}.log"
     url = f"http://{LOOPBACK}:{port}/"
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"qa serve exited with {proc.returncode}; see {log.name}")
-            try:
-                with socket.create_connection((LOOPBACK, port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"qa serve did not listen within {startup_timeout} s; see {log.name}")
-                time.sleep(0.2)
-        yield url, proc
-    finally:
-        proc.terminate()
+    local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--index", str(index), "--host", LOOPBACK,
+                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            deadline = time.monotonic() + startup_timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"qa serve exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
+                try:
+                    with local.open(url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:  # not listening yet (URLError is an OSError)
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"qa serve did not answer within {startup_timeout} s: {log_path.read_text()[-2000:]}")
+                time.sleep(0.3)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def run_clients(url: str, clients: int, total: int, time_limit: float) -> dict:

@@ -13,13 +13,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -27,6 +22,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from bench.load import server as server_process
 from conftest import ROOT, SEEDS
 from qa.answer import NO_ANSWER
 
@@ -49,44 +45,12 @@ Tautan berbahaya [klik](javascript:window.__xss=3) juga disisipkan oleh petugas 
 Kode uji keamanan Bawaslu yang sangat panjang tanpa spasi adalah """ + "A" * 400 + ".\n"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
-def serving(index: Path, log_path: Path, timeout: float = 240) -> Iterator[str]:
-    """`python -m qa serve` on a free port; waits until the page answers, always terminates it."""
-    port = free_port()
+def serving(index: Path, log_path: Path) -> Iterator[str]:
+    """`python -m qa serve` on a free port (bench/load.py's server), without inherited QA_/GRADIO_ settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "GRADIO_"))}
-    env["PYTHONPATH"] = str(ROOT)
-    url = f"http://127.0.0.1:{port}/"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--index", str(index), "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"qa serve exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
-                try:
-                    with urllib.request.urlopen(url, timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except (urllib.error.URLError, OSError):
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"qa serve did not answer within {timeout} s: {log_path.read_text()[-2000:]}")
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with server_process(index, log_path, env=env) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
