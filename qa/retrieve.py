@@ -86,10 +86,11 @@ def search(index: Index, query_vector: np.ndarray, question: str, k: int,
     """The k best distinct passages for a question, best first, and the question's signals."""
     dense = _dense(index, query_vector, CANDIDATES)
     lexical_all = index.lexical.scores(question)
-    if lexical_all.size > CANDIDATES:  # partial sort: only the best CANDIDATES are needed, not all N in order
-        top_lexical = np.argpartition(-lexical_all, CANDIDATES - 1)[:CANDIDATES]
+    matched = np.flatnonzero(lexical_all > 0)  # only passages sharing a word can be lexical candidates
+    if matched.size > CANDIDATES:  # partial sort of those: only the best CANDIDATES are needed, not all in order
+        top_lexical = matched[np.argpartition(-lexical_all[matched], CANDIDATES - 1)[:CANDIDATES]]
     else:
-        top_lexical = np.arange(lexical_all.size)
+        top_lexical = matched
     lexical_max = float(lexical_all.max()) if lexical_all.size else 0.0
     pool = set(dense) | {int(i) for i in top_lexical if lexical_all[i] > 0}
     missing = [i for i in pool if i not in dense]
