@@ -129,6 +129,7 @@ def render(r: dict) -> str:
                 f"{serve['http_p50_ms']:.0f} ms per question over HTTP; peak RSS {serve['rss_peak_mib']:.0f} MiB."]
     else:
         out += ["", "**Serving**: qa/app.py is not there; not measured."]
+    out += [f"\nNote: {note}." for note in r.get("notes", [])]
     out += ["", targets(r)]
     return "\n".join(out)
 
