@@ -46,7 +46,7 @@ SETS = {  # name: (question file, sources)
 }
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 NOTES = """
-How the settings were chosen (dev sets only; int8 encoder, 2026-11-23; R@1 unless said):
+How the settings were chosen (dev sets only; int8 encoder unless said, 2026-11-23; R@1 unless said):
 
 - Passage size, seeds, answer in the first passage (dense / BM25 / fused): 60 words 0.42 / 0.60 / 0.64,
   100 words 0.49 / 0.69 / 0.69, 120 words 0.49 / 0.73 / 0.73, 150 words 0.47 / 0.73 / 0.71, 200 words
@@ -60,7 +60,12 @@ How the settings were chosen (dev sets only; int8 encoder, 2026-11-23; R@1 unles
   z-scores over the top 50, 0.791 / 0.908; RRF k 20, 0.810 / 0.880; RRF k 60, 0.794 / 0.877. RRF loses on
   IDK-MRC, where dense is far stronger than BM25; the weighted sum is kept (0.93: cosines spread little).
 - Sentence rerank weight 0.1: FacQA +0.01 to +0.02, seeds answer-in-first +0.07; 0.2 and above cost IDK-MRC
-  0.01 to 0.04.
+  0.01 to 0.04. Cosine weight 0.95 with rerank 0.05 (fp32): IDK-MRC 0.924 / R@5 0.976 and IDK-MRC+IndoSum R@5
+  0.971, but FacQA 0.807 and FacQA+IndoSum 0.797: not kept. Scoring sentence pairs as well as single
+  sentences: seeds +0.02, FacQA -0.003 to -0.016: not kept.
+- Near-duplicates: passages of one article that only looked alike (cosine >= 0.97, which two overlapping
+  windows with the same title reach) were dropped from the results; now only other articles' passages are
+  folded, by cosine or by 80% shared words (the vectors also carry each outlet's title).
 - Sentence embeddings (tried offline on the seeds, not built): ranking passages by their best sentence's
   cosine puts the answer first for 0.62 of the seed questions (BM25 0.73); fused with dense and BM25, 0.73
   to 0.76; as the quote picker 0.44 to 0.53 against 0.78 for the word-and-answer-type scorer. Building them
