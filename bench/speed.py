@@ -135,7 +135,7 @@ def synthetic_points(curve: list, sizes: str, fast, questions: list[str], query_
         curve.append(latency(Engine(fast, index), questions,
                              f"{n:,} (synthetic vectors{', exact search forced' if exact else ''})"))
         curve[-1]["faiss_build_s"] = seconds
-        curve[-1]["recall_by_ef"] = synthetic.recall(index, vectors, query_vectors)
+        curve[-1]["recall_by_ef"] = synthetic.recall(index.vectors, vectors, query_vectors)
         configured = [r for r in curve[-1]["recall_by_ef"] if r[0] == build_module.HNSW_EF_SEARCH]
         if configured:
             curve[-1]["recall@10"], curve[-1]["recall@50"] = configured[0][1], configured[0][2]
