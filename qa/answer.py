@@ -6,10 +6,9 @@ import logging
 import os
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from qa import abstain, config
-from qa.engine import Engine, engine_for
+from qa.engine import Engine, engine_from_settings
 from qa.errors import InputError
 from qa.quote import best_sentence
 from qa.retrieve import DENSE_WEIGHT, search
@@ -147,11 +146,4 @@ def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, m
     """
     clean_question(question)
     check_k(k)
-    engine = engine_for(config.index_dir(index_dir), config.model_name(model),
-                        auto_build=None if index_dir is not None else _default_sources())
-    return answer_with(engine, question, k)
-
-
-def _default_sources() -> list[Path] | None:
-    seeds = Path(config.DEFAULT_SOURCES[0])
-    return [seeds] if seeds.is_dir() and not os.environ.get("QA_INDEX") else None
+    return answer_with(engine_from_settings(index_dir, model), question, k)

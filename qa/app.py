@@ -26,8 +26,8 @@ from typing import Callable, Iterator
 import gradio as gr
 
 from qa import config, handout, render
-from qa.answer import Answer, _default_sources, answer_with
-from qa.engine import Engine, engine_for
+from qa.answer import Answer, answer_with
+from qa.engine import Engine, engine_from_settings
 from qa.errors import InputError, QAError
 
 logger = logging.getLogger(__name__)
@@ -205,8 +205,7 @@ class ChatApp:
 def serve(index: str | None = None, model: str | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Open the index once (building the default one from ./seeds if needed) and serve the chat page."""
     started = time.perf_counter()
-    engine = engine_for(config.index_dir(index), config.model_name(model),
-                        auto_build=None if index else _default_sources())
+    engine = engine_from_settings(index, model)
     answer_with(engine, "netralitas ASN", k=1)  # warm the model up so the first question is fast
     app = ChatApp(engine)
     demo = app.build()

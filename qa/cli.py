@@ -58,11 +58,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _engine(args: argparse.Namespace):
-    from qa.answer import _default_sources
-    from qa.engine import engine_for
+    from qa.engine import engine_from_settings
 
-    return engine_for(config.index_dir(args.index), config.model_name(args.model),
-                      auto_build=None if args.index else _default_sources(), backend=args.backend)
+    return engine_from_settings(args.index, args.model, backend=args.backend)
 
 
 def _run(args: argparse.Namespace) -> int:

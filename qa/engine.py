@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from qa import corpus, store
+from qa import config, corpus, store
 from qa.build import build, is_current
 from qa.embed import Embedder, backend_name, make_embedder
 from qa.errors import BadIndexError
@@ -76,6 +76,22 @@ def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None 
         embedder = next((e.embedder for (_, name, b), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
         _ENGINES[key] = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
     return _ENGINES[key]
+
+
+def default_sources() -> list[Path] | None:
+    """``./seeds`` when the default index may be built from it (no ``QA_INDEX`` set), else None."""
+    seeds = Path(config.DEFAULT_SOURCES[0])
+    return [seeds] if seeds.is_dir() and not os.environ.get("QA_INDEX") else None
+
+
+def engine_from_settings(index: str | os.PathLike | None = None, model: str | None = None,
+                         backend: str | None = None) -> Engine:
+    """The engine for the user's settings: ``--index``/``QA_INDEX``/``./index`` and ``--model``/``QA_MODEL``.
+
+    Only the default index (no folder given) is built from ``./seeds`` when missing or stale.
+    """
+    return engine_for(config.index_dir(index), config.model_name(model),
+                      auto_build=None if index is not None else default_sources(), backend=backend)
 
 
 def forget() -> None:
