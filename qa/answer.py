@@ -51,6 +51,9 @@ class Hit:
     quote_end: int
     place: str = ""
     also_in: tuple[Citation, ...] = field(default=())
+    answer: str = ""  # the shortest span that answers, verbatim (the trained reader); "" when the passage does not answer
+    answer_start: int = 0  # offsets into the article: article[answer_start:answer_end] == answer
+    answer_end: int = 0
 
     def citation(self) -> str:
         where = ", ".join(p for p in (self.outlet, self.date) if p)
