@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
 
@@ -10,8 +9,9 @@ import faiss
 import numpy as np
 
 from bench.common import table
+from qa import vectors as qa_vectors
+from qa.config import CORES
 
-build_module = importlib.import_module("qa.build")
 PLOT = Path(__file__).resolve().parent / "speed_latency.png"
 
 
@@ -19,9 +19,9 @@ def real_recall(vectors: np.ndarray, queries: np.ndarray) -> list[list]:
     """HNSW (the parameters `qa build` uses above the threshold) against exact search on real embeddings."""
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
-    graph = faiss.IndexHNSWFlat(vectors.shape[1], build_module.HNSW_M, faiss.METRIC_INNER_PRODUCT)
-    graph.hnsw.efConstruction = build_module.HNSW_EF_CONSTRUCTION
-    faiss.omp_set_num_threads(build_module.CORES)
+    graph = faiss.IndexHNSWFlat(vectors.shape[1], qa_vectors.HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    graph.hnsw.efConstruction = qa_vectors.HNSW_EF_CONSTRUCTION
+    faiss.omp_set_num_threads(CORES)
     graph.add(vectors)
     faiss.omp_set_num_threads(1)
     rows = []
@@ -99,12 +99,12 @@ def render(r: dict) -> str:
             "", f"![ask() latency against index size]({PLOT.name})", ""]
     if r.get("recall"):
         out += ["**HNSW against exact search on real embeddings** (FacQA + IDK-MRC passages forced into a graph, "
-                f"M={build_module.HNSW_M}, efConstruction={build_module.HNSW_EF_CONSTRUCTION}; dev questions as queries):", "",
+                f"M={qa_vectors.HNSW_M}, efConstruction={qa_vectors.HNSW_EF_CONSTRUCTION}; dev questions as queries):", "",
                 table(["passages", "efSearch", "recall@10", "recall@50", "ms per search (k=50, 1 thread)"], r["recall"]), ""]
     synthetic_rows = [[f"{c['passages']:,}", *row] for c in r["latency"] for row in c.get("recall_by_ef", [])]
     if synthetic_rows:
         out += ["**HNSW on the synthetic-vector indexes** against brute force over the same vectors "
-                f"(efSearch {build_module.HNSW_EF_SEARCH} is the default; FAISS build seconds: " +
+                f"(efSearch {qa_vectors.HNSW_EF_SEARCH} is the default; FAISS build seconds: " +
                 ", ".join(f"{c['passages']:,}: {c['faiss_build_s']:.0f} s" for c in r["latency"] if c.get("faiss_build_s")) + "):", "",
                 table(["passages", "efSearch", "recall@10", "recall@50", "ms per search (k=50, 1 thread)"], synthetic_rows), ""]
     out += ["**Throughput**, 64 questions (FacQA + IDK-MRC dev), questions per second:", "",

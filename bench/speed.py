@@ -10,7 +10,6 @@ Large indexes are kept in $QA_BENCH_CACHE (default ~/.cache/qa/bench), outside t
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -30,8 +29,9 @@ from qa.engine import Engine, open_engine  # noqa: E402
 from qa.evaluate import evaluate, read_questions  # noqa: E402
 from qa.passages import split  # noqa: E402
 
-build_module = importlib.import_module("qa.build")
-retrieve_module = importlib.import_module("qa.retrieve")
+from qa import build as build_module  # noqa: E402
+from qa import vectors as qa_vectors  # noqa: E402
+from qa import retrieve as retrieve_module  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench")
 B = common.BENCHMARKS
@@ -136,7 +136,7 @@ def synthetic_points(curve: list, sizes: str, fast, questions: list[str], query_
                              f"{n:,} (synthetic vectors{', exact search forced' if exact else ''})"))
         curve[-1]["faiss_build_s"] = seconds
         curve[-1]["recall_by_ef"] = synthetic.recall(index.vectors, vectors, query_vectors)
-        configured = [r for r in curve[-1]["recall_by_ef"] if r[0] == build_module.HNSW_EF_SEARCH]
+        configured = [r for r in curve[-1]["recall_by_ef"] if r[0] == qa_vectors.HNSW_EF_SEARCH]
         if configured:
             curve[-1]["recall@10"], curve[-1]["recall@50"] = configured[0][1], configured[0][2]
         del index, vectors
@@ -237,7 +237,7 @@ def main() -> None:
         engines["real"] = open_engine(CACHE / f"quality-idkmrc-{DEFAULT_BACKEND}", fast)  # real vectors
         curve.append(latency(engines["real"], questions, "IDK-MRC (real vectors)"))
         results["throughput"].append(throughput(engines["real"], questions[:64]))
-        real = [np.array(build_module.vector_matrix(open_engine(CACHE / f"quality-{d}-{DEFAULT_BACKEND}", fast).index.vectors))
+        real = [np.array(qa_vectors.vector_matrix(open_engine(CACHE / f"quality-{d}-{DEFAULT_BACKEND}", fast).index.vectors))
                 for d in ("facqa", "idkmrc")]
         results["recall"] = report.real_recall(np.vstack(real), query_vectors)
     curve.sort(key=lambda c: (c["passages"], "baseline" not in c["label"]))

@@ -4,7 +4,7 @@ A real index (IDK-MRC, 2,464 passages, embedded by onnx-int8) is repeated up to 
 lexical side is real BM25 over the repeated passages' tokens (so posting lists grow as they
 would); the vectors are SYNTHETIC: each is its base passage's real vector plus Gaussian noise
 (cosine about 0.9 to it), normalised, so they keep the real embeddings' geometry without
-being embeddings of any text. The FAISS index is chosen and built by ``qa.build.vector_index``
+being embeddings of any text. The FAISS index is chosen and built by ``qa.vectors.vector_index``
 and cached on disk, keyed by its size and parameters.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import hashlib
-import importlib
 import json
 import os
 import time
@@ -24,8 +23,10 @@ import numpy as np
 
 from qa.lexical import LexicalIndex, tokenize
 from qa.store import Index
+from qa import build as build_module
+from qa import vectors as qa_vectors
+from qa.config import CORES
 
-build_module = importlib.import_module("qa.build")
 NOISE = 0.0247  # per component: cosine to the base vector about 1/sqrt(1 + 384 * NOISE**2) = 0.9
 
 
@@ -55,11 +56,11 @@ def _read_or_build(vectors: np.ndarray, path: Path) -> tuple[faiss.Index, float 
     if path.is_file():
         index = faiss.read_index(str(path))
         if isinstance(index, faiss.IndexHNSW):
-            index.hnsw.efSearch = build_module.HNSW_EF_SEARCH  # a search-time setting, not part of the cache key
+            index.hnsw.efSearch = qa_vectors.HNSW_EF_SEARCH  # a search-time setting, not part of the cache key
         timing = Path(str(path) + ".json")
         return index, json.loads(timing.read_text())["build_seconds"] if timing.is_file() else None
     started = time.perf_counter()
-    index = build_module.vector_index(vectors)
+    index = qa_vectors.vector_index(vectors)
     seconds = time.perf_counter() - started
     faiss.write_index(index, str(path) + ".tmp")
     Path(str(path) + ".json").write_text(json.dumps({"build_seconds": seconds, "load_average": os.getloadavg()}))
@@ -74,10 +75,10 @@ def replicate(base: Index, n: int, cache: Path, exact: bool = False) -> tuple[In
     Returns the index, its synthetic vectors (for exact-search recall) and the FAISS build seconds.
     """
     nb = len(base.passages)
-    base_vectors = np.array(build_module.vector_matrix(base.vectors))
+    base_vectors = np.array(qa_vectors.vector_matrix(base.vectors))
     vectors = synthetic_vectors(base_vectors, n)
-    key = hashlib.sha256(f"{base.manifest['corpus']['content_hash']}:{n}:{NOISE}:{build_module.EXACT_SEARCH_BELOW}:"
-                         f"{build_module.HNSW_M}:{build_module.HNSW_EF_CONSTRUCTION}".encode()).hexdigest()[:12]
+    key = hashlib.sha256(f"{base.manifest['corpus']['content_hash']}:{n}:{NOISE}:{qa_vectors.EXACT_SEARCH_BELOW}:"
+                         f"{qa_vectors.HNSW_M}:{qa_vectors.HNSW_EF_CONSTRUCTION}".encode()).hexdigest()[:12]
     if exact:
         index, seconds = faiss.IndexFlatIP(vectors.shape[1]), None
         index.add(vectors)
@@ -102,7 +103,7 @@ def replicate(base: Index, n: int, cache: Path, exact: bool = False) -> tuple[In
             if doc_id not in articles:
                 articles[doc_id] = dataclasses.replace(base.articles[passage.doc_id], doc_id=doc_id)
             passages.append(dataclasses.replace(passage, doc_id=doc_id, passage_id=f"{passage.passage_id}~{copy}"))
-    manifest = {**base.manifest, "faiss": build_module.faiss_record(index),
+    manifest = {**base.manifest, "faiss": qa_vectors.faiss_record(index),
                 "corpus": {**base.manifest["corpus"], "passages": n, "articles": len(articles)}}
     synthetic = Index(folder=base.folder, manifest=manifest, articles=articles, passages=passages,
                       embed_hashes=[""] * n, vectors=index, lexical=LexicalIndex(bm25))
@@ -113,7 +114,7 @@ def recall(index: faiss.Index, vectors: np.ndarray, queries: np.ndarray) -> list
     """Rows of (efSearch, recall@10, recall@50, ms per one-question search) against brute force over ``vectors``."""
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
-    faiss.omp_set_num_threads(build_module.CORES)
+    faiss.omp_set_num_threads(CORES)
     _, want = exact.search(queries, 50)
     faiss.omp_set_num_threads(1)
     del exact
@@ -123,7 +124,7 @@ def recall(index: faiss.Index, vectors: np.ndarray, queries: np.ndarray) -> list
     for ef in sorted({64, 128, 256, configured}):
         index.hnsw.efSearch = ef
         started = time.perf_counter()
-        got = np.vstack([build_module.search(index, q.reshape(1, -1), 50)[1] for q in queries])
+        got = np.vstack([qa_vectors.search(index, q.reshape(1, -1), 50)[1] for q in queries])
         ms = (time.perf_counter() - started) / len(queries) * 1000
         rows.append([ef] + [round(float(np.mean([len(set(w[:k]) & set(g[:k])) / k for w, g in zip(want, got)])), 4)
                             for k in (10, 50)] + [round(ms, 3)])

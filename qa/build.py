@@ -12,7 +12,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-import faiss
 import numpy as np
 
 from qa import corpus, store
@@ -21,14 +20,12 @@ from qa.embed import Embedder
 from qa.errors import QAError
 from qa.lexical import TOKENS_VERSION, LexicalIndex
 from qa.passages import Passage, split
+from qa.vectors import all_vectors, faiss_record, vector_index
 
 logger = logging.getLogger(__name__)
 
 TARGET_WORDS = 120
 OVERLAP_WORDS = 50
-EXACT_SEARCH_BELOW = 20_000  # passages; from here on an HNSW graph replaces exact search (bench/RESULTS.md)
-HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 200, 128
-CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -75,67 +72,6 @@ def source_record(files: list[tuple[Path, str]], sources: Sequence[str | os.Path
             "content_hash": corpus.content_hash(files)}
 
 
-def vector_index(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner product below ``EXACT_SEARCH_BELOW`` passages; an HNSW graph at and above it.
-
-    Below the threshold one exact search of a question costs under about 3 ms on one core; above it
-    the graph answers in about 2 ms. Recall@50 against exact search at ``HNSW_EF_SEARCH``: 0.995 on
-    3,782 real passages, but only 0.84 on 100k synthetic vectors made of near-duplicate clusters,
-    whatever efSearch (bench/RESULTS.md): to be checked on a large real corpus.
-    """
-    dim = vectors.shape[1]
-    if len(vectors) < EXACT_SEARCH_BELOW:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    faiss.omp_set_num_threads(CORES)  # adding to a graph is parallel; searching one question is not (see search)
-    try:
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    finally:
-        faiss.omp_set_num_threads(1)
-    return index
-
-
-def faiss_record(index: faiss.Index) -> dict:
-    common = {"metric": "inner_product", "exact_search_below": EXACT_SEARCH_BELOW, "search_threads": 1}
-    if isinstance(index, faiss.IndexHNSWFlat):
-        return {"kind": "hnsw", "M": HNSW_M, "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": index.hnsw.efSearch,
-                **common}
-    return {"kind": "flat", **common}
-
-
-def search(index: faiss.Index, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``n`` inner products for a batch of questions, on one OpenMP thread.
-
-    One question's search is too small to share: with two threads FAISS waits for the second
-    (several times slower on a busy machine), so searches run single-threaded.
-    """
-    if faiss.omp_get_max_threads() != 1:
-        faiss.omp_set_num_threads(1)
-    return index.search(np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, index.d), min(n, index.ntotal))
-
-
-def vector_matrix(index: faiss.Index) -> np.ndarray:
-    """Every stored vector as a read-only (ntotal, d) float32 view without copying (flat and HNSW storage)."""
-    flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
-    if not isinstance(flat, faiss.IndexFlat) or flat.ntotal == 0:
-        return store.all_vectors(index)
-    raw = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
-    view = np.asarray(_Keeper(index, raw))  # the view's base holds the index: its memory cannot be freed under it
-    view.flags.writeable = False
-    return view
-
-
-class _Keeper:
-    """Array interface of a FAISS-owned buffer plus a reference to the index that owns it."""
-
-    def __init__(self, index: faiss.Index, raw: np.ndarray) -> None:
-        self.index = index
-        self.__array_interface__ = raw.__array_interface__
-
-
 def _versions() -> dict:
     names = ("faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "numpy")
     found = {}
@@ -157,7 +93,7 @@ def _previous_vectors(root: Path, model: dict) -> dict[str, np.ndarray]:
     except (QAError, RuntimeError) as exc:  # a broken previous index only means nothing can be reused
         logger.info("not reusing embeddings from %s: %s", root, exc)
         return {}
-    return dict(zip(old.embed_hashes, store.all_vectors(old.vectors)))
+    return dict(zip(old.embed_hashes, all_vectors(old.vectors)))
 
 
 def is_current(root: Path, sources: Sequence[str | os.PathLike], embedder: Embedder) -> bool:

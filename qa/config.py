@@ -9,6 +9,7 @@ DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
 MAX_QUESTION_CHARS = 2000
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)  # usable cores
 
 
 def model_name(override: str | None = None) -> str:

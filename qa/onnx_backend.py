@@ -24,7 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from qa import model as model_files
-from qa.config import cache_dir
+from qa.config import CORES, cache_dir
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ EXPORT_VERSION = "1"  # bump when the exported graph changes
 ONNX_BACKENDS = ("onnx", "onnx-int8")
 TOKEN_BUDGET = 8192  # tokens per batch when embedding many texts: long passages go in smaller batches
 MAX_BATCH = 64
-CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def export_dir(name: str, backend: str) -> Path:
@@ -45,8 +44,6 @@ def export_dir(name: str, backend: str) -> Path:
 def _export(name: str, backend: str, out: Path) -> dict:
     """Trace the model into ``out/model.onnx`` (+ tokenizer.json, export.json); torch only here."""
     import torch
-
-    from qa.embed import model_prompts
 
     st = model_files.load(name)
     kinds = [type(m).__name__ for m in st]
@@ -105,7 +102,7 @@ def _export(name: str, backend: str, out: Path) -> dict:
     info = {"source": name, "source_fingerprint": model_files.fingerprint(name), "backend": backend,
             "export_version": EXPORT_VERSION, "pooling": pooling, "dim": int(config.hidden_size),
             "max_seq_length": int(st.max_seq_length), "pad_id": int(st.tokenizer.pad_token_id),
-            "pad_token": st.tokenizer.pad_token, "prompts": model_prompts(st, name)}
+            "pad_token": st.tokenizer.pad_token, "prompts": model_files.model_prompts(st, name)}
     (out / "export.json").write_text(json.dumps(info, indent=2))
     return info
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.build import search as vector_search
-from qa.build import vector_matrix
 from qa.quote import Question, best_span, prepare, sentence_tokens
 from qa.store import Index
+from qa.vectors import search as vector_search
+from qa.vectors import vector_matrix
 
 DENSE_WEIGHT = 0.93  # cosines of the candidates spread little (about 0.05): this balances them with BM25
 SENTENCE_WEIGHT = 0.1

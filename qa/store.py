@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Iterator
 
 import faiss
-import numpy as np
 
 from qa.corpus import Article
 from qa.errors import BadIndexError, IndexBusyError, IndexWriteError
@@ -221,8 +220,3 @@ def load(root: Path) -> Index:
                             f"{manifest['model']['dim']}; {_rebuild_hint(root)}")
     return Index(folder=folder, manifest=manifest, articles=articles, passages=passages,
                  embed_hashes=[r["embed_hash"] for r in records], vectors=vectors, lexical=lexical)
-
-
-def all_vectors(index: faiss.Index) -> np.ndarray:
-    """Every stored vector, in passage order (used to reuse embeddings on rebuild)."""
-    return index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)

@@ -5,7 +5,6 @@ Speed itself is measured by bench/speed.py, never asserted here.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import faiss
@@ -16,9 +15,7 @@ from qa.config import DEFAULT_MODEL
 from qa.embed import backend_name, make_embedder
 from qa.engine import check
 from qa.errors import BadIndexError, InputError
-from qa import store
-
-build_module = importlib.import_module("qa.build")  # qa.build the attribute is the function
+from qa import store, vectors
 
 
 def _unit(rows: int, dim: int, seed: int) -> np.ndarray:
@@ -27,23 +24,23 @@ def _unit(rows: int, dim: int, seed: int) -> np.ndarray:
 
 
 def test_hnsw_is_chosen_above_the_threshold_and_agrees_with_exact_search(monkeypatch):
-    monkeypatch.setattr(build_module, "EXACT_SEARCH_BELOW", 500)
+    monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 500)
     data, queries = _unit(2000, 32, 0), _unit(50, 32, 1)
-    small = build_module.vector_index(data[:400])
-    assert isinstance(small, faiss.IndexFlatIP) and build_module.faiss_record(small)["kind"] == "flat"
-    graph = build_module.vector_index(data)
+    small = vectors.vector_index(data[:400])
+    assert isinstance(small, faiss.IndexFlatIP) and vectors.faiss_record(small)["kind"] == "flat"
+    graph = vectors.vector_index(data)
     assert isinstance(graph, faiss.IndexHNSWFlat)
-    record = build_module.faiss_record(graph)
-    assert record["kind"] == "hnsw" and record["efSearch"] == build_module.HNSW_EF_SEARCH and record["exact_search_below"] == 500
+    record = vectors.faiss_record(graph)
+    assert record["kind"] == "hnsw" and record["efSearch"] == vectors.HNSW_EF_SEARCH and record["exact_search_below"] == 500
     exact = faiss.IndexFlatIP(32)
     exact.add(data)
     _, want = exact.search(queries, 10)
-    scores, got = build_module.search(graph, queries, 10)
+    scores, got = vectors.search(graph, queries, 10)
     recall = np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)])
     assert recall >= 0.99
     assert np.allclose(scores[:, 0], (queries * data[got[:, 0]]).sum(1), atol=1e-5)
-    assert np.array_equal(build_module.vector_matrix(graph), data)  # the zero-copy view retrieval uses
-    assert np.array_equal(build_module.vector_matrix(small), data[:400])
+    assert np.array_equal(vectors.vector_matrix(graph), data)  # the zero-copy view retrieval uses
+    assert np.array_equal(vectors.vector_matrix(small), data[:400])
 
 
 def test_the_vector_view_keeps_its_index_alive(monkeypatch):
@@ -51,8 +48,8 @@ def test_the_vector_view_keeps_its_index_alive(monkeypatch):
 
     data = _unit(300, 16, 2)
     for threshold in (10_000, 100):  # flat, then HNSW
-        monkeypatch.setattr(build_module, "EXACT_SEARCH_BELOW", threshold)
-        view = build_module.vector_matrix(build_module.vector_index(data))  # no other reference to the index
+        monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", threshold)
+        view = vectors.vector_matrix(vectors.vector_index(data))  # no other reference to the index
         gc.collect()
         _unit(5000, 16, 3)  # reuse freed memory, if any were freed
         assert np.array_equal(view, data) and not view.flags.writeable
@@ -62,12 +59,12 @@ def test_an_hnsw_index_round_trips_through_the_index_folder(monkeypatch, tmp_pat
     from qa.build import build
     from conftest import SEEDS
 
-    monkeypatch.setattr(build_module, "EXACT_SEARCH_BELOW", 2)
+    monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 2)
     build([SEEDS], tmp_path / "index", fake_embedder, progress=False)
     index = store.load(tmp_path / "index")
     assert isinstance(index.vectors, faiss.IndexHNSWFlat)
     assert index.manifest["faiss"]["kind"] == "hnsw"
-    assert index.vectors.hnsw.efSearch == build_module.HNSW_EF_SEARCH
+    assert index.vectors.hnsw.efSearch == vectors.HNSW_EF_SEARCH
 
 
 def test_backend_setting_is_checked(monkeypatch):
@@ -134,7 +131,7 @@ def test_a_question_copies_no_stored_vectors_and_searches_on_one_thread(monkeypa
     index = store.load(tmp_path / "index")
 
     def refuse(*args):
-        raise AssertionError("reconstruct called while answering; use qa.build.vector_matrix")
+        raise AssertionError("reconstruct called while answering; use qa.vectors.vector_matrix")
 
     monkeypatch.setattr(faiss.IndexFlatIP, "reconstruct", refuse)
     monkeypatch.setattr(faiss.IndexFlat, "reconstruct", refuse)
