@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
 
+    session = commands.add_parser("session", help="a training session's question bank: check it, make its handout")
+    steps = session.add_subparsers(dest="step", required=True)
+    check = steps.add_parser("check", help="answer every question of a bank and check its expected citations")
+    check.add_argument("bank", type=Path, help="question bank: .md or .jsonl")
+    check.add_argument("-k", type=int, default=5, help="passages per answer searched for the expected ones (default 5)")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
+
     serve = commands.add_parser("serve", help="open the chat page")
     serve.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     serve.add_argument("--model", help="sentence-transformers name or folder")
@@ -93,6 +101,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             for name, value in report.to_dict().items():
                 print(f"{name:18} {value if not isinstance(value, float) else f'{value:.3f}'}")
+    elif args.command == "session":
+        return _session(args)
     elif args.command == "serve":
         from qa.app import serve
 
@@ -100,6 +110,19 @@ def _run(args: argparse.Namespace) -> int:
             os.environ["QA_BACKEND"] = args.backend
         serve(index=args.index, model=args.model, host=args.host, port=args.port)
     return 0
+
+
+def _session(args: argparse.Namespace) -> int:
+    """``qa session check``: exit code 1 when an expected citation is missing."""
+    from qa.bank import read_bank
+    from qa.engine import engine_from_settings
+    from qa.answer import check_k
+    from qa.session import check_bank
+
+    bank, k = read_bank(args.bank), check_k(args.k)  # a malformed bank fails before the model loads
+    report = check_bank(engine_from_settings(args.index), bank, k=k)
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
+    return 0 if report.passed else 1
 
 
 def main(argv: list[str] | None = None) -> int:

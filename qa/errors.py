@@ -11,6 +11,10 @@ class InputError(QAError):
     """A question, a setting or an argument is not usable."""
 
 
+class BankError(InputError):
+    """A training-session question bank is malformed (the message names the file and the line)."""
+
+
 class CorpusError(QAError):
     """An article source cannot be read (missing, not UTF-8, malformed JSONL...)."""
 
@@ -31,4 +35,5 @@ class IndexBusyError(QAError):
     """Another build holds the index lock."""
 
 
-__all__ = ["QAError", "InputError", "CorpusError", "ModelError", "BadIndexError", "IndexWriteError", "IndexBusyError"]
+__all__ = ["QAError", "InputError", "BankError", "CorpusError", "ModelError", "BadIndexError", "IndexWriteError",
+           "IndexBusyError"]

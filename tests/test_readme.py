@@ -34,10 +34,12 @@ def test_python_example_prints_what_the_readme_says(real_index, monkeypatch):
 def test_every_cli_flag_in_the_readme_exists():
     from qa.cli import _parser
 
-    help_text = " ".join(
-        action.format_help() for action in _parser()._subparsers._group_actions[0].choices.values()
-    )
-    cli_lines = [line for line in README.splitlines() if re.search(r"(^|/|\s)qa (build|ask|eval|serve)\b", line)]
+    def helps(parser) -> list[str]:  # every command's help, nested ones (`qa session check`) too
+        groups = parser._subparsers._group_actions if parser._subparsers else []
+        return [parser.format_help()] + [h for g in groups for p in g.choices.values() for h in helps(p)]
+
+    help_text = " ".join(helps(_parser()))
+    cli_lines = [line for line in README.splitlines() if re.search(r"(^|/|\s)qa (build|ask|eval|serve|session)\b", line)]
     assert len(cli_lines) >= 4
     for flag in set(re.findall(r"(--[a-z][a-z-]+)", "\n".join(cli_lines))):
         assert flag in help_text, flag

@@ -1,0 +1,112 @@
+"""A question bank answered from an index: the prepared answers, and the check a trainer runs before a session.
+
+``qa session check`` answers every question once with :func:`qa.answer.answer_with` and says, per
+question, whether the first passage (or one of the top ``k``) is one the bank expects, and
+whether the articles answer at all. A check fails when an expected citation is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.answer import Answer, Hit, answer_with, check_k
+from qa.bank import Bank, Question
+from qa.engine import Engine
+
+logger = logging.getLogger(__name__)
+
+
+def prepare(engine: Engine, bank: Bank, k: int = 5) -> tuple[Answer, ...]:
+    """Every question of the bank answered once, in the bank's order."""
+    check_k(k)
+    answers = tuple(answer_with(engine, question.text, k) for question in bank.questions)
+    logger.info("%s: %d questions answered", bank.path, len(answers))
+    return answers
+
+
+def matches(expected: str, hit: Hit) -> bool:
+    """An expected id names this hit: its passage id or doc id, or one of its "also in" articles."""
+    return any(expected in (item.passage_id, item.doc_id) for item in (hit, *hit.also_in))
+
+
+@dataclass(frozen=True)
+class QuestionCheck:
+    """One question of a bank checked: where its first expected citation ranks, and ids the index lacks."""
+
+    number: int
+    question: Question
+    answer: Answer
+    found: int | None  # rank of the first hit an expected id names; None when no hit does
+    unknown: tuple[str, ...] = ()  # expected ids that name no passage or article in the index
+
+    @property
+    def status(self) -> str:
+        """``first``, ``top`` (found below the first passage), ``missing``, or ``unchecked`` (nothing expected)."""
+        if not self.question.expected:
+            return "unchecked"
+        return "missing" if self.found is None else "first" if self.found == 1 else "top"
+
+    def to_dict(self) -> dict:
+        first = self.answer.hits[0] if self.answer.hits else None
+        return {"number": self.number, "question": self.question.text, "section": self.question.section,
+                "line": self.question.line, "expected": list(self.question.expected), "status": self.status,
+                "found_rank": self.found, "not_in_index": list(self.unknown), "answered": self.answer.answered,
+                "confidence": round(self.answer.confidence, 4), "passages": [h.passage_id for h in self.answer.hits],
+                "quote": first.quote if first else "", "answer": first.answer if first else ""}
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Every question of a bank checked against one index."""
+
+    bank: Bank
+    index: Path
+    k: int
+    checks: tuple[QuestionCheck, ...]
+
+    @property
+    def passed(self) -> bool:
+        """No expected citation is missing (abstentions and unchecked questions are reported, not failed)."""
+        return all(check.status != "missing" for check in self.checks)
+
+    def counts(self) -> dict[str, int]:
+        statuses = [check.status for check in self.checks]
+        return {"questions": len(self.checks), **{s: statuses.count(s) for s in ("first", "top", "missing", "unchecked")},
+                "abstained": sum(not check.answer.answered for check in self.checks)}
+
+    def to_dict(self) -> dict:
+        return {"bank": str(self.bank.path), "title": self.bank.title, "index": str(self.index), "k": self.k,
+                "passed": self.passed, "summary": self.counts(), "questions": [c.to_dict() for c in self.checks]}
+
+    def format(self) -> str:
+        """One line per question, detail lines under the ones that need attention, and a summary."""
+        lines = [f"{self.bank.path}: {len(self.checks)} questions checked against {self.index} (top {self.k} passages)"]
+        for check in self.checks:
+            hits = check.answer.hits
+            result = {"first": "ok", "top": f"ok @{check.found}", "missing": "MISSING", "unchecked": "-"}[check.status]
+            said = "" if check.answer.answered else "  (abstained: no answer in the articles)"
+            lines.append(f"{check.number:3}  {result:8} {check.question.text}  [{hits[0].passage_id if hits else '–'}]{said}")
+            if check.status in ("missing", "top"):
+                lines.append(f"{'':14}expected {', '.join(check.question.expected)}; got "
+                             + (", ".join(h.passage_id for h in hits) or "no passages"))
+            for value in check.unknown:
+                lines.append(f"{'':14}{value} is not in the index: the article changed or the id is mistyped")
+        n = self.counts()
+        lines.append(f"summary: {n['questions']} questions; expected citation first {n['first']}, lower in the top "
+                     f"{self.k} {n['top']}, missing {n['missing']}; {n['unchecked']} without expected ids; "
+                     f"{n['abstained']} abstained; " + ("PASSED" if self.passed else "FAILED"))
+        return "\n".join(lines)
+
+
+def check_bank(engine: Engine, bank: Bank, k: int = 5, answers: tuple[Answer, ...] | None = None) -> CheckReport:
+    """Answer every question (unless ``answers`` are given) and find its expected citations in the top ``k``."""
+    answers = prepare(engine, bank, k) if answers is None else answers
+    known = set(engine.index.articles) | {p.passage_id for p in engine.index.passages}
+    checks = []
+    for number, (question, answer) in enumerate(zip(bank.questions, answers), start=1):
+        found = next((hit.rank for hit in answer.hits if any(matches(e, hit) for e in question.expected)), None)
+        checks.append(QuestionCheck(number=number, question=question, answer=answer, found=found,
+                                    unknown=tuple(e for e in question.expected if e not in known)))
+    return CheckReport(bank=bank, index=engine.index.folder.parent, k=k, checks=tuple(checks))
