@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
 
+    made = steps.add_parser("handout", help="answer a bank and write its handout (.html to print, or .md)")
+    made.add_argument("bank", type=Path, help="question bank: .md or .jsonl")
+    made.add_argument("-o", "--output", type=Path, required=True, help="handout file: .html (printable) or .md")
+    made.add_argument("-k", type=int, default=3, help="passages cited per question (default 3, as on the chat page)")
+    made.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
+
     serve = commands.add_parser("serve", help="open the chat page")
     serve.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     serve.add_argument("--model", help="sentence-transformers name or folder")
@@ -113,13 +119,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _session(args: argparse.Namespace) -> int:
-    """``qa session check``: exit code 1 when an expected citation is missing."""
+    """``qa session check`` (exit code 1 when an expected citation is missing) and ``qa session handout``."""
+    from qa.answer import check_k
     from qa.bank import read_bank
     from qa.engine import engine_from_settings
-    from qa.answer import check_k
-    from qa.session import check_bank
+    from qa.session import check_bank, prepare
 
     bank, k = read_bank(args.bank), check_k(args.k)  # a malformed bank fails before the model loads
+    if args.step == "handout":
+        from qa import session_handout
+
+        session_handout.target(args.output)  # a wrong file name fails before the model loads too
+        path = session_handout.write(args.output, bank, prepare(engine_from_settings(args.index), bank, k))
+        print(f"{path}: {len(bank.questions)} questions of {bank.path}")
+        return 0
     report = check_bank(engine_from_settings(args.index), bank, k=k)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
     return 0 if report.passed else 1

@@ -11,8 +11,10 @@ import re
 import time
 from typing import Sequence
 
-from qa.answer import NO_ANSWER, Citation, Hit
+from qa.answer import NO_ANSWER, Answer, Citation, Hit
 from qa.render import CLOSEST, Turn, esc, label, title_line
+
+ANSWER_LABEL = "Jawaban:"
 
 
 def md_escape(text: str) -> str:
@@ -39,23 +41,34 @@ def md_citation(item: Hit | Citation) -> str:
     return f"{md_escape(title_line(item.title, item.outlet, item.date))} {where}"
 
 
+def answered(turns: Sequence[Turn]) -> list[tuple[str, Answer]]:
+    """The turns that got an answer (answered or not), as (question, answer); errors and pending turns are left out."""
+    return [(turn.question, turn.answer) for turn in turns if turn.answer is not None]
+
+
+def md_answer(answer: Answer) -> list[str]:
+    """One answer in Markdown: the answer span (when the reader found one) and the quote, or the plain
+    no-answer message and the closest passages; then the full citations."""
+    lines = []
+    if answer.answered and answer.hits:
+        span = answer.hits[0].answer
+        lines += ([f"**{ANSWER_LABEL}** {md_escape(span)}", ""] if span else [])
+        lines += [f"> “{md_escape(answer.hits[0].quote)}”", "", "Sumber:", ""]
+    else:
+        lines += [f"_{md_escape(NO_ANSWER)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
+    for hit in answer.hits:
+        lines.append(f"- [{hit.rank}] {md_citation(hit)}")
+        if not answer.answered:
+            lines.append(f"  “{md_escape(hit.quote)}”")
+        lines += [f"  - juga di: {md_citation(c)}" for c in hit.also_in]
+    return lines + [""]
+
+
 def as_markdown(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
     """The answered and unanswered questions of a session, each with its quote and full citations."""
     lines = [f"# {md_escape(title)}: handout sesi", "", f"Dibuat {time.strftime('%Y-%m-%d %H:%M')}.", ""]
-    for number, turn in enumerate((t for t in turns if t.answer is not None), start=1):
-        answer = turn.answer
-        assert answer is not None
-        lines += [f"## {number}. {md_escape(turn.question)}", ""]
-        if answer.answered and answer.hits:
-            lines += [f"> “{md_escape(answer.hits[0].quote)}”", "", "Sumber:", ""]
-        else:
-            lines += [f"_{md_escape(NO_ANSWER)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
-        for hit in answer.hits:
-            lines.append(f"- [{hit.rank}] {md_citation(hit)}")
-            if not answer.answered:
-                lines.append(f"  “{md_escape(hit.quote)}”")
-            lines += [f"  - juga di: {md_citation(c)}" for c in hit.also_in]
-        lines.append("")
+    for number, (question, answer) in enumerate(answered(turns), start=1):
+        lines += [f"## {number}. {md_escape(question)}", ""] + md_answer(answer)
     return "\n".join(lines)
 
 
@@ -65,31 +78,40 @@ overflow-wrap:anywhere}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-top:1px solid #ccc;padding-top:1rem}
 blockquote{margin:.5rem 0;padding:.5rem 1rem;border-left:4px solid #0f766e;background:#f0fdfa;font-size:1.1rem}
 .no-answer{font-weight:600}.src{color:#444;font-size:.95rem}li{margin:.3rem 0}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}section{break-inside:avoid}}
+.span{font-size:1.1rem;margin:.5rem 0}
+@page{size:A4;margin:16mm 15mm}
+@media print{body{margin:0;max-width:none}h2,h3{break-after:avoid}section{break-inside:avoid}blockquote{background:none}}
 """
+
+
+def html_answer(answer: Answer) -> str:
+    """:func:`md_answer` as HTML, everything from the corpus escaped."""
+    if answer.answered and answer.hits:
+        span = answer.hits[0].answer
+        body = [f'<p class="span"><strong>{esc(ANSWER_LABEL)}</strong> {esc(span)}</p>' if span else "",
+                f"<blockquote>“{esc(answer.hits[0].quote)}”</blockquote><p>Sumber:</p>"]
+    else:
+        body = [f'<p class="no-answer">{esc(NO_ANSWER)}</p>' + (f"<p>{esc(CLOSEST)}</p>" if answer.hits else "")]
+    items = []
+    for hit in answer.hits:
+        near = f"<br>“{esc(hit.quote)}”" if not answer.answered else ""
+        also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in hit.also_in)
+        items.append(f'<li>{esc(label(hit.rank, hit.title, hit.outlet, hit.date))}<br><span class="src">'
+                     f"{esc(hit.source)}, bagian {esc(hit.passage_id)}{also}</span>{near}</li>")
+    return "".join(body) + f"<ul>{''.join(items)}</ul>"
+
+
+def html_page(title: str, body: str, css: str = "") -> str:
+    """A static printable page: no scripts, nothing loaded (the content security policy forbids it)."""
+    return ('<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}: handout</title>'
+            f"<style>{HANDOUT_CSS}{css}</style></head><body><h1>{esc(title)}: handout sesi</h1>"
+            f"<p>Dibuat {time.strftime('%Y-%m-%d %H:%M')}.</p>{body}</body></html>")
 
 
 def as_html(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
     """A printable page with the same content as :func:`as_markdown`; no scripts, nothing loaded."""
-    parts = []
-    for number, turn in enumerate((t for t in turns if t.answer is not None), start=1):
-        answer = turn.answer
-        assert answer is not None
-        body = [f"<h2>{number}. {esc(turn.question)}</h2>"]
-        if answer.answered and answer.hits:
-            body.append(f"<blockquote>“{esc(answer.hits[0].quote)}”</blockquote><p>Sumber:</p>")
-        else:
-            body.append(f'<p class="no-answer">{esc(NO_ANSWER)}</p>' + (f"<p>{esc(CLOSEST)}</p>" if answer.hits else ""))
-        items = []
-        for hit in answer.hits:
-            near = f"<br>“{esc(hit.quote)}”" if not answer.answered else ""
-            also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in hit.also_in)
-            items.append(f'<li>{esc(label(hit.rank, hit.title, hit.outlet, hit.date))}<br><span class="src">'
-                         f"{esc(hit.source)}, bagian {esc(hit.passage_id)}{also}</span>{near}</li>")
-        body.append(f"<ul>{''.join(items)}</ul>")
-        parts.append(f"<section>{''.join(body)}</section>")
-    return ('<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}: handout</title>'
-            f"<style>{HANDOUT_CSS}</style></head><body><h1>{esc(title)}: handout sesi</h1>"
-            f"<p>Dibuat {time.strftime('%Y-%m-%d %H:%M')}.</p>{''.join(parts)}</body></html>")
+    parts = [f"<section><h2>{number}. {esc(question)}</h2>{html_answer(answer)}</section>"
+             for number, (question, answer) in enumerate(answered(turns), start=1)]
+    return html_page(title, "".join(parts))

@@ -18,7 +18,7 @@ ENTITY = "&lt;b&gt;tebal&lt;/b&gt; &amp;"
 LONG = "A" * 400
 # The only tags qa.render writes; anything else in the output came from the corpus.
 OWN_TAGS = {"div", "p", "span", "em", "strong", "blockquote", "ol", "ul", "li", "details", "summary", "mark", "dl", "dt",
-            "dd", "code", "button", "a", "table", "thead", "tbody", "tr", "th", "td", "section", "h1", "h2", "br",
+            "dd", "code", "button", "a", "table", "thead", "tbody", "tr", "th", "td", "section", "h1", "h2", "h3", "br",
             "html", "head", "meta", "title", "style", "body"}
 
 
