@@ -1,4 +1,4 @@
-"""Fit the abstention model of qa/abstain.py: logistic regression on dev questions, numpy only.
+"""Fit the abstention model of qa/abstain.py for the default model and backend: logistic regression on dev questions, numpy only.
 
 Data (dev files only; the seed question file is kept for testing):
   - IDK-MRC dev on its own corpus: answerable questions (1) and unanswerable ones (0);
@@ -13,8 +13,9 @@ cross-validated scores.
 
     .venv/bin/python bench/calibrate.py [--index-root DIR] [--write]
 
-``--write`` puts the weights and threshold into qa/abstain.py and the summary into
-bench/calibration.json (read by bench/quality.py for RESULTS.md).
+``--write`` puts the weights and threshold into the package data of the model and backend,
+qa/data/calibration/<model-slug>__<backend>.json (read by qa/calibration.py), and the summary
+into bench/calibration.json (read by bench/quality.py for RESULTS.md).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import json
 import logging
 import os
 import random
-import re
 import sys
 from pathlib import Path
 
@@ -37,7 +37,10 @@ sys.path.insert(0, str(ROOT))
 from bench.common import BENCHMARKS  # noqa: E402
 from bench.quality import SETS, index_for  # noqa: E402
 from qa import abstain  # noqa: E402
-from qa import answer as answer_module  # noqa: E402
+from qa.answer import clean_question, retrieve_hits  # noqa: E402
+from qa.calibration import slug  # noqa: E402
+from qa.config import DEFAULT_MODEL  # noqa: E402
+from qa.embed import backend_name  # noqa: E402
 from qa.evaluate import auc, read_questions  # noqa: E402
 
 OFF_TOPIC_SAMPLE = 120  # questions per off-topic pairing
@@ -49,21 +52,13 @@ SUMMARY = Path(__file__).resolve().parent / "calibration.json"
 
 def collect(engine, rows: list[dict], label_of) -> list[tuple[dict, int, str]]:
     """Features of every question's retrieval on an index, with its label and group."""
-    captured: list[dict] = []
-    real = abstain.confidence
-
-    def capture(signals, question, hits, idf):
-        values = abstain.features(signals, question, hits, idf)
-        captured.append(values)
-        return 0.5  # the answer's confidence is not used here
-
-    answer_module.abstain.confidence = capture
-    try:
-        for row in rows:
-            answer_module.answer_with(engine, row["question"], k=5)
-    finally:
-        answer_module.abstain.confidence = real
-    return [(values, label_of(row), row["qid"]) for values, row in zip(captured, rows)]
+    idf = engine.index.lexical.idf()
+    out = []
+    for row in rows:
+        text = clean_question(row["question"])
+        hits, signals = retrieve_hits(engine, text, 5)
+        out.append((abstain.features(signals, text, hits, idf), label_of(row), row["qid"]))
+    return out
 
 
 def fit(X: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
@@ -109,7 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=default_root(),
                         help="folder holding the facqa, idkmrc and seeds indexes (built with qa build)")
-    parser.add_argument("--write", action="store_true", help="write the weights into qa/abstain.py")
+    parser.add_argument("--write", action="store_true", help="write the weights into qa/data/calibration/")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     rng = random.Random(13)
@@ -159,14 +154,12 @@ def main() -> None:
                                    "english": report(groups == "english"), "off-topic": report(groups == "off-topic")}}
     print(json.dumps(summary, indent=2))
     if args.write:
-        path = ROOT / "qa" / "abstain.py"
-        source = path.read_text(encoding="utf-8")
-        weights = "".join(f'\n    "{k}": {v},' for k, v in summary["weights"].items())
-        source = re.sub(r"WEIGHTS = \{.*?\}\n", lambda _: f"WEIGHTS = {{{weights}\n}}\n", source, flags=re.S)
-        source = re.sub(r"THRESHOLD = .*\n", lambda _: f"THRESHOLD = {summary['threshold']}\n", source)
-        path.write_text(source, encoding="utf-8")
+        backend = backend_name(DEFAULT_MODEL)
+        path = ROOT / "qa" / "data" / "calibration" / f"{slug(DEFAULT_MODEL, backend)}.json"
+        record = {"model": DEFAULT_MODEL, "backend": backend, "weights": summary["weights"],
+                  "threshold": summary["threshold"], "fitted_by": "bench/calibrate.py", "summary": "bench/calibration.json"}
+        path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         SUMMARY.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-
 
 if __name__ == "__main__":
     main()

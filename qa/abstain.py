@@ -5,11 +5,13 @@ the candidates' mean and over the runner-up, the share of the question's informa
 (idf-weighted) found in the best passage and in its quoted sentence, the weight of the heaviest
 question word that the best passage lacks, and the share of English function words (an English
 question meets Indonesian passages at a lower cosine). They go through a logistic function
-whose weights were fitted by ``bench/calibrate.py`` (logistic regression on IDK-MRC dev's
+whose weights, per model and backend, were fitted by ``bench/calibrate.py`` and ship as
+package data (:mod:`qa.calibration`; logistic regression on IDK-MRC dev's
 answerable and unanswerable questions, FacQA dev's answerable ones, 30 of them put into
 English, and off-topic questions: each benchmark's questions asked of the other corpus and of
-the seed articles). ``THRESHOLD`` is the operating point chosen there: the highest that still
-answers 95% of the answerable dev questions. See bench/RESULTS.md.
+the seed articles). The threshold is the operating point chosen there: the highest that still
+answers 95% of the answerable dev questions. See bench/RESULTS.md. A model without calibration
+gets the neutral rule of :data:`qa.calibration.NEUTRAL`.
 """
 
 from __future__ import annotations
@@ -18,19 +20,14 @@ import math
 import re
 from typing import Sequence
 
+from qa.calibration import FEATURES, Calibration
 from qa.quote import prepare, sentence_tokens
 from qa.retrieve import Signals
 
-NAMES = ("dense_top", "dense_margin", "dense_gap", "coverage", "quote_coverage", "missing", "english")
+NAMES = FEATURES
 # English function words: an English question over Indonesian articles meets them at a lower cosine.
 _ENGLISH = frozenset("the of is are was were what who whom whose when where which why how did does do in on at "
                      "to for by with from about this that a an has have had it its".split())
-# Fitted by bench/calibrate.py (logistic regression); see bench/RESULTS.md for the data and the date.
-WEIGHTS = {
-    "bias": -34.9303, "dense_top": 38.5544, "dense_margin": -3.7279, "dense_gap": -7.484, "coverage": 0.2191,
-    "quote_coverage": 2.7726, "missing": -1.6924, "english": 5.5453
-}
-THRESHOLD = 0.2265
 
 
 def coverage(question: str, passage_text: str, idf: dict[str, float]) -> float:
@@ -63,12 +60,14 @@ def english(question: str) -> float:
     return sum(w in _ENGLISH for w in words) / len(words) if words else 0.0
 
 
-def score(values: dict[str, float]) -> float:
+def score(values: dict[str, float], calibration: Calibration) -> float:
     """The fitted logistic function of the features: a probability-like confidence."""
-    z = WEIGHTS["bias"] + sum(WEIGHTS[name] * values[name] for name in NAMES)
+    weights = calibration.weights
+    z = weights["bias"] + sum(weights[name] * values[name] for name in NAMES)
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def confidence(signals: Signals, question: str, hits: Sequence, idf: dict[str, float]) -> float:
+def confidence(signals: Signals, question: str, hits: Sequence, idf: dict[str, float],
+               calibration: Calibration) -> float:
     """Probability-like score that the best passage answers the question."""
-    return score(features(signals, question, hits, idf))
+    return score(features(signals, question, hits, idf), calibration)

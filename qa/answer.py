@@ -11,7 +11,7 @@ from qa import abstain, config
 from qa.engine import Engine, engine_from_settings
 from qa.errors import InputError
 from qa.quote import best_sentence
-from qa.retrieve import DENSE_WEIGHT, search
+from qa.retrieve import DENSE_WEIGHT, Signals, search
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +114,16 @@ def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float |
     ``vector`` is the cleaned question's embedding when the caller encoded several questions at once.
     """
     text, k = clean_question(question), check_k(k)
+    hits, signals = retrieve_hits(engine, text, k, dense_weight, vector)
+    calibration = engine.calibration
+    confidence = abstain.confidence(signals, text, hits, engine.index.lexical.idf(), calibration)
+    return Answer(question=text, answered=bool(hits) and confidence >= calibration.threshold, hits=hits,
+                  confidence=confidence)
+
+
+def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None = None,
+                  vector=None) -> tuple[list[Hit], Signals]:
+    """The hits for a cleaned question, each with its best sentence as the quote, and the retrieval signals."""
     if vector is None:
         vector = engine.embedder.encode_queries([text])[0]
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
@@ -129,8 +139,7 @@ def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float |
                         title=article.title, outlet=article.outlet, date=article.date, source=article.source,
                         text=passage.text, start=passage.start, end=passage.end, quote=article.text[q_start:q_end],
                         quote_start=q_start, quote_end=q_end, place=article.place, also_in=folded))
-    confidence = abstain.confidence(signals, text, hits, idf)
-    return Answer(question=text, answered=bool(hits) and confidence >= abstain.THRESHOLD, hits=hits, confidence=confidence)
+    return hits, signals
 
 
 def _citation(engine: Engine, position: int) -> Citation:

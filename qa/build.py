@@ -20,12 +20,15 @@ from qa.embed import Embedder
 from qa.errors import QAError
 from qa.lexical import TOKENS_VERSION, LexicalIndex
 from qa.passages import Passage, split
-from qa.vectors import all_vectors, faiss_record, vector_index
+from qa import vectors
+from qa.calibration import calibration_for
+from qa.spec import IndexSpec, difference
 
 logger = logging.getLogger(__name__)
 
 TARGET_WORDS = 120
 OVERLAP_WORDS = 50
+CONTEXT = "title-outlet-place-date, title once"  # what indexed_text puts before a passage
 
 
 @dataclass(frozen=True)
@@ -59,12 +62,19 @@ def indexed_text(article: Article, passage: Passage) -> str:
     return f"{context}\n{passage.text}" if context else passage.text
 
 
-def settings(embedder: Embedder) -> dict:
-    backend = {"backend": embedder.backend} if getattr(embedder, "backend", None) else {}
-    return {"model": {"name": embedder.name, **backend, "fingerprint": embedder.fingerprint(), "dim": embedder.dim,
-                      "prompts": embedder.prompts()},
-            "passages": {"target_words": TARGET_WORDS, "overlap_words": OVERLAP_WORDS, "context": "title-outlet-place-date, title once",
-                         "lexical_tokens": TOKENS_VERSION}}
+def expected_spec(embedder: Embedder) -> IndexSpec:
+    """The spec a build with this embedder and this code writes, and every load compares with (:mod:`qa.spec`)."""
+    prompts = embedder.prompts()
+    return IndexSpec(model=embedder.name, backend=embedder.backend, fingerprint=embedder.fingerprint(), dim=embedder.dim,
+                     runtime=embedder.runtime, query_prompt=prompts["query"], passage_prompt=prompts["document"],
+                     target_words=TARGET_WORDS, overlap_words=OVERLAP_WORDS, context=CONTEXT, offsets=corpus.TEXT_FORM,
+                     lexical_tokens=TOKENS_VERSION, vector_index=vectors.recipe(),
+                     calibration=calibration_for(embedder.name, embedder.backend).identity())
+
+
+def built_spec(manifest: dict) -> IndexSpec:
+    """The spec an index was built with, from its manifest."""
+    return IndexSpec.from_dict(manifest["spec"])
 
 
 def source_record(files: list[tuple[Path, str]], sources: Sequence[str | os.PathLike], root: Path) -> dict:
@@ -83,31 +93,33 @@ def _versions() -> dict:
     return found
 
 
-def _previous_vectors(root: Path, model: dict) -> dict[str, np.ndarray]:
-    """Embeddings of the live build by embedded-text hash, when it used the same model and prompts."""
+def _previous_vectors(root: Path, wanted: IndexSpec) -> dict[str, np.ndarray]:
+    """Embeddings of the live build by embedded-text hash, when it used the same model, backend and prompts."""
     try:
         manifest = store.read_manifest(root)
-        if manifest is None or manifest["model"] != model:
+        if manifest is None or built_spec(manifest).embedding() != wanted.embedding():
             return {}
         old = store.load(root)
-    except (QAError, RuntimeError) as exc:  # a broken previous index only means nothing can be reused
+    except (QAError, RuntimeError, KeyError, TypeError) as exc:  # a broken previous index only means nothing can be reused
         logger.info("not reusing embeddings from %s: %s", root, exc)
         return {}
-    return dict(zip(old.embed_hashes, all_vectors(old.vectors)))
+    return dict(zip(old.embed_hashes, vectors.all_vectors(old.vectors)))
 
 
 def is_current(root: Path, sources: Sequence[str | os.PathLike], embedder: Embedder) -> bool:
-    """True when the live index was built from these exact files with this model and settings."""
+    """True when the live index was built from these exact files with this model and settings (:mod:`qa.spec`)."""
     try:
         manifest = store.read_manifest(root)
-    except QAError:
+        if manifest is None:
+            return False
+        field = difference(built_spec(manifest), expected_spec(embedder))
+    except (QAError, KeyError, TypeError):
         return False
-    if manifest is None:
+    if field is not None:
+        logger.info("%s was built with another %s; rebuilding", root, field)
         return False
-    wanted = settings(embedder)
-    same_settings = manifest.get("model") == wanted["model"] and manifest.get("passages") == wanted["passages"]
     files = corpus.source_files(sources)
-    return same_settings and manifest.get("corpus", {}).get("content_hash") == corpus.content_hash(files)
+    return manifest.get("corpus", {}).get("content_hash") == corpus.content_hash(files)
 
 
 def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, force: bool = False,
@@ -133,23 +145,23 @@ def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, 
             for passage in split(article.doc_id, article.text, article.blocks, TARGET_WORDS, OVERLAP_WORDS):
                 passages.append(passage)
                 texts.append(indexed_text(article, passage))
-        config = settings(embedder)
+        spec = expected_spec(embedder)
         hashes = [hashlib.sha256(t.encode()).hexdigest()[:24] for t in texts]
-        known = {} if force else _previous_vectors(root, config["model"])
+        known = {} if force else _previous_vectors(root, spec)
         todo = [i for i, h in enumerate(hashes) if h not in known]
         logger.info("%d articles, %d passages: embedding %d, reusing %d", len(articles), len(passages), len(todo),
                     len(passages) - len(todo))
-        vectors = np.zeros((len(passages), embedder.dim), dtype=np.float32)
+        matrix = np.zeros((len(passages), embedder.dim), dtype=np.float32)
         for i, h in enumerate(hashes):
             if h in known:
-                vectors[i] = known[h]
+                matrix[i] = known[h]
         if todo:
-            vectors[todo] = embedder.encode_passages([texts[i] for i in todo], progress=progress)
-        index = vector_index(vectors)
+            matrix[todo] = embedder.encode_passages([texts[i] for i in todo], progress=progress)
+        index = vectors.vector_index(matrix)
         lexical = LexicalIndex.build(texts)
-        manifest = {**config, "corpus": {**source_record(files, sources, root), "articles": len(articles),
+        manifest = {"spec": spec.to_dict(), "corpus": {**source_record(files, sources, root), "articles": len(articles),
                                          "passages": len(passages)},
-                    "faiss": faiss_record(index), "versions": _versions(),
+                    "faiss": vectors.faiss_record(index), "versions": _versions(),
                     "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
         folder = store.write(root, build_id, manifest, articles, passages, hashes, index, lexical)

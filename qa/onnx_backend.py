@@ -1,6 +1,6 @@
 """A faster CPU encoder: the same weights exported once to ONNX (int8 by default), run by ONNX Runtime.
 
-:func:`materialise` writes ``<cache>/models/<model>-<backend>-v<N>/`` from the model that
+:func:`materialise` writes ``<cache>/models/<model>-<backend>-v<N>-<hash>/`` from the model that
 sentence-transformers loads (for the default model, the offline fp32 folder): the Transformer
 with its mean or CLS pooling and L2 normalisation traced into one graph, BERT operators fused
 by ONNX Runtime's optimiser, and for ``onnx-int8`` the weights quantised to int8 (dynamic,
@@ -36,9 +36,12 @@ MAX_BATCH = 64
 
 
 def export_dir(name: str, backend: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(model_files.resolve(name)).name if Path(model_files.resolve(name)).is_dir()
-                  else name)
-    return cache_dir() / "models" / f"{slug}-{backend}-v{EXPORT_VERSION}"
+    """``<cache>/models/<base name>-<backend>-v<N>-<hash>``: the hash is of the resolved folder (or the hub
+    name), so two folders that share a base name never share, or delete, one export."""
+    where = Path(model_files.resolve(name))
+    key = str(where.resolve()) if where.is_dir() else name
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", where.name if where.is_dir() else name)
+    return cache_dir() / "models" / f"{slug}-{backend}-v{EXPORT_VERSION}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
 def _export(name: str, backend: str, out: Path) -> dict:
@@ -141,6 +144,7 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         self.name, self.backend = name, backend
+        self.runtime = model_files.runtime(backend)
         folder = materialise(name, backend)
         info = json.loads((folder / "export.json").read_text())
         self.dim = int(info["dim"])

@@ -4,7 +4,7 @@
       CURRENT              name of the live build folder (replaced with os.replace)
       .lock                held by the one build allowed at a time
       build-<id>/
-        manifest.json      model, settings, corpus hash, counts, versions, sha256 of every file
+        manifest.json      spec (model, settings: qa.spec), corpus hash, counts, versions, sha256 of every file
         articles.jsonl     each article's text as loaded, metadata and content blocks
         passages.jsonl     passage ids, offsets, sentence offsets, hash of the embedded text
         vectors.faiss      FAISS inner-product index over normalised float32 vectors
@@ -33,7 +33,7 @@ from qa.errors import BadIndexError, IndexBusyError, IndexWriteError
 from qa.lexical import LexicalIndex
 from qa.passages import Passage
 
-FORMAT = 1
+FORMAT = 2  # 2: the build settings are one "spec" (qa.spec)
 MANIFEST = "manifest.json"
 DATA_FILES = ("articles.jsonl", "passages.jsonl", "vectors.faiss")
 
@@ -164,7 +164,8 @@ def read_manifest(root: Path) -> dict | None:
         raise BadIndexError(f"{path} is missing; {_rebuild_hint(root)}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadIndexError(f"{path} is not valid JSON (corrupt or truncated); {_rebuild_hint(root)}") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "files" not in manifest:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "files" not in manifest \
+            or not isinstance(manifest.get("spec"), dict):
         raise BadIndexError(f"{path} is not a format-{FORMAT} qa manifest; {_rebuild_hint(root)}")
     return manifest
 
@@ -215,8 +216,8 @@ def load(root: Path) -> Index:
     if vectors.ntotal != len(passages) or len(passages) != counts["passages"] or len(articles) != counts["articles"]:
         raise BadIndexError(f"{folder} holds {vectors.ntotal} vectors for {len(passages)} passages "
                             f"(manifest: {counts['passages']}); {_rebuild_hint(root)}")
-    if vectors.d != manifest["model"]["dim"]:
+    if vectors.d != manifest["spec"]["dim"]:
         raise BadIndexError(f"{folder / 'vectors.faiss'} has dimension {vectors.d}, the manifest says "
-                            f"{manifest['model']['dim']}; {_rebuild_hint(root)}")
+                            f"{manifest['spec']['dim']}; {_rebuild_hint(root)}")
     return Index(folder=folder, manifest=manifest, articles=articles, passages=passages,
                  embed_hashes=[r["embed_hash"] for r in records], vectors=vectors, lexical=lexical)

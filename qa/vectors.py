@@ -39,6 +39,12 @@ def vector_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
+def recipe() -> dict:
+    """How :func:`vector_index` chooses and sets up the index: the FAISS part of an index's spec."""
+    return {"metric": "inner_product", "exact_search_below": EXACT_SEARCH_BELOW,
+            "hnsw": {"M": HNSW_M, "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}}
+
+
 def faiss_record(index: faiss.Index) -> dict:
     """What the manifest says about the vector index: its kind and the settings it was made with."""
     common = {"metric": "inner_product", "exact_search_below": EXACT_SEARCH_BELOW, "search_threads": 1}

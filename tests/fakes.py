@@ -12,6 +12,9 @@ import numpy as np
 class HashEmbedder:
     """Each lower-cased word adds a fixed pseudo-random vector; the sum is normalised."""
 
+    backend = "hash"
+    runtime = "numpy"
+
     def __init__(self, dim: int = 64, name: str = "test/hash-embedder") -> None:
         self.name = name
         self.dim = dim

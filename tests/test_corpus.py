@@ -161,3 +161,29 @@ def test_empty_files_are_skipped_duplicates_kept_once_and_an_empty_corpus_fails(
 def test_missing_source_is_named(tmp_path: Path):
     with pytest.raises(CorpusError, match="does-not-exist"):
         corpus.load([tmp_path / "does-not-exist"])
+
+
+@pytest.mark.parametrize("form", ["lf", "crlf", "cr", "bom", "bom+crlf"])
+def test_offsets_point_into_the_article_as_the_readme_reads_it(tmp_path: Path, fake_embedder, form: str):
+    """`open(path, encoding="utf-8-sig").read()[start:end]` gives back the passage and the quote, whatever the line endings."""
+    from qa.answer import answer_with
+    from qa.build import build
+    from qa.engine import open_engine
+
+    source = next(iter(sorted(SEEDS.glob("*.txt")))).read_text(encoding="utf-8")
+    text = source.replace("\r\n", "\n")
+    data = text.replace("\n", {"lf": "\n", "crlf": "\r\n", "cr": "\r", "bom": "\n", "bom+crlf": "\r\n"}[form]).encode()
+    if form.startswith("bom"):
+        data = b"\xef\xbb\xbf" + data
+    (tmp_path / "src").mkdir()
+    path = tmp_path / "src" / "article.txt"
+    path.write_bytes(data)
+    build([tmp_path / "src"], tmp_path / "index", fake_embedder, progress=False)
+    answer = answer_with(open_engine(tmp_path / "index", fake_embedder), "Siapa yang meminta ASN netral?", k=3)
+    with open(path, encoding="utf-8-sig") as handle:  # the documented way to read an article (README)
+        read = handle.read()
+    assert read == text and len(answer.hits) >= 2
+    for hit in answer.hits:
+        assert read[hit.start:hit.end] == hit.text and read[hit.quote_start:hit.quote_end] == hit.quote
+        assert hit.start > 0 or hit.end > 200  # not only the first line: offsets after line breaks
+    assert max(hit.end for hit in answer.hits) > text.index("\n") + 1

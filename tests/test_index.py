@@ -23,8 +23,12 @@ def test_build_writes_plain_files_and_a_manifest(seeds_copy: Path, tmp_path: Pat
     assert {"manifest.json", "articles.jsonl", "passages.jsonl", "vectors.faiss"} <= names
     assert not any(n.endswith((".pkl", ".pickle")) for n in names)
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["model"] == {"name": fake_embedder.name, "fingerprint": "hash-64", "dim": 64,
-                                 "prompts": {"query": "", "document": ""}}
+    spec = manifest["spec"]
+    assert {k: spec[k] for k in ("model", "backend", "fingerprint", "dim", "runtime", "query_prompt", "passage_prompt")} == {
+        "model": fake_embedder.name, "backend": "hash", "fingerprint": "hash-64", "dim": 64, "runtime": "numpy",
+        "query_prompt": "", "passage_prompt": ""}
+    assert spec["vector_index"]["metric"] == "inner_product" and spec["reader"] is None
+    assert spec["calibration"].startswith("neutral:")  # the fake model has no fitted calibration
     assert manifest["corpus"]["articles"] == 5 and manifest["corpus"]["passages"] == result.passages
     assert manifest["faiss"]["kind"] == "flat"
     assert set(manifest["files"]) == names - {"manifest.json"}
@@ -55,7 +59,7 @@ def test_a_changed_article_is_stale_and_only_new_passages_are_embedded(seeds_cop
 def test_an_index_from_another_model_is_refused(seeds_copy: Path, tmp_path: Path, fake_embedder):
     root = tmp_path / "index"
     build([seeds_copy], root, fake_embedder, progress=False)
-    with pytest.raises(BadIndexError, match="built with model 'test/hash-embedder'.*QA_MODEL"):
+    with pytest.raises(BadIndexError, match="built with model 'test/hash-embedder', this setup has 'other/model'; run `qa build --index .* --model other/model` or set --model / QA_MODEL=test/hash-embedder"):
         open_engine(root, HashEmbedder(name="other/model"))
     with pytest.raises(BadIndexError, match="weights .* changed"):
         open_engine(root, HashEmbedder(dim=32))

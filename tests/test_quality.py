@@ -14,6 +14,8 @@ from conftest import ROOT
 from qa import abstain, lexical, quote
 from qa.answer import answer_with
 from qa.build import build, context_line, indexed_text
+from qa.calibration import calibration_for
+from qa.config import DEFAULT_MODEL
 from qa.corpus import load
 from qa.engine import open_engine
 from qa.evaluate import gold_ids, read_questions
@@ -123,7 +125,7 @@ def test_a_tokens_change_rebuilds_bm25_and_reuses_embeddings(tmp_path: Path, fak
     root = tmp_path / "index"
     src = _corpus(tmp_path / "src")
     build([src], root, fake_embedder, progress=False)
-    assert read_manifest(root)["passages"]["lexical_tokens"] == lexical.TOKENS_VERSION
+    assert read_manifest(root)["spec"]["lexical_tokens"] == lexical.TOKENS_VERSION
     monkeypatch.setattr(sys.modules["qa.build"], "TOKENS_VERSION", lexical.TOKENS_VERSION + 1)
     result = build([src], root, fake_embedder, progress=False)
     assert not result.skipped and result.embedded == 0
@@ -142,11 +144,11 @@ def test_logistic_fit_recovers_known_weights():
 
 
 def test_abstention_weights_cover_every_feature_and_the_score_rises_with_evidence():
-    assert set(abstain.WEIGHTS) == {"bias", *abstain.NAMES}
-    assert 0.0 < abstain.THRESHOLD < 1.0
+    fitted = calibration_for(DEFAULT_MODEL, "onnx-int8")
+    assert fitted.name == "intfloat_multilingual-e5-small__onnx-int8" and set(fitted.weights) == {"bias", *abstain.NAMES}
     weak = dict.fromkeys(abstain.NAMES, 0.0) | {"dense_top": 0.78}
     strong = weak | {"dense_top": 0.9, "quote_coverage": 1.0, "coverage": 1.0}
-    assert abstain.score(strong) > abstain.THRESHOLD > abstain.score(weak)
+    assert abstain.score(strong, fitted) > fitted.threshold > abstain.score(weak, fitted)
 
 
 def test_the_seed_question_file_is_well_formed():

@@ -86,10 +86,10 @@ def test_an_index_built_with_one_backend_is_refused_with_another(tmp_path: Path,
     fake_embedder.backend = "onnx-int8"
     build([SEEDS], tmp_path / "index", fake_embedder, progress=False)
     index = store.load(tmp_path / "index")
-    assert index.manifest["model"]["backend"] == "onnx-int8"
+    assert index.manifest["spec"]["backend"] == "onnx-int8"
     check(index, fake_embedder, tmp_path / "index")
     fake_embedder.backend = "torch"
-    with pytest.raises(BadIndexError, match="built with the onnx-int8 backend, not torch"):
+    with pytest.raises(BadIndexError, match="built with backend 'onnx-int8', this setup has 'torch'.*QA_BACKEND=onnx-int8"):
         check(index, fake_embedder, tmp_path / "index")
 
 
