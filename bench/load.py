@@ -22,7 +22,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,8 +53,8 @@ def rss_mb(pid: int) -> float:
 
 @contextmanager
 def server(index: Path, log_path: Path | None = None, env: dict | None = None,
-           startup_timeout: float = 240) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A `qa serve` subprocess on a free loopback port, yielded once its page answers; always stopped."""
+           startup_timeout: float = 240, args: Sequence[str] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A `qa serve` subprocess (plus ``args``) on a free loopback port, yielded once its page answers; always stopped."""
     port = free_port()
     env = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
     log_path = log_path or Path(tempfile.gettempdir()) / f"qa-serve-{port}.log"
@@ -62,7 +62,7 @@ def server(index: Path, log_path: Path | None = None, env: dict | None = None,
     local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--index", str(index), "--host", LOOPBACK,
-                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+                                 "--port", str(port), *args], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         try:
             deadline = time.monotonic() + startup_timeout
             while True:

@@ -25,10 +25,12 @@ from typing import Callable, Iterator
 
 import gradio as gr
 
-from qa import config, handout, render
+from qa import config, handout, render, session_handout, session_page
 from qa.answer import Answer, answer_with
+from qa.bank import read_bank
 from qa.engine import Engine, engine_from_settings
 from qa.errors import InputError, QAError
+from qa.session import PreparedSession, prepare_session
 
 logger = logging.getLogger(__name__)
 
@@ -85,14 +87,16 @@ def _session(request: gr.Request | None) -> str:
 class ChatApp:
     """The page's behaviour over one open engine; :meth:`build` lays it out."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, session: PreparedSession | None = None) -> None:
         self.engine = engine
+        self.session = session  # a training session's bank with its prepared answers (qa serve --session)
         self.passages = {p.passage_id: p for p in engine.index.passages}
         self.handouts = Path(tempfile.mkdtemp(prefix="qa-handouts-"))
         atexit.register(shutil.rmtree, self.handouts, True)
 
     def answer(self, question: str, k: object) -> Answer:
-        return answer_with(self.engine, question, _whole(k))  # type: ignore[arg-type]
+        prepared = self.session.lookup(question, _whole(k)) if self.session else None
+        return prepared or answer_with(self.engine, question, _whole(k))  # type: ignore[arg-type]
 
     def ask(self, question: str, k: int = 5) -> dict:
         """Answer a question from the articles: the passages with quotes and citations, and whether they answer it."""
@@ -131,14 +135,23 @@ class ChatApp:
         return render.conversation_html(turns, len(self.engine.index.articles))
 
     def handout_buttons(self, turns: list[render.Turn], request: gr.Request | None) -> tuple:
-        if not any(t.answer is not None for t in turns):
-            return gr.DownloadButton(value=None, interactive=False), gr.DownloadButton(value=None, interactive=False)
+        files = self.handout_files(turns, request)
+        return tuple(gr.DownloadButton(value=f and str(f), interactive=bool(f)) for f in files)
+
+    def handout_files(self, turns: list[render.Turn], request: gr.Request | None) -> tuple[Path | None, Path | None]:
+        """The conversation's handouts; with a session, the whole session (its bank first) from the start."""
+        if self.session is None and not any(t.answer is not None for t in turns):
+            return None, None
         folder = self.handouts / _session(request)
         folder.mkdir(parents=True, exist_ok=True)
         md, page = folder / f"{HANDOUT_NAME}.md", folder / f"{HANDOUT_NAME}.html"
-        md.write_text(handout.as_markdown(turns), encoding="utf-8")
-        page.write_text(handout.as_html(turns), encoding="utf-8")
-        return gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(page), interactive=True)
+        if self.session is not None:
+            for path in (md, page):
+                session_handout.write(path, self.session.bank, self.session.answers, turns)
+        else:
+            md.write_text(handout.as_markdown(turns), encoding="utf-8")
+            page.write_text(handout.as_html(turns), encoding="utf-8")
+        return md, page
 
     def clear(self) -> tuple:
         return (self.chat([]), [], "") + self.handout_buttons([], None) + (render.reader_empty(),)
@@ -165,7 +178,12 @@ class ChatApp:
                         "ASN dari artikel berita, dengan kutipan dan sumber yang bisa diperiksa.</p>",
                         scale=4, min_width=300)
                 large = gr.Checkbox(label="Teks besar (proyektor)", value=False, scale=0, min_width=220, elem_id="large")
+                if self.session:
+                    presenter = gr.Checkbox(label=session_page.PRESENTER, scale=0, min_width=220, elem_id="presenter")
             with gr.Row(equal_height=False):
+                if self.session:
+                    with gr.Column(scale=2, min_width=260, elem_id="agenda-col"):
+                        agenda = session_page.agenda_panel(self.session)
                 with gr.Column(scale=3, min_width=320):
                     chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=render.CHAT_JS)
                     question = gr.Textbox(show_label=False, placeholder="Tulis pertanyaan, lalu tekan Enter…",
@@ -175,10 +193,11 @@ class ChatApp:
                         examples = [gr.Button(text, size="sm", min_width=120) for text in EXAMPLES]
                     with gr.Row(elem_id="actions"):
                         clear = gr.Button("Hapus percakapan", size="sm", elem_id="clear", min_width=120)
-                        handout_md = gr.DownloadButton("Unduh handout (Markdown)", size="sm", interactive=False,
+                        md, page = self.handout_files([], None)  # ready from the start when a session is prepared
+                        handout_md = gr.DownloadButton("Unduh handout (Markdown)", md, size="sm", interactive=bool(md),
                                                        elem_id="handout-md", min_width=120)
-                        handout_html = gr.DownloadButton("Unduh handout (HTML, siap cetak)", size="sm",
-                                                         interactive=False, elem_id="handout-html", min_width=120)
+                        handout_html = gr.DownloadButton("Unduh handout (HTML, siap cetak)", page, size="sm",
+                                                         interactive=bool(page), elem_id="handout-html", min_width=120)
                     with gr.Accordion("Pengaturan", open=False, elem_id="settings"):
                         k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label="Jumlah bagian artikel per jawaban")
                     with gr.Accordion(f"Daftar artikel di indeks ({len(articles)})", open=False, elem_id="articles-box"):
@@ -198,22 +217,30 @@ class ChatApp:
                 source.click(self.open_source, None, reader, show_progress="hidden", api_visibility="private",
                              concurrency_limit=None)
             large.change(None, large, None, js=render.LARGE_JS)
+            if self.session:
+                session_page.wire(self.respond, self.session, agenda, presenter, [k, turns], common)
             gr.api(self.ask, api_name="ask", concurrency_id="model", concurrency_limit=1)
         return demo
 
 
-def serve(index: str | None = None, model: str | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Open the index once (building the default one from ./seeds if needed) and serve the chat page."""
+def serve(index: str | None = None, model: str | None = None, host: str = "127.0.0.1", port: int = 7860,
+          session: str | Path | None = None) -> None:
+    """Open the index once (building the default one from ./seeds if needed) and serve the chat page.
+
+    With ``session`` (a question bank), the bank's answers are computed before the page opens.
+    """
     started = time.perf_counter()
+    bank = read_bank(session) if session is not None else None  # a malformed bank fails before the model loads
     engine = engine_from_settings(index, model)
     answer_with(engine, "netralitas ASN", k=1)  # warm the model up so the first question is fast
-    app = ChatApp(engine)
+    app = ChatApp(engine, prepare_session(engine, bank, DEFAULT_K) if bank else None)
     demo = app.build()
     logger.info("index %s: %d articles, %d passages; ready in %.1f s", engine.index.folder,
                 len(engine.index.articles), len(engine.index.passages), time.perf_counter() - started)
     try:
         demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
-                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(), css=render.PAGE_CSS,
+                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
+                    css=render.PAGE_CSS + session_page.CSS,
                     prevent_thread_lock=True)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc

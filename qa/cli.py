@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--session", type=Path,
+                       help="question bank (.md or .jsonl): an agenda beside the chat, its answers prepared at start-up")
     return parser
 
 
@@ -114,7 +116,7 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.backend:  # the chat page opens its engine through engine_for, which reads QA_BACKEND
             os.environ["QA_BACKEND"] = args.backend
-        serve(index=args.index, model=args.model, host=args.host, port=args.port)
+        serve(index=args.index, model=args.model, host=args.host, port=args.port, session=args.session)
     return 0
 
 

@@ -26,6 +26,26 @@ def prepare(engine: Engine, bank: Bank, k: int = 5) -> tuple[Answer, ...]:
     return answers
 
 
+@dataclass(frozen=True)
+class PreparedSession:
+    """A bank with its answers computed ahead (``qa serve --session``), for ``k`` passages per answer."""
+
+    bank: Bank
+    answers: tuple[Answer, ...]
+    k: int
+
+    def lookup(self, question: object, k: object) -> Answer | None:
+        """The prepared answer when ``question`` is one of the bank's (spacing aside) and ``k`` is the prepared k."""
+        if not isinstance(question, str) or k != self.k:
+            return None
+        text = " ".join(question.split())
+        return next((a for q, a in zip(self.bank.questions, self.answers) if q.text == text), None)
+
+
+def prepare_session(engine: Engine, bank: Bank, k: int) -> PreparedSession:
+    return PreparedSession(bank=bank, answers=prepare(engine, bank, k), k=k)
+
+
 def matches(expected: str, hit: Hit) -> bool:
     """An expected id names this hit: its passage id or doc id, or one of its "also in" articles."""
     return any(expected in (item.passage_id, item.doc_id) for item in (hit, *hit.also_in))

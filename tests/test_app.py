@@ -87,3 +87,40 @@ def test_the_only_public_api_endpoint_is_ask(app: ChatApp):
     demo = app.build()
     public = [d for d in demo.config["dependencies"] if d.get("api_visibility", "public") == "public" and d.get("api_name")]
     assert [d["api_name"] for d in public] == ["ask"]
+
+
+@pytest.fixture(scope="module")
+def session_app(app: ChatApp) -> ChatApp:
+    from qa.bank import read_bank
+    from qa.session import prepare_session
+
+    return ChatApp(app.engine, prepare_session(app.engine, read_bank(SEEDS.parent / "sessions" / "netralitas-asn.md"), 3))
+
+
+def test_a_session_answers_its_questions_from_the_prepared_answers_and_others_live(session_app: ChatApp):
+    session = session_app.session
+    question = session.bank.questions[4].text
+    assert session_app.answer(f"  {question} ", 3.0) is session.answers[4]  # prepared: the very same answer
+    assert session_app.answer(question, 4) is not session.answers[4]  # another k: answered live
+    assert len(session_app.answer(question, 4).hits) == 4 and session_app.answer("Siapa Sekda Jateng?", 3).hits
+
+
+def test_the_agenda_click_asks_the_clicked_question_and_ignores_anything_else(session_app: ChatApp):
+    from qa.session_page import asker
+
+    run = asker(session_app.respond, session_app.session)
+    *_, (chat, turns, _, md, page) = run(3, [], click(q=2), None)
+    assert turns[0].question == session_app.session.bank.questions[2].text and turns[0].answer is session_app.session.answers[2]
+    text = Path(md.value["path"]).read_text(encoding="utf-8")
+    assert all(q.text in text.replace("\\", "") for q in session_app.session.bank.questions)
+    for bad in ({"q": 99}, {"q": -1}, {"q": "2"}, {"q": True}, {}):
+        assert list(run(3, turns, click(**bad), None)) == [(gr.skip(),) * 5]
+
+
+def test_a_session_page_has_its_handouts_ready_and_still_only_ask_as_api(session_app: ChatApp):
+    md, page = session_app.handout_files([], None)
+    assert md.read_text(encoding="utf-8").startswith("# Netralitas ASN dalam Pemilu dan Pilkada: handout sesi")
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    demo = session_app.build()
+    public = [d for d in demo.config["dependencies"] if d.get("api_visibility", "public") == "public" and d.get("api_name")]
+    assert [d["api_name"] for d in public] == ["ask"]

@@ -164,3 +164,10 @@ def test_check_exits_1_when_an_expected_citation_is_missing_and_2_on_a_bad_bank(
     done = run_cli("session", "check", str(bad), "--index", str(real_index), env=cli_env)
     assert done.returncode == 2 and done.stderr.startswith("qa: error: ") and "line 2" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_serve_refuses_a_malformed_bank_before_loading_anything(cli_env: dict, tmp_path: Path):
+    bad = write(tmp_path, "# Sesi\n- Siapa Sekda?\n- siapa sekda\n")
+    done = run_cli("serve", "--session", str(bad), "--index", str(tmp_path / "no-index"), "--port", "9", env=cli_env)
+    assert done.returncode == 2 and done.stderr.strip() == (f"qa: error: {bad} line 3 repeats the question of line 2 "
+                                                             "('siapa sekda'); remove one of them")

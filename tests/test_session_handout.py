@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -78,6 +79,21 @@ def test_an_answer_span_shows_only_when_the_reader_found_one():
     assert '<p class="span"><strong>Jawaban:</strong> Sumarno</p>' in handout.as_html([Turn("q", answer=spanned)])
     unanswered = Answer(question="q", answered=False, hits=[replace(hit(1), answer="Sumarno")])
     assert "Jawaban:" not in handout.as_markdown([Turn("q", answer=unanswered)])
+
+
+def test_the_agenda_lists_questions_by_section_with_spans_notes_and_abstentions_escaped():
+    from qa.session import PreparedSession
+    from qa.session_page import agenda_html
+
+    markup = agenda_html(PreparedSession(bank=bank(), answers=answers(), k=3))
+    text = assert_inert(markup)
+    assert re.findall(r'data-q="(\d+)"', markup) == ["0", "1", "2"]
+    order = [f"Sesi {SCRIPT}", "Tokoh", "Siapa Ketua Bawaslu Jawa Tengah?", "Jawaban: Muhammad Amin",
+             "catatan rahasia pelatih", f"Apa yang disisipkan {IMG}?", "Di luar topik", "Resep rendang?",
+             "(tidak terjawab di artikel)"]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions) and text.count("Jawaban:") == 1
+    assert '<ol class="agenda-list" start="3">' in markup  # numbering goes on across sections
 
 
 def test_write_picks_the_format_by_suffix_atomically_and_refuses_others(tmp_path: Path):
