@@ -2,7 +2,8 @@
 
 The agenda lists the bank's questions by section; a click sends the question's number back and
 the page asks it through :meth:`qa.app.ChatApp.respond`, which finds its prepared answer. The
-presenter toggle hides settings and controls and enlarges the text for a projector. Everything
+presenter toggle hides settings and controls (and the agenda's notes and answer spans, which would
+give the answers away to the room) and enlarges the text for a projector. Everything
 from the bank or the corpus is escaped by :func:`qa.render.esc`.
 """
 
@@ -32,16 +33,21 @@ button.agenda-q:hover{text-decoration:underline}.agenda-list li.asked button.age
 .agenda-open{font-size:.8em;opacity:.75}
 body.qa-presenter{--qa-text:1.6rem;--qa-input:1.5rem;--qa-title:2.4rem;--qa-agenda:1.25rem}
 body.qa-presenter #settings,body.qa-presenter #actions,body.qa-presenter #examples,body.qa-presenter .examples-label,
-body.qa-presenter #articles-box,body.qa-presenter #large,body.qa-presenter .app-sub,body.qa-presenter .agenda-note
-{display:none!important}
+body.qa-presenter #articles-box,body.qa-presenter #large,body.qa-presenter .app-sub,body.qa-presenter .agenda-note,
+body.qa-presenter .agenda-span{display:none!important}
 """
-# A click on a question marks it as asked and sends its number to the server.
+# A click on a question marks it as asked and sends its number to the server; on a narrow screen,
+# where the agenda sits above the chat, the chat is scrolled into view for the answer.
 AGENDA_JS = """
 element.addEventListener('click', (ev) => {
   const el = ev.target.closest('[data-q]');
   if (!el || !element.contains(el)) return;
   el.closest('li').classList.add('asked');
   trigger('click', {q: Number(el.dataset.q)});
+  const chat = document.getElementById('chat');
+  if (chat && window.innerWidth < 900 && chat.getBoundingClientRect().top > window.innerHeight / 2) {
+    chat.scrollIntoView({block: 'start'});
+  }
 });
 """
 PRESENTER_JS = "(on) => { document.body.classList.toggle('qa-presenter', !!on); }"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -171,3 +172,13 @@ def test_serve_refuses_a_malformed_bank_before_loading_anything(cli_env: dict, t
     done = run_cli("serve", "--session", str(bad), "--index", str(tmp_path / "no-index"), "--port", "9", env=cli_env)
     assert done.returncode == 2 and done.stderr.strip() == (f"qa: error: {bad} line 3 repeats the question of line 2 "
                                                              "('siapa sekda'); remove one of them")
+
+
+def test_the_readme_bank_example_is_a_valid_bank_taken_from_the_example(tmp_path: Path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```markdown\n(.*?)```", readme.split("## Training sessions", 1)[1], re.S).group(1)
+    shown = read_bank(write(tmp_path, example))
+    full = {q.text: q for q in read_bank(BANK).questions}
+    assert shown.title == read_bank(BANK).title and len(shown.questions) >= 2
+    for question in shown.questions:
+        assert question.text in full and set(question.expected) <= set(full[question.text].expected)

@@ -99,6 +99,17 @@ def test_presenter_view_hides_settings_and_controls_and_enlarges_the_text(browse
                            " == size", arg=before["#chat .conv"])
 
 
+def test_at_phone_width_the_agenda_sits_above_the_chat_and_a_click_scrolls_to_the_answer(browser, session_server):
+    page, _ = open_page(browser, session_server[0], width=390, height=844)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator("#agenda button.agenda-q").nth(2).click()
+    page.wait_for_selector(DONE)
+    page.wait_for_function("() => { const r = document.querySelector('#chat').getBoundingClientRect();"
+                           " return r.top > -5 && r.top < window.innerHeight / 2; }")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(ARTIFACTS / "session-phone.png"))
+
+
 def test_session_handout_prints_on_a4_pages(browser: Browser, real_engine, tmp_path: Path):
     bank = read_bank(BANK)
     path = session_handout.write(tmp_path / "handout.html", bank, prepare(real_engine, bank, DEFAULT_K))
