@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -79,6 +80,7 @@ class SentenceTransformerEmbedder:
                        else self._model.get_sentence_embedding_dimension())
         self._fingerprint: str | None = None
         self.runtime = model_files.runtime(self.backend)
+        self._lock = threading.Lock()
 
     def fingerprint(self) -> str:
         if self._fingerprint is None:
@@ -89,8 +91,9 @@ class SentenceTransformerEmbedder:
         return dict(self._prompts)
 
     def _encode(self, texts: Sequence[str], prompt: str, progress: bool) -> np.ndarray:
-        vectors = self._model.encode(list(texts), prompt=prompt, batch_size=self.batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=progress)
+        with self._lock:  # the fast tokenizer raises "Already borrowed" when two threads encode at once
+            vectors = self._model.encode(list(texts), prompt=prompt, batch_size=self.batch_size, normalize_embeddings=True,
+                                         convert_to_numpy=True, show_progress_bar=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:

@@ -2,13 +2,15 @@
 
 ``_ENGINES`` is the one process-wide cache: one :class:`Engine` per (index folder, model
 name, backend), and engines that share a model and backend share its loaded embedder. It is what makes the
-model and the index load once, on the first question, and never again.
+model and the index load once, on the first question, and never again. It is filled under ``_LOCK``,
+so threads asking at once share one load.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -23,6 +25,7 @@ from qa.store import Index
 logger = logging.getLogger(__name__)
 
 _ENGINES: dict[tuple[str, str, str], "Engine"] = {}
+_LOCK = threading.RLock()  # held while an engine is opened: one load per key, whatever the threads
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,22 @@ def open_engine(root: Path, embedder: Embedder, auto_build: Sequence[os.PathLike
 
 def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None = None,
                backend: str | None = None) -> Engine:
-    """The cached engine for an index folder, model and backend (``QA_BACKEND`` when None), opened on first use."""
+    """The cached engine for an index folder, model and backend (``QA_BACKEND`` when None), opened on first use.
+
+    Safe from many threads: the first callers wait for one load (and one auto-build), the others reuse it.
+    """
     chosen = backend_name(model, backend)
     key = (str(Path(root).resolve()), model, chosen)
-    if key not in _ENGINES:
-        if auto_build is None and store.read_manifest(Path(root)) is None:
-            raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
-        embedder = next((e.embedder for (_, name, b), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
-        _ENGINES[key] = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
-    return _ENGINES[key]
+    engine = _ENGINES.get(key)
+    if engine is not None:
+        return engine
+    with _LOCK:
+        if key not in _ENGINES:
+            if auto_build is None and store.read_manifest(Path(root)) is None:
+                raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
+            embedder = next((e.embedder for (_, name, b), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
+            _ENGINES[key] = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
+        return _ENGINES[key]
 
 
 def default_sources() -> list[Path] | None:
@@ -92,4 +102,5 @@ def engine_from_settings(index: str | os.PathLike | None = None, model: str | No
 
 def forget() -> None:
     """Empty the cache (tests, and a server that rebuilt its index)."""
-    _ENGINES.clear()
+    with _LOCK:
+        _ENGINES.clear()

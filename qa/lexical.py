@@ -9,9 +9,9 @@ Tokens are lower-cased words, with informal spellings mapped to standard ones (`
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -108,11 +108,17 @@ TOKENS_VERSION = 3
 _WORD = re.compile(r"[0-9a-z]+")
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
+_PER_THREAD = threading.local()
 
-    return Stemmer.Stemmer("indonesian")
+
+def _stemmer():
+    """This thread's Snowball stemmer (PyStemmer objects are not safe to share between threads)."""
+    stemmer = getattr(_PER_THREAD, "stemmer", None)
+    if stemmer is None:
+        import Stemmer
+
+        stemmer = _PER_THREAD.stemmer = Stemmer.Stemmer("indonesian")
+    return stemmer
 
 
 # Informal verb forms: "ngarahin" (mengarahkan), "diadain" (diadakan), "ngecek" (cek). Words that only look so stay.
@@ -175,6 +181,7 @@ class LexicalIndex:
     def __init__(self, bm25) -> None:
         self._bm25 = bm25
         self._idf: dict[str, float] | None = None
+        self._idf_lock = threading.Lock()
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> "LexicalIndex":
@@ -202,9 +209,13 @@ class LexicalIndex:
 
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of every known token (computed once, from the BM25 arrays)."""
-        if self._idf is None:
-            n = self._bm25.scores["num_docs"]
-            df = np.diff(np.asarray(self._bm25.scores["indptr"]))
-            values = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            self._idf = {token: float(values[i]) for token, i in self._bm25.vocab_dict.items() if i < len(values)}
+        with self._idf_lock:  # one dictionary per index, however many threads ask first
+            if self._idf is None:
+                self._idf = self._compute_idf()
         return self._idf
+
+    def _compute_idf(self) -> dict[str, float]:
+        n = self._bm25.scores["num_docs"]
+        df = np.diff(np.asarray(self._bm25.scores["indptr"]))
+        values = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return {token: float(values[i]) for token, i in self._bm25.vocab_dict.items() if i < len(values)}

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -156,6 +157,7 @@ class OnnxEmbedder:
         self._fingerprint = hashlib.sha256(f"{info['source_fingerprint']}:{backend}:{EXPORT_VERSION}".encode()).hexdigest()[:16]
         self._ort, self._path = ort, folder / "model.onnx"
         self._sessions = {1: self._session(1)}  # the many-thread session for batches is opened on first use
+        self._sessions_lock = threading.Lock()
         self.encode_queries(["pemanasan"])  # first run allocates; do it now, not on the first question
 
     def _session(self, threads: int):
@@ -183,9 +185,13 @@ class OnnxEmbedder:
         for row, encoding in enumerate(encodings):
             ids[row, : len(encoding.ids)] = encoding.ids
             mask[row, : len(encoding.ids)] = 1
-        if threads not in self._sessions:
-            self._sessions[threads] = self._session(threads)
-        return self._sessions[threads].run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        session = self._sessions.get(threads)
+        if session is None:
+            with self._sessions_lock:  # one session per thread count, even when threads encode at once
+                if threads not in self._sessions:
+                    self._sessions[threads] = self._session(threads)
+                session = self._sessions[threads]
+        return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]  # run() is thread-safe
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         """Texts sorted by token count and cut into batches of about ``TOKEN_BUDGET`` tokens, so little is padding."""

@@ -12,6 +12,8 @@ passage its rank.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 from qa.clean import DAYS, MONTHS
@@ -116,17 +118,28 @@ def best_span(question: Question, text: str, sentences: tuple[tuple[int, int], .
     return best, best_score
 
 
-_RECENT: dict[tuple[str, int], Question] = {}  # the questions being answered, prepared once for all their passages
+_RECENT: OrderedDict[str, tuple[dict[str, float], Question]] = OrderedDict()  # the questions being answered
+_RECENT_LOCK = threading.Lock()
+RECENT_SIZE = 64  # questions kept prepared: at least one per thread answering at once
 
 
 def prepare(question: str, idf: dict[str, float]) -> Question:
-    """The question prepared for scoring, reused across the passages of one answer."""
-    key = (question, id(idf))
-    if key not in _RECENT:
-        if len(_RECENT) >= 8:
-            _RECENT.clear()
-        _RECENT[key] = Question(question, idf)
-    return _RECENT[key]
+    """The question prepared for scoring, reused across the passages of one answer (safe from many threads).
+
+    An entry is reused only for the very same ``idf`` object, which the entry holds (so a reloaded
+    index, even one whose dictionary lands at the old address, never gets another index's weights).
+    """
+    with _RECENT_LOCK:
+        entry = _RECENT.get(question)
+        if entry is not None and entry[0] is idf:
+            _RECENT.move_to_end(question)
+            return entry[1]
+    prepared = Question(question, idf)
+    with _RECENT_LOCK:
+        _RECENT[question] = (idf, prepared)
+        while len(_RECENT) > RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return prepared
 
 
 def best_sentence(question: str, text: str, sentences: tuple[tuple[int, int], ...], idf: dict[str, float]) -> tuple[int, int]:
