@@ -95,6 +95,17 @@ def predict(w: np.ndarray, X: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(w[0] + X @ w[1:], -50, 50)))
 
 
+def check_fit() -> None:
+    """The fit recovers known weights on synthetic data (run before every calibration; was a test in tests/)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4000, 2)) * [1.0, 0.05] + [0.0, 0.8]
+    true = np.array([-40.0, 1.5, 50.0])
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(true[0] + X @ true[1:])))).astype(float)
+    w = fit_raw(X, y)
+    if not (np.allclose(w[1:], true[1:], rtol=0.2) and ((predict(w, X) > 0.5) == (y == 1)).mean() > 0.75):
+        raise SystemExit(f"the logistic fit does not recover known weights ({w} against {true}); not calibrating")
+
+
 def default_root() -> Path:
     """Where the benchmark indexes live: ``$QA_BENCH_CACHE/quality`` (default ``~/.cache/qa/bench/quality``)."""
     return Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench") / "quality"
@@ -107,6 +118,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the weights into qa/data/calibration/")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    check_fit()
     rng = random.Random(13)
     engines = {name: index_for(args.index_root, name, SETS[name][1]) for name in ("facqa", "idkmrc", "seeds")}
     facqa = read_questions(BENCHMARKS / "facqa" / "questions_dev.jsonl")

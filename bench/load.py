@@ -11,23 +11,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import machine, table, write_section  # noqa: E402
+from tests.serving import server  # noqa: E402  (the server helper the tests use too)
 
 QUESTIONS = [
     "Siapa Ketua Bawaslu Jawa Tengah?", "Siapa Sekda Jateng?", "Who opened the legal counseling in Bangka Tengah?",
@@ -35,56 +30,11 @@ QUESTIONS = [
     "Kapan penyuluhan hukum di Bangka Tengah?", "Apa saja pelanggaran netralitas ASN menurut Sumarno?",
     "Resep rendang daging sapi yang empuk", "Siapa Pj Gubernur Jawa Tengah?", "medsos asn jelang pilkda gmn?",
 ]
-LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for pid {pid}")
-
-
-@contextmanager
-def server(index: Path, log_path: Path | None = None, env: dict | None = None,
-           startup_timeout: float = 240, args: Sequence[str] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A `qa serve` subprocess (plus ``args``) on a free loopback port, yielded once its page answers; always stopped."""
-    port = free_port()
-    env = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
-    log_path = log_path or Path(tempfile.gettempdir()) / f"qa-serve-{port}.log"
-    url = f"http://{LOOPBACK}:{port}/"
-    local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--index", str(index), "--host", LOOPBACK,
-                                 "--port", str(port), *args], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-        try:
-            deadline = time.monotonic() + startup_timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"qa serve exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
-                try:
-                    with local.open(url, timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:  # not listening yet (URLError is an OSError)
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"qa serve did not answer within {startup_timeout} s: {log_path.read_text()[-2000:]}")
-                time.sleep(0.3)
-            yield url, proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def run_clients(url: str, clients: int, total: int, time_limit: float) -> dict:

@@ -21,13 +21,11 @@ import re
 from typing import Sequence
 
 from qa.calibration import FEATURES, Calibration
+from qa.lexical import ENGLISH_FUNCTION_WORDS
 from qa.quote import prepare, sentence_tokens
 from qa.retrieve import Signals
 
 NAMES = FEATURES
-# English function words: an English question over Indonesian articles meets them at a lower cosine.
-_ENGLISH = frozenset("the of is are was were what who whom whose when where which why how did does do in on at "
-                     "to for by with from about this that a an has have had it its".split())
 
 
 def coverage(question: str, passage_text: str, idf: dict[str, float]) -> float:
@@ -57,7 +55,7 @@ def features(signals: Signals, question: str, hits: Sequence, idf: dict[str, flo
 def english(question: str) -> float:
     """Share of the question's words that are English function words (0 for an Indonesian question)."""
     words = re.findall(r"[a-z]+", question.lower())
-    return sum(w in _ENGLISH for w in words) / len(words) if words else 0.0
+    return sum(w in ENGLISH_FUNCTION_WORDS for w in words) / len(words) if words else 0.0
 
 
 def score(values: dict[str, float], calibration: Calibration) -> float:

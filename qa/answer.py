@@ -7,7 +7,7 @@ import os
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from qa import abstain, config
+from qa import abstain, cite, config
 from qa.engine import Engine, engine_from_settings
 from qa.errors import InputError
 from qa.quote import best_sentence
@@ -56,8 +56,8 @@ class Hit:
     answer_end: int = 0
 
     def citation(self) -> str:
-        where = ", ".join(p for p in (self.outlet, self.date) if p)
-        return f"[{self.rank}] {self.title}" + (f" — {where}" if where else "") + f" ({self.source})"
+        """``[1] Title — Outlet, date (source)``: the one citation format (:mod:`qa.cite`)."""
+        return cite.citation(self.title, self.outlet, self.date, rank=self.rank, source=self.source)
 
 
 @dataclass(frozen=True)
@@ -158,4 +158,4 @@ def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, m
     """
     clean_question(question)
     check_k(k)
-    return answer_with(engine_from_settings(index_dir, model), question, k)
+    return answer_with(engine_from_settings(config.settings(index_dir, model)), question, k)

@@ -223,7 +223,7 @@ class ChatApp:
         return demo
 
 
-def serve(index: str | None = None, model: str | None = None, host: str = "127.0.0.1", port: int = 7860,
+def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
           session: str | Path | None = None) -> None:
     """Open the index once (building the default one from ./seeds if needed) and serve the chat page.
 
@@ -231,7 +231,7 @@ def serve(index: str | None = None, model: str | None = None, host: str = "127.0
     """
     started = time.perf_counter()
     bank = read_bank(session) if session is not None else None  # a malformed bank fails before the model loads
-    engine = engine_from_settings(index, model)
+    engine = engine_from_settings(settings)
     answer_with(engine, "netralitas ASN", k=1)  # warm the model up so the first question is fast
     app = ChatApp(engine, prepare_session(engine, bank, DEFAULT_K) if bank else None)
     demo = app.build()

@@ -155,10 +155,15 @@ def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, 
         for i, h in enumerate(hashes):
             if h in known:
                 matrix[i] = known[h]
+        started = time.perf_counter()
         if todo:
             matrix[todo] = embedder.encode_passages([texts[i] for i in todo], progress=progress)
+        embedded = time.perf_counter() - started
         index = vectors.vector_index(matrix)
-        lexical = LexicalIndex.build(texts)
+        lexical = LexicalIndex.build(texts, progress=progress)
+        logger.info("embedded %d passages in %.1f s (%.0f passages/s); vector and lexical index in %.1f s", len(todo),
+                    embedded, len(todo) / embedded if todo and embedded > 0 else 0.0,
+                    time.perf_counter() - started - embedded)
         manifest = {"spec": spec.to_dict(), "corpus": {**source_record(files, sources, root), "articles": len(articles),
                                          "passages": len(passages)},
                     "faiss": vectors.faiss_record(index), "versions": _versions(),

@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DAYS = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
-MONTHS = r"(?:Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember)"
+# Date patterns, defined once (qa.quote finds dates in sentences with them too).
+DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Jum'at", "Sabtu", "Minggu", "Ahad")
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+               "November", "Desember")
+DAYS = "(?:" + "|".join(DAY_NAMES) + ")"
+MONTHS = "(?:" + "|".join(MONTH_NAMES) + ")"
+SHORT_DATE = r"\(\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*\)"  # (26/9), (22/2/2023)
 _DATE = re.compile(
-    rf"{DAYS}\s*\(\s*\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\s*\)"  # Rabu (22/2/2023), Kamis (26/9)
+    rf"{DAYS}\s*{SHORT_DATE}"  # Rabu (22/2/2023), Kamis (26/9)
     rf"|{DAYS},?\s+\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?"  # Kamis, 6 Juni 2024
     rf"|\b\d{{1,2}}\s+{MONTHS}\s+\d{{4}}\b"  # 6 Juni 2024
 )

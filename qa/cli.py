@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from qa.errors import InputError, QAError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Tanya Netralitas: questions answered from news articles, with citations.")
-    parser.add_argument("-q", "--quiet", action="store_true", help="log only warnings and errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log only warnings and errors, no progress bars")
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="build or refresh the index from articles")
@@ -73,10 +72,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings(args: argparse.Namespace) -> config.Settings:
+    """Every setting resolved once from the flags and the environment (commands without a flag get the default)."""
+    return config.settings(args.index, getattr(args, "model", None), getattr(args, "backend", None))
+
+
 def _engine(args: argparse.Namespace):
     from qa.engine import engine_from_settings
 
-    return engine_from_settings(args.index, args.model, backend=args.backend)
+    return engine_from_settings(_settings(args))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -88,8 +92,9 @@ def _run(args: argparse.Namespace) -> int:
         for source in sources:  # fail before loading the model
             if not Path(source).exists():
                 raise InputError(f"source {source!r} does not exist; pass a folder of .txt files or a .jsonl file")
-        result = build(sources, config.index_dir(args.index), make_embedder(config.model_name(args.model), args.backend),
-                       force=args.force, decode_errors=args.decode_errors)
+        settings = _settings(args)
+        result = build(sources, settings.index, make_embedder(settings.model, settings.backend),
+                       force=args.force, decode_errors=args.decode_errors, progress=not args.quiet)
         state = "up to date" if result.skipped else f"built ({result.embedded} passages embedded, {result.reused} reused)"
         print(f"{result.folder.parent}: {state}; {result.articles} articles, {result.passages} passages")
     elif args.command == "ask":
@@ -114,9 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "serve":
         from qa.app import serve
 
-        if args.backend:  # the chat page opens its engine through engine_for, which reads QA_BACKEND
-            os.environ["QA_BACKEND"] = args.backend
-        serve(index=args.index, model=args.model, host=args.host, port=args.port, session=args.session)
+        serve(_settings(args), host=args.host, port=args.port, session=args.session)
     return 0
 
 
@@ -124,7 +127,6 @@ def _session(args: argparse.Namespace) -> int:
     """``qa session check`` (exit code 1 when an expected citation is missing) and ``qa session handout``."""
     from qa.answer import check_k
     from qa.bank import read_bank
-    from qa.engine import engine_from_settings
     from qa.session import check_bank, prepare
 
     bank, k = read_bank(args.bank), check_k(args.k)  # a malformed bank fails before the model loads
@@ -132,17 +134,20 @@ def _session(args: argparse.Namespace) -> int:
         from qa import session_handout
 
         session_handout.target(args.output)  # a wrong file name fails before the model loads too
-        path = session_handout.write(args.output, bank, prepare(engine_from_settings(args.index), bank, k))
+        path = session_handout.write(args.output, bank, prepare(_engine(args), bank, k))
         print(f"{path}: {len(bank.questions)} questions of {bank.path}")
         return 0
-    report = check_bank(engine_from_settings(args.index), bank, k=k)
+    report = check_bank(_engine(args), bank, k=k)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
     return 0 if report.passed else 1
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    level = logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    for handler in logging.getLogger().handlers:  # libraries that set their own loggers to DEBUG (bm25s) stay quiet too
+        handler.setLevel(level)
     for noisy in ("httpx", "sentence_transformers", "transformers", "huggingface_hub", "bm25s", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:

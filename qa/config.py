@@ -1,15 +1,44 @@
-"""Settings and their environment variables. Read when called, never at import time."""
+"""Settings and their environment variables: read here only, once per call of :func:`settings`, never at import.
+
+Flags (or keyword arguments) win, then the ``QA_*`` environment, then the defaults. A caller
+resolves one :class:`Settings` and passes it down; no other module reads the environment.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+from qa.errors import InputError
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
 MAX_QUESTION_CHARS = 2000
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)  # usable cores
+BACKENDS = ("onnx-int8", "onnx", "torch")
+DEFAULT_BACKEND = "onnx-int8"  # R@5 within 0.005 of fp32 on FacQA and IDK-MRC dev, same run: bench/RESULTS.md
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the index is, which model and backend embed questions, and what the default index is built from."""
+
+    index: Path
+    model: str
+    backend: str
+    auto_build: tuple[Path, ...] | None  # ./seeds when the default index may be built from it, else None
+
+
+def settings(index: str | os.PathLike | None = None, model: str | None = None, backend: str | None = None) -> Settings:
+    """Resolve every setting once. Only the default index (no folder given, no ``QA_INDEX``) is built from ``./seeds``."""
+    chosen_model = model_name(model)
+    env_index = os.environ.get("QA_INDEX")
+    seeds = Path(DEFAULT_SOURCES[0])
+    auto = (seeds,) if index is None and not env_index and seeds.is_dir() else None
+    return Settings(index=Path(index or env_index or DEFAULT_INDEX), model=chosen_model,
+                    backend=backend_name(chosen_model, backend), auto_build=auto)
 
 
 def model_name(override: str | None = None) -> str:
@@ -17,9 +46,12 @@ def model_name(override: str | None = None) -> str:
     return override or os.environ.get("QA_MODEL") or DEFAULT_MODEL
 
 
-def index_dir(override: str | os.PathLike | None = None) -> Path:
-    """``--index`` / ``index_dir=`` wins, then ``QA_INDEX``, then ``./index``."""
-    return Path(override or os.environ.get("QA_INDEX") or DEFAULT_INDEX)
+def backend_name(model: str, override: str | None = None) -> str:
+    """``--backend`` wins, then ``QA_BACKEND``; otherwise onnx-int8 for the default model, torch for others."""
+    chosen = override or os.environ.get("QA_BACKEND") or (DEFAULT_BACKEND if model == DEFAULT_MODEL else "torch")
+    if chosen not in BACKENDS:
+        raise InputError(f"backend {chosen!r} is unknown; set --backend or QA_BACKEND to one of {', '.join(BACKENDS)}")
+    return chosen
 
 
 def cache_dir() -> Path:

@@ -15,20 +15,16 @@ with one backend is never silently searched with vectors from another.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from typing import Protocol, Sequence
 
 import numpy as np
 
 from qa import model as model_files
-from qa.config import DEFAULT_MODEL
-from qa.errors import InputError
+from qa.config import BACKENDS, DEFAULT_BACKEND, backend_name  # noqa: F401  (re-exported: the backend names live in config)
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("onnx-int8", "onnx", "torch")
-DEFAULT_BACKEND = "onnx-int8"  # R@5 within 0.005 of fp32 on FacQA and IDK-MRC dev, same run: bench/RESULTS.md
 
 
 class Embedder(Protocol):
@@ -46,14 +42,6 @@ class Embedder(Protocol):
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray: ...
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-def backend_name(model: str, override: str | None = None) -> str:
-    """``--backend`` wins, then ``QA_BACKEND``; otherwise onnx-int8 for the default model, torch for others."""
-    chosen = override or os.environ.get("QA_BACKEND") or (DEFAULT_BACKEND if model == DEFAULT_MODEL else "torch")
-    if chosen not in BACKENDS:
-        raise InputError(f"backend {chosen!r} is unknown; set --backend or QA_BACKEND to one of {', '.join(BACKENDS)}")
-    return chosen
 
 
 def make_embedder(model: str, backend: str | None = None) -> "Embedder":

@@ -18,7 +18,8 @@ from typing import Sequence
 from qa import config, corpus, spec, store
 from qa.build import build, built_spec, expected_spec, is_current
 from qa.calibration import Calibration, calibration_for
-from qa.embed import Embedder, backend_name, make_embedder
+from qa.config import backend_name
+from qa.embed import Embedder, make_embedder
 from qa.errors import BadIndexError
 from qa.store import Index
 
@@ -84,20 +85,9 @@ def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None 
         return _ENGINES[key]
 
 
-def default_sources() -> list[Path] | None:
-    """``./seeds`` when the default index may be built from it (no ``QA_INDEX`` set), else None."""
-    seeds = Path(config.DEFAULT_SOURCES[0])
-    return [seeds] if seeds.is_dir() and not os.environ.get("QA_INDEX") else None
-
-
-def engine_from_settings(index: str | os.PathLike | None = None, model: str | None = None,
-                         backend: str | None = None) -> Engine:
-    """The engine for the user's settings: ``--index``/``QA_INDEX``/``./index`` and ``--model``/``QA_MODEL``.
-
-    Only the default index (no folder given) is built from ``./seeds`` when missing or stale.
-    """
-    return engine_for(config.index_dir(index), config.model_name(model),
-                      auto_build=None if index is not None else default_sources(), backend=backend)
+def engine_from_settings(settings: config.Settings) -> Engine:
+    """The engine for resolved settings (:func:`qa.config.settings`); the default index is built from ./seeds if needed."""
+    return engine_for(settings.index, settings.model, auto_build=settings.auto_build, backend=settings.backend)
 
 
 def forget() -> None:

@@ -12,7 +12,8 @@ import time
 from typing import Sequence
 
 from qa.answer import NO_ANSWER, Answer, Citation, Hit
-from qa.render import CLOSEST, Turn, esc, label, title_line
+from qa.cite import citation, title_line
+from qa.render import CLOSEST, Turn, esc, label
 
 ANSWER_LABEL = "Jawaban:"
 
@@ -32,7 +33,7 @@ def md_code(text: str) -> str:
 
 def full_citation(item: Hit | Citation) -> str:
     """``Title — Outlet, date (source, bagian passage_id)`` as plain text (the rank is added by the caller)."""
-    return title_line(item.title, item.outlet, item.date) + f" ({item.source}, bagian {item.passage_id})"
+    return citation(item.title, item.outlet, item.date, source=item.source, passage_id=item.passage_id)
 
 
 def md_citation(item: Hit | Citation) -> str:

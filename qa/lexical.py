@@ -95,16 +95,20 @@ ENGLISH = {
     "speaker": "narasumber", "speakers": "narasumber", "source": "narasumber sumber", "speak": "bicara",
     "spoke": "berbicara", "salary": "gaji", "won": "menang", "win": "menang", "winner": "pemenang",
 }
+# English function words: stop words here, and an English question's tell in qa.abstain (it meets
+# Indonesian passages at a lower cosine).
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of a an is are was were what who whom whose when where which why how in on at to "
+    "for did does do by with from about this that these those be been has have had it its they their".split()
+)
 STOP_WORDS = frozenset(
     "yang dan di ke dari ini itu dengan untuk pada adalah dalam akan juga oleh atau ada sebagai karena bahwa "
     "tersebut para saat serta telah sudah bisa dapat agar kepada secara lebih masih tak pun lagi hingga antara "
     "apa siapa kapan dimana mana bagaimana berapa mengapa kenapa apakah ia dia mereka kita kami saya anda "
-    "sebuah seorang suatu se nya lah kah sih dong deh kok ya yah nih tuh "
-    "the of a an is are was were what who whom whose when where which how in on at to "
-    "for did does do by with from about this that these those be been has have had it its they their".split()
-)
+    "sebuah seorang suatu se nya lah kah sih dong deh kok ya yah nih tuh".split()
+) | ENGLISH_FUNCTION_WORDS
 # Bump when tokens change: an index whose BM25 was built with other tokens is rebuilt (its embeddings reused).
-TOKENS_VERSION = 3
+TOKENS_VERSION = 4  # 4: "why" is an English function word (one list with qa.abstain)
 _WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -184,11 +188,13 @@ class LexicalIndex:
         self._idf_lock = threading.Lock()
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> "LexicalIndex":
+    def build(cls, texts: Sequence[str], progress: bool = False) -> "LexicalIndex":
         import bm25s
+        from tqdm.auto import tqdm
 
+        tokens = [tokenize(t) or ["_"] for t in tqdm(texts, desc="lexical index", unit="passage", disable=not progress)]
         bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        bm25.index([tokenize(t) or ["_"] for t in texts], show_progress=False)
+        bm25.index(tokens, show_progress=False)
         return cls(bm25)
 
     def save(self, folder: Path) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from qa import model as model_files
 from qa.config import CORES, cache_dir
@@ -193,7 +194,7 @@ class OnnxEmbedder:
                 session = self._sessions[threads]
         return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]  # run() is thread-safe
 
-    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], prompt: str, progress: bool = False) -> np.ndarray:
         """Texts sorted by token count and cut into batches of about ``TOKEN_BUDGET`` tokens, so little is padding."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
@@ -204,15 +205,17 @@ class OnnxEmbedder:
             return out
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         start = 0
-        while start < len(order):
-            size = max(1, min(MAX_BATCH, TOKEN_BUDGET // len(encodings[order[start]].ids)))
-            chunk = order[start : start + size]
-            out[chunk] = self._run([encodings[i] for i in chunk], CORES)
-            start += size
+        with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress) as bar:
+            while start < len(order):
+                size = max(1, min(MAX_BATCH, TOKEN_BUDGET // len(encodings[order[start]].ids)))
+                chunk = order[start : start + size]
+                out[chunk] = self._run([encodings[i] for i in chunk], CORES)
+                start += size
+                bar.update(len(chunk))
         return out
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self._prompts["document"])
+        return self._encode(texts, self._prompts["document"], progress)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._prompts["query"])

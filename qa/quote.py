@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
-from qa.clean import DAYS, MONTHS
+from qa.clean import DAY_NAMES, DAYS, MONTHS, SHORT_DATE
 from qa.lexical import terms, tokenize
 
 CUE_BONUS = 0.3  # added to a sentence's coverage when it holds what the question asks for
@@ -28,7 +28,7 @@ _ASKS = (  # (kind, question pattern), first match wins
     ("number", re.compile(r"\b(berapa|brp|how (many|much|long|old))\b", re.I)),
     ("reason", re.compile(r"\b(mengapa|kenapa|knp|why|alasan)\b", re.I)),
 )
-_DATE = re.compile(rf"\(\s*\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\s*\)|\b{DAYS}\b|\b{MONTHS}\b|\b(?:19|20)\d\d\b|\bpukul \d")
+_DATE = re.compile(rf"{SHORT_DATE}|\b{DAYS}\b|\b{MONTHS}\b|\b(?:19|20)\d\d\b|\bpukul \d")
 _PLACE = re.compile(r"\b(?:di|ke|dari)\s+(?:[A-Z][\w.-]*)|\b(?:[Hh]otel|[Gg]edung|[Rr]uang|[Kk]antor|[Aa]ula|[Bb]alai|[Pp]endopo|"
                     r"[Ll]apangan|[Jj]alan|[Kk]ecamatan|[Kk]abupaten|[Pp]rovinsi)\b")
 _NUMBER = re.compile(r"\b\d[\d.,]*\b|\b(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|belas|puluh|ratus|"
@@ -43,8 +43,8 @@ _NOT_NAMES = frozenset(
     "selatan utara republik indonesia negara aparatur sipil rapat koordinasi deklarasi netralitas komisi partai "
     "dalam sebagai kegiatan selain namun sementara menurut dengan oleh untuk para seluruh jajaran semua bahkan "
     "bawaslu kemenkumham kanwil pemkab pemkot pemprov sekda wabup forkompimda polri pemda opd kpk kpu dprd "
-    "the senin selasa rabu kamis jumat sabtu minggu".split()
-)
+    "the".split()
+) | {day.lower() for day in DAY_NAMES}
 
 
 def asks_for(question: str) -> str | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from qa.answer import NO_ANSWER, Answer, Citation, Hit
+from qa.cite import citation, title_line
 from qa.corpus import Article
 
 CLOSEST = "Bagian artikel yang paling dekat (bukan jawaban, hanya untuk diperiksa):"
@@ -37,19 +38,9 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def where(outlet: str, date: str) -> str:
-    return ", ".join(p for p in (outlet, date) if p)
-
-
-def title_line(title: str, outlet: str, date: str) -> str:
-    """``Title — Outlet, date`` as plain text."""
-    place = where(outlet, date)
-    return (title or "(tanpa judul)") + (f" — {place}" if place else "")
-
-
 def label(rank: int, title: str, outlet: str, date: str) -> str:
-    """``[1] Title — Outlet, date`` as plain text."""
-    return f"[{rank}] " + title_line(title, outlet, date)
+    """``[1] Title — Outlet, date`` as plain text (:func:`qa.cite.citation`)."""
+    return citation(title, outlet, date, rank=rank)
 
 
 def source_html(source: str) -> str:

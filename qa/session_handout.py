@@ -18,7 +18,8 @@ from qa.answer import Answer, Citation, Hit
 from qa.bank import Bank
 from qa.errors import InputError
 from qa.handout import answered, html_answer, html_page, md_answer, md_code, md_escape
-from qa.render import Turn, esc, title_line
+from qa.cite import title_line
+from qa.render import Turn, esc
 
 PARTICIPANTS = "Pertanyaan peserta"
 ARTICLES = "Artikel yang dikutip"

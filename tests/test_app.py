@@ -27,6 +27,15 @@ def click(**data) -> gr.EventData:
     return gr.EventData(None, data)
 
 
+def test_the_page_says_answered_or_not_as_the_abstention_decides(app: ChatApp):
+    """With the fake model (no calibration: the neutral rule), one question is answered and an off-topic one is not."""
+    for question, answered in (("Siapa Kepala Bawaslu Provinsi Jawa Tengah?", True),
+                               ("Resep rendang daging sapi yang empuk", False)):
+        chat, turns, *_ = list(app.respond(question, 3.0, [], None))[-1]
+        assert turns[0].answer.answered is answered, (question, turns[0].answer.confidence)
+        assert ('data-state="answered"' in chat) is answered and ('data-state="no-answer"' in chat) is not answered
+
+
 def test_bad_input_gets_a_plain_indonesian_message():
     assert friendly(InputError("the question is empty"), "  ").startswith("Pertanyaannya masih kosong")
     assert "2.500 karakter; paling banyak 2.000" in friendly(InputError("too long"), "a" * 2500)
@@ -42,7 +51,9 @@ def test_respond_shows_the_question_at_once_then_the_answer_and_the_handouts(app
     assert 'data-state="pending"' in pending[0] and "Siapa Ketua Bawaslu Jawa Tengah?" in pending[0] and pending[2] == ""
     chat, turns, _, md, page = done
     assert len(turns) == 1 and turns[0].answer is not None and len(turns[0].answer.hits) == 3
-    assert 'data-state="answered"' in chat or 'data-state="no-answer"' in chat
+    state, other = ("answered", "no-answer") if turns[0].answer.answered else ("no-answer", "answered")
+    assert f'data-state="{state}"' in chat and f'data-state="{other}"' not in chat  # the page shows what the answer says
+    assert render.esc(turns[0].answer.hits[0].quote) in chat
     md_text = Path(md.value["path"]).read_text(encoding="utf-8")
     assert "## 1. Siapa Ketua Bawaslu Jawa Tengah?" in md_text and "[1] " in md_text
     assert Path(page.value["path"]).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

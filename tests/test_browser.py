@@ -22,7 +22,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from bench.load import server as server_process
+from serving import server as server_process
 from conftest import ROOT, SEEDS
 from qa.answer import NO_ANSWER
 
@@ -47,7 +47,7 @@ Kode uji keamanan Bawaslu yang sangat panjang tanpa spasi adalah """ + "A" * 400
 
 @contextmanager
 def serving(index: Path, log_path: Path) -> Iterator[str]:
-    """`python -m qa serve` on a free port (bench/load.py's server), without inherited QA_/GRADIO_ settings."""
+    """`python -m qa serve` on a free port (tests/serving.py), without inherited QA_/GRADIO_ settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "GRADIO_"))}
     with server_process(index, log_path, env=env) as (url, _):
         yield url
@@ -102,18 +102,23 @@ def ask(page: Page, question: str) -> tuple[float, object]:
     return time.perf_counter() - started, page.locator("#chat .turn").last
 
 
-def quote_in_view(page: Page, within_window: bool = False) -> bool:
-    return page.evaluate("""(withinWindow) => {
-        const box = document.querySelector('#reader .reader-body');
-        const mark = document.querySelector('#reader-passage mark.quote');
-        if (!box || !mark) return false;
-        const b = box.getBoundingClientRect(), m = mark.getBoundingClientRect();
-        const inBox = m.top >= b.top - 1 && m.top < b.bottom - 10;
-        return inBox && (!withinWindow || (m.top >= 0 && m.top < window.innerHeight - 10));
-    }""", within_window)
+QUOTE_IN_VIEW = """(withinWindow) => {
+    const box = document.querySelector('#reader .reader-body');
+    const mark = document.querySelector('#reader-passage mark.quote');
+    if (!box || !mark) return false;
+    const b = box.getBoundingClientRect(), m = mark.getBoundingClientRect();
+    const inBox = m.top >= b.top - 1 && m.top < b.bottom - 10;
+    return inBox && (!withinWindow || (m.top >= 0 && m.top < window.innerHeight - 10));
+}"""
 
 
-def test_enter_answers_with_a_quote_and_citations_quickly(browser: Browser, server: str):
+def wait_until_quote_in_view(page: Page, within_window: bool = False) -> None:
+    """Wait (up to the page's timeout) until the reader has scrolled its highlighted quote into view."""
+    page.wait_for_function(QUOTE_IN_VIEW, arg=within_window)
+
+
+def test_enter_answers_with_a_quote_and_citations(browser: Browser, server: str):
+    """Also measures Enter → rendered answer into artifacts/ui-latency.json (the target, under 1 s, is not asserted)."""
     page, dialogs = open_page(browser, server)
     latencies = []
     for question in LATENCY_QUESTIONS:
@@ -132,7 +137,6 @@ def test_enter_answers_with_a_quote_and_citations_quickly(browser: Browser, serv
     expect(labels.first).to_be_visible()
     assert re.match(r"^\[1\] .+ — .+", labels.first.inner_text())
     assert page.locator("#chat .turn").count() == len(LATENCY_QUESTIONS) and not dialogs
-    assert median < 1.0, latencies  # the target on the seeds (measured: about 0.1 s)
 
 
 def test_a_citation_opens_its_passage_and_the_source_reader_scrolled_to_it(browser: Browser, server: str):
@@ -149,8 +153,7 @@ def test_a_citation_opens_its_passage_and_the_source_reader_scrolled_to_it(brows
     expect(page.locator("#reader #reader-passage mark.quote")).to_have_text(quote)
     expect(page.locator("#reader .reader-title")).to_have_text(title)
     page.wait_for_function("() => document.querySelector('#reader .reader-body').scrollTop > 0")
-    assert quote_in_view(page)
-    page.wait_for_timeout(300)
+    wait_until_quote_in_view(page)
     page.screenshot(path=str(ARTIFACTS / "answer-desktop.png"), full_page=True)
 
 
@@ -166,8 +169,7 @@ def test_phone_width_shows_the_answer_and_jumps_to_the_reader(browser: Browser, 
     expect(page.locator("#reader #reader-passage mark.quote")).to_be_visible()
     page.wait_for_function("() => { const r = document.querySelector('#reader').getBoundingClientRect();"
                            " return r.top >= -5 && r.top < window.innerHeight / 2; }")
-    page.wait_for_timeout(300)
-    assert quote_in_view(page, within_window=True)
+    wait_until_quote_in_view(page, within_window=True)
     page.screenshot(path=str(ARTIFACTS / "reader-phone.png"))
 
 
@@ -265,7 +267,8 @@ def test_an_article_with_script_and_link_payloads_renders_as_inert_text(browser:
     page.locator("#articles-box").get_by_text("Daftar artikel di indeks (6)").click()
     page.locator("#articles button").filter(has_text=xss_title).click()
     expect(page.locator("#reader .reader-title")).to_have_text(xss_title)
-    page.wait_for_timeout(500)
+    expect(page.locator("#reader")).to_contain_text("{{constructor.constructor('window.__xss=5')()}}")  # rendered
+    expect(turn.locator(".cite details[open]")).to_have_count(turn.locator(".cite summary").count())
     shown = page.locator("#chat").inner_text() + page.locator("#reader").inner_text()
     for payload in ("<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=2;alert(2)">',
                     "[klik](javascript:window.__xss=3)", "&lt;b&gt;tebal&lt;/b&gt; &amp;", "${window.__xss=4}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,19 @@ def test_answers_cite_exact_offsets(seeds_copy: Path, tmp_path: Path, fake_embed
         assert article.text[hit.start : hit.end] == hit.text
         assert article.text[hit.quote_start : hit.quote_end] == hit.quote and hit.quote in hit.text
     assert json.loads(json.dumps(answer.to_dict()))["hits"][0]["passage_id"] == answer.hits[0].passage_id
+
+
+def test_qa_build_shows_progress_and_its_rate_and_q_silences_them(seeds_copy: Path, tmp_path: Path, cli_env: dict):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "qa", "build", "--source", str(seeds_copy), "--index", str(tmp_path / "index"),
+               "--force"]
+    loud = subprocess.run(command, env=cli_env, capture_output=True, text=True)
+    assert loud.returncode == 0, loud.stderr
+    assert "embedding" in loud.stderr and "lexical index" in loud.stderr  # the bars (default onnx-int8 encoder)
+    assert "passage/s" in loud.stderr or "passages/s" in loud.stderr
+    assert re.search(r"embedded \d+ passages in [\d.]+ s \(\d+ passages/s\)", loud.stderr)
+    quiet = subprocess.run(command[:3] + ["-q", "build"] + command[4:], env=cli_env, capture_output=True, text=True)
+    assert quiet.returncode == 0 and quiet.stderr.strip() == "", quiet.stderr
+    assert "built (" in quiet.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,41 @@ def test_qa_build_is_the_module_and_the_api_is_still_reexported():
     assert qa.ask.__module__ == "qa.answer" and qa.Hit.__name__ == "Hit"
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         qa.nothing  # noqa: B018
+
+
+def test_the_readme_module_table_lists_every_module():
+    readme = (QA.parent / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z0-9_]+\.py)` \|", readme, re.M))
+    modules = {p.name for p in QA.glob("*.py") if not p.name.startswith("__")}
+    assert listed == modules
+
+
+def test_only_config_reads_the_environment():
+    readers = sorted(p.name for p in QA.glob("*.py") if re.search(r"os\.environ|getenv\(", p.read_text()))
+    assert readers == ["config.py"]
+
+
+def test_settings_are_resolved_once_flags_first(monkeypatch, tmp_path: Path):
+    from qa import config
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    monkeypatch.setenv("QA_BACKEND", "onnx")
+    monkeypatch.delenv("QA_INDEX", raising=False)
+    monkeypatch.delenv("QA_MODEL", raising=False)
+    default = config.settings()
+    assert default == config.Settings(index=Path("index"), model=config.DEFAULT_MODEL, backend="onnx",
+                                      auto_build=(Path("seeds"),))
+    assert config.settings("elsewhere", "some/model", "torch") == config.Settings(
+        index=Path("elsewhere"), model="some/model", backend="torch", auto_build=None)  # a folder given: never built
+    monkeypatch.setenv("QA_INDEX", "from-env")
+    assert config.settings().index == Path("from-env") and config.settings().auto_build is None
+
+
+def test_tests_import_nothing_from_bench():
+    tests = QA.parent / "tests"
+    for path in tests.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            assert not any(n == "bench" or n.startswith("bench.") for n in names), path.name

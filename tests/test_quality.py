@@ -31,17 +31,19 @@ def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("yg gak netral", ["tidak", "netral"]),
-    ("pns", ["pns", "asn", "gawa", "neger", "sipil"]),
-    ("Sekda Jateng", ["sekda", "sekretaris", "daerah", "jateng", "jawa", "tengah"]),
-    ("pilkda", ["pilkada", "pilih", "pala", "daerah"]),
-    ("ngarahin diadain", ["arah", "ada"]),
-    ("Who opened the counseling?", ["opened", "buka", "counseling", "suluh"]),
-    ("ketidaknetralan", ["tidaknetral", "netral"]),
+@pytest.mark.parametrize("text, standard", [
+    ("yg gak netral", "tidak netral"),
+    ("pns", "pns asn pegawai negeri sipil"),
+    ("Sekda Jateng", "sekda sekretaris daerah jateng jawa tengah"),
+    ("pilkda", "pilkada pemilihan kepala daerah"),
+    ("ngarahin diadain", "mengarahkan diadakan"),
+    ("Who opened the counseling?", "opened dibuka counseling penyuluhan"),
+    ("ketidaknetralan", "ketidaknetralan netral"),
 ])
-def test_tokens_normalise_informal_words_acronyms_and_english(text, expected):
-    assert lexical.tokenize(text) == expected
+def test_tokens_normalise_informal_words_acronyms_and_english(text, standard):
+    """Informal words, acronyms and English give the tokens of the standard Indonesian words (whatever their stems)."""
+    assert lexical.tokenize(text) == lexical.tokenize(standard, expand=False)
+    assert len(set(lexical.tokenize(standard, expand=False))) == len(standard.split())  # no two words stem alike
 
 
 def test_words_that_only_look_informal_stay():
@@ -129,18 +131,6 @@ def test_a_tokens_change_rebuilds_bm25_and_reuses_embeddings(tmp_path: Path, fak
     monkeypatch.setattr(sys.modules["qa.build"], "TOKENS_VERSION", lexical.TOKENS_VERSION + 1)
     result = build([src], root, fake_embedder, progress=False)
     assert not result.skipped and result.embedded == 0
-
-
-def test_logistic_fit_recovers_known_weights():
-    from bench.calibrate import fit_raw, predict
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(4000, 2)) * [1.0, 0.05] + [0.0, 0.8]
-    true = np.array([-40.0, 1.5, 50.0])
-    y = (rng.random(4000) < 1 / (1 + np.exp(-(true[0] + X @ true[1:])))).astype(float)
-    w = fit_raw(X, y)
-    assert np.allclose(w[1:], true[1:], rtol=0.2)
-    assert ((predict(w, X) > 0.5) == (y == 1)).mean() > 0.75
 
 
 def test_abstention_weights_cover_every_feature_and_the_score_rises_with_evidence():

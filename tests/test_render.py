@@ -189,3 +189,16 @@ def test_html_handout_is_a_static_printable_page_with_the_same_content():
 
 def test_long_unbroken_strings_are_wrapped_by_the_page_css():
     assert "overflow-wrap:anywhere" in render.PAGE_CSS and "overflow-wrap:anywhere" in handout.HANDOUT_CSS
+
+
+def test_one_citation_format_for_the_cli_the_page_and_the_handouts():
+    from qa import cite
+    from qa.answer import Hit
+
+    hit = Hit(rank=2, score=0.5, doc_id="d", passage_id="d#1", title="", outlet="ANTARA", date="Kamis (26/9)",
+              source="seeds/d.txt", text="t", start=0, end=1, quote="t", quote_start=0, quote_end=1)
+    line = "(tanpa judul) — ANTARA, Kamis (26/9)"
+    assert hit.citation() == f"[2] {line} (seeds/d.txt)"
+    assert render.label(2, hit.title, hit.outlet, hit.date) == f"[2] {line}"
+    assert handout.full_citation(hit) == f"{line} (seeds/d.txt, bagian d#1)"
+    assert cite.citation("T", "", "") == "T"

@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from bench.load import server as server_process
+from serving import server as server_process
 from conftest import ROOT
 from qa import session_handout
 from qa.answer import answer_with
