@@ -193,7 +193,9 @@ table.articles{width:100%}table.articles td,table.articles th{padding:.25rem .4r
 .examples-label{font-size:.9em;opacity:.8;margin-top:.2rem}
 @media (min-width:900px){#reader-col{position:sticky;top:.5rem;align-self:flex-start}}
 @media (max-width:640px){.turn .q{margin-left:0}.turn .a{margin-right:0}#chat .conv{max-height:none}
-.reader-body{max-height:70vh}}
+.reader-body{max-height:70vh}
+#top{flex-direction:column!important;flex-wrap:nowrap!important;align-items:stretch!important;gap:.4rem!important}
+#top>*{width:100%!important;min-width:0!important;max-width:100%!important;flex:0 0 auto!important}}
 body.qa-large{--qa-text:1.5rem;--qa-input:1.4rem;--qa-title:2.2rem}
 .conv,.reader,table.articles{font-size:var(--qa-text,1rem)}#question textarea{font-size:var(--qa-input,1rem)}
 .app-title{font-size:var(--qa-title,1.7rem)}

@@ -286,3 +286,16 @@ def test_an_article_with_script_and_link_payloads_renders_as_inert_text(browser:
     handout = Path(download.value.path()).read_text(encoding="utf-8")
     assert "<script" not in handout and "&lt;script&gt;window.__xss=1&lt;/script&gt;" in handout
     page.screenshot(path=str(ARTIFACTS / "xss-desktop.png"), full_page=True)
+
+
+def test_the_phone_header_keeps_title_and_subtitle_full_width_above_the_large_text_switch(browser: Browser, server: str):
+    page, _ = open_page(browser, server, width=390, height=844)
+    title, sub, switch = (page.locator(sel) for sel in (".app-title", ".app-sub", "#large"))
+    expect(switch).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "header-phone.png"))
+    t, s, c = title.bounding_box(), sub.bounding_box(), switch.bounding_box()
+    line = float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('.app-sub')).lineHeight)"))
+    assert t["width"] >= 300 and s["width"] >= 300, (t, s)  # not squeezed into a column beside the switch
+    assert s["height"] <= 4 * line, (s, line)  # the subtitle wraps into a few lines, not one word per line
+    assert c["y"] >= s["y"] + s["height"] - 1, (s, c)  # the switch sits below the subtitle
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
