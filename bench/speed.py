@@ -52,6 +52,15 @@ def indosum_subset(n: int) -> Path:
     return path
 
 
+def split_seconds(megabytes: int = 10) -> float:
+    """Seconds to clean and split one article of about ``megabytes`` MB into passages (was a limit in tests/)."""
+    text = "Kalimat panjang tentang netralitas ASN di daerah, kata Bupati Contoh. " * (15_000 * megabytes)
+    started = time.perf_counter()
+    article = corpus._article("huge", text, "huge.txt")
+    split(article.doc_id, article.text, article.blocks, build_module.TARGET_WORDS, build_module.OVERLAP_WORDS)
+    return time.perf_counter() - started
+
+
 def build_rate(label: str, sources, embedder, st, other) -> list:
     """`qa build` (forced, model already loaded) against plain fp32 SentenceTransformer.encode of the same texts."""
     texts = passage_texts(sources)
@@ -206,6 +215,7 @@ def main() -> None:
     save("encoders")
     print("build rate", flush=True)
     results["build"] = [build_rate("seeds", seeds, fast, st, other)]
+    results["split_10mb_s"] = split_seconds(10)
     if not args.quick:
         results["build"].append(build_rate(f"IndoSum (first {args.indosum_articles} of 2,000 articles)",
                                            [indosum_subset(args.indosum_articles)], fast, st, other))
