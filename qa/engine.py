@@ -59,7 +59,7 @@ def open_engine(root: Path, embedder: Embedder, auto_build: Sequence[os.PathLike
     """Load and check the index at ``root``; build it first from ``auto_build`` if missing or stale."""
     if auto_build is not None and not is_current(root, auto_build, embedder):
         logger.info("building %s from %s", root, ", ".join(map(str, auto_build)))
-        build(auto_build, root, embedder)
+        build(auto_build, root, embedder, progress=logger.isEnabledFor(logging.INFO))  # `qa -q` builds without bars
     index = store.load(root)
     check(index, embedder, root)
     return Engine(embedder=embedder, index=index)

@@ -146,3 +146,15 @@ def test_qa_build_shows_progress_and_its_rate_and_q_silences_them(seeds_copy: Pa
     quiet = subprocess.run(command[:3] + ["-q", "build"] + command[4:], env=cli_env, capture_output=True, text=True)
     assert quiet.returncode == 0 and quiet.stderr.strip() == "", quiet.stderr
     assert "built (" in quiet.stdout
+
+
+def test_q_silences_the_bars_of_the_default_auto_build_too(seeds_copy: Path, cli_env: dict):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "qa", "-q", "ask", "Siapa Sekda Jateng?"], cwd=seeds_copy.parent,
+                         env=cli_env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert (seeds_copy.parent / "index" / "CURRENT").is_file()  # ./index was built from ./seeds first
+    assert "embedding" not in run.stderr and "lexical index" not in run.stderr, run.stderr
+    assert "Sumarno" in run.stdout
