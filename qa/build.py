@@ -22,7 +22,7 @@ from qa.lexical import TOKENS_VERSION, LexicalIndex
 from qa.passages import Passage, split
 from qa import vectors
 from qa.calibration import calibration_for
-from qa.spec import IndexSpec, difference
+from qa.spec import IndexSpec, difference, same_embeddings
 
 logger = logging.getLogger(__name__)
 
@@ -96,14 +96,14 @@ def _versions() -> dict:
 def _previous_vectors(root: Path, wanted: IndexSpec) -> dict[str, np.ndarray]:
     """Embeddings of the live build by embedded-text hash, when it used the same model, backend and prompts."""
     try:
-        manifest = store.read_manifest(root)
-        if manifest is None or built_spec(manifest).embedding() != wanted.embedding():
+        stored = store.stored_vectors(root)
+        if stored is None or not same_embeddings(stored[0], wanted):
             return {}
-        old = store.load(root)
-    except (QAError, RuntimeError, KeyError, TypeError) as exc:  # a broken previous index only means nothing can be reused
+    except (QAError, RuntimeError, KeyError, TypeError, ValueError) as exc:  # a broken index: nothing to reuse
         logger.info("not reusing embeddings from %s: %s", root, exc)
         return {}
-    return dict(zip(old.embed_hashes, vectors.all_vectors(old.vectors)))
+    _, hashes, index = stored
+    return dict(zip(hashes, vectors.all_vectors(index)))
 
 
 def is_current(root: Path, sources: Sequence[str | os.PathLike], embedder: Embedder) -> bool:

@@ -70,6 +70,20 @@ def difference(built: IndexSpec, wanted: IndexSpec) -> str | None:
     return None
 
 
+def same_embeddings(manifest: dict, wanted: IndexSpec) -> bool:
+    """Whether an index's stored vectors are what ``wanted`` would embed, so a rebuild may reuse them.
+
+    A format-1 manifest (before the spec) recorded its model as ``model``: name, backend, fingerprint,
+    dim and prompts, but no runtime; its vectors are reused when those agree.
+    """
+    if "spec" in manifest:
+        return IndexSpec.from_dict(manifest["spec"]).embedding() == wanted.embedding()
+    model = manifest.get("model") or {}
+    return (model.get("name"), model.get("backend", "torch"), model.get("fingerprint"), model.get("dim"),
+            (model.get("prompts") or {}).get("document")) == (wanted.model, wanted.backend, wanted.fingerprint,
+                                                               wanted.dim, wanted.passage_prompt)
+
+
 def rebuild_command(root: Path, sources: list[str] | None = None, extra: str = "") -> str:
     """The ``qa build`` line that rebuilds this index from the sources it was built from."""
     where = "".join(f" --source {s}" for s in sources or [])

@@ -152,7 +152,7 @@ def write(root: Path, build_id: str, manifest: dict, articles: list[Article], pa
     return final
 
 
-def read_manifest(root: Path) -> dict | None:
+def read_manifest(root: Path, formats: tuple[int, ...] = (FORMAT,)) -> dict | None:
     """The live build's manifest, or None when there is no index at ``root``."""
     folder = current_folder(root)
     if folder is None:
@@ -164,8 +164,8 @@ def read_manifest(root: Path) -> dict | None:
         raise BadIndexError(f"{path} is missing; {_rebuild_hint(root)}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadIndexError(f"{path} is not valid JSON (corrupt or truncated); {_rebuild_hint(root)}") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "files" not in manifest \
-            or not isinstance(manifest.get("spec"), dict):
+    if not isinstance(manifest, dict) or manifest.get("format") not in formats or "files" not in manifest \
+            or (manifest["format"] == FORMAT and not isinstance(manifest.get("spec"), dict)):
         raise BadIndexError(f"{path} is not a format-{FORMAT} qa manifest; {_rebuild_hint(root)}")
     return manifest
 
@@ -221,3 +221,18 @@ def load(root: Path) -> Index:
                             f"{manifest['spec']['dim']}; {_rebuild_hint(root)}")
     return Index(folder=folder, manifest=manifest, articles=articles, passages=passages,
                  embed_hashes=[r["embed_hash"] for r in records], vectors=vectors, lexical=lexical)
+
+
+def stored_vectors(root: Path) -> tuple[dict, list[str], faiss.Index] | None:
+    """The live build's manifest, embedded-text hashes and vectors, checked, for reuse by a rebuild.
+
+    Unlike :func:`load` it also reads a format-1 index (before the spec), so that upgrading does not re-embed.
+    """
+    manifest = read_manifest(root, formats=(1, FORMAT))
+    if manifest is None:
+        return None
+    folder = current_folder(root)
+    assert folder is not None
+    verify_files(root, folder, manifest)
+    hashes = [r["embed_hash"] for r in _jsonl(folder / "passages.jsonl")]
+    return manifest, hashes, faiss.read_index(str(folder / "vectors.faiss"))

@@ -145,3 +145,20 @@ def test_the_built_spec_reads_back_equal(seeds_copy: Path, tmp_path: Path):
     embedder = HashEmbedder()
     build([seeds_copy], tmp_path / "index", embedder, progress=False)
     assert built_spec(store.read_manifest(tmp_path / "index")) == expected_spec(embedder)
+
+
+def test_an_index_from_before_the_spec_is_rebuilt_reusing_its_embeddings(seeds_copy: Path, tmp_path: Path):
+    root, embedder = tmp_path / "index", HashEmbedder()
+    first = build([seeds_copy], root, embedder, progress=False)
+    path = store.current_folder(root) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    old = manifest.pop("spec")
+    manifest.update(format=1, model={"name": old["model"], "backend": old["backend"], "fingerprint": old["fingerprint"],
+                                     "dim": old["dim"], "prompts": {"query": "", "document": ""}})
+    path.write_text(json.dumps(manifest))  # what qa wrote before the spec
+    with pytest.raises(BadIndexError, match="format-2"):
+        open_engine(root, embedder)
+    assert not is_current(root, [seeds_copy], embedder)
+    second = build([seeds_copy], root, embedder, progress=False)
+    assert not second.skipped and second.embedded == 0 and second.reused == first.passages
+    check(store.load(root), embedder, root)
