@@ -122,31 +122,34 @@ def is_current(root: Path, sources: Sequence[str | os.PathLike], embedder: Embed
     return manifest.get("corpus", {}).get("content_hash") == corpus.content_hash(files)
 
 
+def up_to_date(root: Path, sources: Sequence[str | os.PathLike], embedder: Embedder) -> BuildResult | None:
+    """The live build when it is current and its files check out (nothing to do), else None."""
+    if not is_current(root, sources, embedder):
+        return None
+    manifest, folder = store.read_manifest(root), store.current_folder(root)
+    try:
+        store.verify_files(root, folder, manifest)
+    except QAError as exc:
+        logger.warning("rebuilding: %s", exc)
+        return None
+    logger.info("index %s is up to date; nothing to embed", root)
+    counts = manifest["corpus"]
+    return BuildResult(folder, counts["articles"], counts["passages"], 0, counts["passages"], True)
+
+
 def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, force: bool = False,
           decode_errors: str = "strict", progress: bool = True) -> BuildResult:
     """Build (or keep) the index at ``root`` from the sources. Holds the build lock throughout."""
     root = Path(root)
     with store.build_lock(root):
-        if not force and is_current(root, sources, embedder):
-            manifest, folder = store.read_manifest(root), store.current_folder(root)
-            try:
-                store.verify_files(root, folder, manifest)
-            except QAError as exc:
-                logger.warning("rebuilding: %s", exc)
-            else:
-                logger.info("index %s is up to date; nothing to embed", root)
-                counts = manifest["corpus"]
-                return BuildResult(folder, counts["articles"], counts["passages"], 0, counts["passages"], True)
+        kept = None if force else up_to_date(root, sources, embedder)
+        if kept is not None:
+            return kept
         files = corpus.source_files(sources)
         articles = corpus.load(sources, decode_errors=decode_errors)
-        passages: list[Passage] = []
-        texts: list[str] = []
-        for article in articles:
-            for passage in split(article.doc_id, article.text, article.blocks, TARGET_WORDS, OVERLAP_WORDS):
-                passages.append(passage)
-                texts.append(indexed_text(article, passage))
+        passages, texts = passages_of(articles)
         spec = expected_spec(embedder)
-        hashes = [hashlib.sha256(t.encode()).hexdigest()[:24] for t in texts]
+        hashes = [embed_hash(t) for t in texts]
         known = {} if force else _previous_vectors(root, spec)
         todo = [i for i, h in enumerate(hashes) if h not in known]
         logger.info("%d articles, %d passages: embedding %d, reusing %d", len(articles), len(passages), len(todo),
@@ -159,15 +162,38 @@ def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, 
         if todo:
             matrix[todo] = embedder.encode_passages([texts[i] for i in todo], progress=progress)
         embedded = time.perf_counter() - started
-        index = vectors.vector_index(matrix)
-        lexical = LexicalIndex.build(texts, progress=progress)
-        logger.info("embedded %d passages in %.1f s (%.0f passages/s); vector and lexical index in %.1f s", len(todo),
+        folder = finish(root, spec, files, sources, articles, passages, texts, matrix, progress=progress)
+        logger.info("embedded %d passages in %.1f s (%.0f passages/s); indexed and written in %.1f s", len(todo),
                     embedded, len(todo) / embedded if todo and embedded > 0 else 0.0,
                     time.perf_counter() - started - embedded)
-        manifest = {"spec": spec.to_dict(), "corpus": {**source_record(files, sources, root), "articles": len(articles),
-                                         "passages": len(passages)},
-                    "faiss": vectors.faiss_record(index), "versions": _versions(),
-                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
-        folder = store.write(root, build_id, manifest, articles, passages, hashes, index, lexical)
         return BuildResult(folder, len(articles), len(passages), len(todo), len(passages) - len(todo), False)
+
+
+def passages_of(articles: Sequence[Article]) -> tuple[list[Passage], list[str]]:
+    """Every article's passages in reading order, and the text embedded and indexed for each."""
+    passages: list[Passage] = []
+    texts: list[str] = []
+    for article in articles:
+        for passage in split(article.doc_id, article.text, article.blocks, TARGET_WORDS, OVERLAP_WORDS):
+            passages.append(passage)
+            texts.append(indexed_text(article, passage))
+    return passages, texts
+
+
+def embed_hash(text: str) -> str:
+    """The hash a passage's embedding is reused by: of the exact text embedded."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def finish(root: Path, spec: IndexSpec, files: list[tuple[Path, str]], sources: Sequence[str | os.PathLike],
+           articles: list[Article], passages: list[Passage], texts: list[str], matrix: np.ndarray,
+           engine: dict | None = None, progress: bool = True) -> Path:
+    """Index the embedded passages (FAISS + BM25), write the manifest and swap the build in; the caller holds the lock."""
+    index = vectors.vector_index(matrix)
+    lexical = LexicalIndex.build(texts, progress=progress)
+    manifest = {"spec": spec.to_dict(), "corpus": {**source_record(files, sources, root), "articles": len(articles),
+                                                   "passages": len(passages)},
+                "faiss": vectors.faiss_record(index), "engine": engine or {"kind": "local"}, "versions": _versions(),
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
+    return store.write(root, build_id, manifest, articles, passages, [embed_hash(t) for t in texts], index, lexical)

@@ -26,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="re-embed every passage even if nothing changed")
     build.add_argument("--decode-errors", choices=["strict", "replace"], default="strict",
                        help="what to do with bytes that are not UTF-8 (default: strict, name the file and stop)")
+    build.add_argument("--engine", choices=["local", "ray"], default="local",
+                       help="local: this process (default); ray: a Ray Data pipeline (needs the ray extra)")
+    build.add_argument("--address", help="with --engine ray: the Ray cluster to join (default: start a local Ray)")
+    build.add_argument("--actors", type=int, help="with --engine ray: embedding actors (default: one per core, "
+                       "or one per cluster CPU less one with --address)")
 
     ask = commands.add_parser("ask", help="answer a question from the indexed articles")
     ask.add_argument("question")
@@ -93,8 +98,19 @@ def _run(args: argparse.Namespace) -> int:
             if not Path(source).exists():
                 raise InputError(f"source {source!r} does not exist; pass a folder of .txt files or a .jsonl file")
         settings = _settings(args)
-        result = build(sources, settings.index, make_embedder(settings.model, settings.backend),
-                       force=args.force, decode_errors=args.decode_errors, progress=not args.quiet)
+        if args.engine != "ray" and (args.address or args.actors):
+            raise InputError("--address and --actors apply to the Ray engine; add --engine ray")
+        if args.actors is not None and args.actors < 1:
+            raise InputError(f"--actors {args.actors} is not a positive number of embedding actors; pass 1 or more")
+        if args.engine == "ray":
+            from qa.ray_build import build as ray_build
+
+            result = ray_build(sources, settings.index, settings.model, settings.backend, address=args.address,
+                               actors=args.actors, force=args.force, decode_errors=args.decode_errors,
+                               progress=not args.quiet)
+        else:
+            result = build(sources, settings.index, make_embedder(settings.model, settings.backend),
+                           force=args.force, decode_errors=args.decode_errors, progress=not args.quiet)
         state = "up to date" if result.skipped else f"built ({result.embedded} passages embedded, {result.reused} reused)"
         print(f"{result.folder.parent}: {state}; {result.articles} articles, {result.passages} passages")
     elif args.command == "ask":
@@ -148,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     for handler in logging.getLogger().handlers:  # libraries that set their own loggers to DEBUG (bm25s) stay quiet too
         handler.setLevel(level)
-    for noisy in ("httpx", "sentence_transformers", "transformers", "huggingface_hub", "bm25s", "faiss"):
+    for noisy in ("ray", "httpx", "sentence_transformers", "transformers", "huggingface_hub", "bm25s", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return _run(args)

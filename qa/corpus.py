@@ -110,18 +110,19 @@ def _jsonl_articles(path: Path, name: str, errors: str) -> Iterator[Article]:
                        date=record.get("date") or "", outlet=record.get("source") or "")
 
 
-def load(sources: Iterable[str | os.PathLike], decode_errors: str = "strict") -> list[Article]:
-    """All articles under the sources; empty articles are skipped and exact duplicates kept once."""
-    if decode_errors not in {"strict", "replace"}:
-        raise CorpusError(f"decode_errors={decode_errors!r} is not 'strict' or 'replace'")
+def read_file(path: Path, name: str, decode_errors: str = "strict") -> list[Article]:
+    """The articles of one source file (a .jsonl file's records, or one .txt article), cleaned."""
+    if path.suffix == ".jsonl":
+        return list(_jsonl_articles(path, name, decode_errors))
+    return [_article(path.stem, _decode(path, path.read_bytes(), decode_errors), name)]
+
+
+def unique(batches: Iterable[tuple[str, list[Article]]]) -> list[Article]:
+    """The articles of each file in order, empty ones skipped and exact duplicates kept once."""
     articles: list[Article] = []
     seen_ids: set[str] = set()
     seen_texts: dict[str, str] = {}
-    for path, name in source_files(sources):
-        if path.suffix == ".jsonl":
-            batch = list(_jsonl_articles(path, name, decode_errors))
-        else:
-            batch = [_article(path.stem, _decode(path, path.read_bytes(), decode_errors), name)]
+    for name, batch in batches:
         for article in batch:
             if not article.blocks:
                 logger.warning("skipping %s (%s): no text", article.doc_id, name)
@@ -135,6 +136,18 @@ def load(sources: Iterable[str | os.PathLike], decode_errors: str = "strict") ->
             seen_ids.add(article.doc_id)
             seen_texts[fingerprint] = article.doc_id
             articles.append(article)
+    return articles
+
+
+def check_decode_errors(decode_errors: str) -> None:
+    if decode_errors not in {"strict", "replace"}:
+        raise CorpusError(f"decode_errors={decode_errors!r} is not 'strict' or 'replace'")
+
+
+def load(sources: Iterable[str | os.PathLike], decode_errors: str = "strict") -> list[Article]:
+    """All articles under the sources; empty articles are skipped and exact duplicates kept once."""
+    check_decode_errors(decode_errors)
+    articles = unique((name, read_file(path, name, decode_errors)) for path, name in source_files(sources))
     if not articles:
         raise CorpusError(f"no articles found in {', '.join(map(str, sources))}; add UTF-8 .txt files or a .jsonl file")
     return articles

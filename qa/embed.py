@@ -44,14 +44,21 @@ class Embedder(Protocol):
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def make_embedder(model: str, backend: str | None = None) -> "Embedder":
-    """The embedder for a model setting and a backend setting (see :func:`backend_name`)."""
+def make_embedder(model: str, backend: str | None = None, threads: int | None = None) -> "Embedder":
+    """The embedder for a model setting and a backend setting (see :func:`backend_name`).
+
+    ``threads`` pins the encoder's intra-op threads (default: every core), e.g. one per Ray actor.
+    """
     chosen = backend_name(model, backend)
     if chosen == "torch":
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
         return SentenceTransformerEmbedder(model)
     from qa.onnx_backend import OnnxEmbedder
 
-    return OnnxEmbedder(model, chosen)
+    return OnnxEmbedder(model, chosen, threads)
 
 
 class SentenceTransformerEmbedder:

@@ -141,12 +141,13 @@ def materialise(name: str, backend: str) -> Path:
 class OnnxEmbedder:
     """Normalised float32 vectors from the exported graph; same prompts and tokens as sentence-transformers."""
 
-    def __init__(self, name: str, backend: str) -> None:
+    def __init__(self, name: str, backend: str, threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.name, self.backend = name, backend
         self.runtime = model_files.runtime(backend)
+        self.threads = threads or CORES  # intra-op threads for batches (ONNX Runtime ignores OMP_NUM_THREADS)
         folder = materialise(name, backend)
         info = json.loads((folder / "export.json").read_text())
         self.dim = int(info["dim"])
@@ -195,7 +196,8 @@ class OnnxEmbedder:
         return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]  # run() is thread-safe
 
     def _encode(self, texts: Sequence[str], prompt: str, progress: bool = False) -> np.ndarray:
-        """Texts sorted by token count and cut into batches of about ``TOKEN_BUDGET`` tokens, so little is padding."""
+        """fp32: texts sorted by token count and cut into batches of about ``TOKEN_BUDGET`` tokens (little padding);
+        int8: one text per run (see below)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
@@ -203,13 +205,23 @@ class OnnxEmbedder:
         if len(texts) == 1:  # one question: a single thread answers sooner than two that must meet
             out[0] = self._run(encodings, 1)[0]
             return out
+        if self.backend == "onnx-int8":
+            # Dynamic int8 quantisation takes its scale from the whole batch: batched, a passage's vector
+            # would depend on its batch mates (cosine down to 0.996 between two batchings). One text per
+            # run makes it a function of the text alone, the same in any build (local, Ray, incremental),
+            # and is no slower on this CPU (no padding): bench/RESULTS.md, Ray build section.
+            with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress) as bar:
+                for i, encoding in enumerate(encodings):
+                    out[i] = self._run([encoding], self.threads)[0]
+                    bar.update(1)
+            return out
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         start = 0
         with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress) as bar:
             while start < len(order):
                 size = max(1, min(MAX_BATCH, TOKEN_BUDGET // len(encodings[order[start]].ids)))
                 chunk = order[start : start + size]
-                out[chunk] = self._run([encodings[i] for i in chunk], CORES)
+                out[chunk] = self._run([encodings[i] for i in chunk], self.threads)
                 start += size
                 bar.update(len(chunk))
         return out

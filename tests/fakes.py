@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import re
 from typing import Sequence
 
@@ -40,3 +42,35 @@ class HashEmbedder:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return np.vstack([self._vector(t) for t in texts])
+
+
+def hash_factory(threads: int) -> HashEmbedder:
+    """A Ray build's encoder factory for the fake (``threads`` is the actor's CPU share, unused here)."""
+    return HashEmbedder()
+
+
+class DyingEmbedder(HashEmbedder):
+    """Kills its own process with SIGKILL on a batch while ``marker`` exists, like an OOM kill of a Ray actor.
+
+    With ``once`` the first actor to rename the marker away dies and later batches run; without it
+    every batch kills its actor.
+    """
+
+    def __init__(self, marker: str, once: bool) -> None:
+        super().__init__()
+        self.marker, self.once = marker, once
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        if self.once:
+            try:
+                os.rename(self.marker, self.marker + ".used")  # atomic: exactly one actor wins
+            except FileNotFoundError:
+                return super().encode_passages(texts, progress)
+            os.kill(os.getpid(), signal.SIGKILL)
+        if os.path.exists(self.marker):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().encode_passages(texts, progress)
+
+
+def dying_factory(marker: str, once: bool, threads: int) -> DyingEmbedder:
+    return DyingEmbedder(marker, once)
