@@ -20,6 +20,7 @@ from qa.config import DEFAULT_MODEL
 from qa.errors import QAError
 from qa.ray_build import RayBuildError
 from qa.ray_build import build as ray_build
+from qa.vectors import all_vectors
 
 # IndoSum articles in the CI equality test. The issue asks for all 2,000; on 2 cores that is about
 # 9 extra minutes of embedding, so CI takes the first 200 (about 800 passages) and the 2,000-article
@@ -44,7 +45,7 @@ def assert_same_index(ray_root: Path, local_root: Path, queries: np.ndarray) -> 
     assert [p.passage_id for p in a.passages] == [p.passage_id for p in b.passages]
     assert a.passages == b.passages and a.embed_hashes == b.embed_hashes
     assert a.manifest["corpus"] == b.manifest["corpus"] and a.manifest["spec"] == b.manifest["spec"]
-    va, vb = store.all_vectors(a.vectors), store.all_vectors(b.vectors)
+    va, vb = all_vectors(a.vectors), all_vectors(b.vectors)
     assert va.shape == vb.shape and float((va * vb).sum(1).min()) >= 1 - 1e-3
     assert a.manifest["faiss"]["kind"] == b.manifest["faiss"]["kind"] == "flat"
     k = min(10, len(va))
