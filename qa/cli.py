@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--actors", type=int, help="with --engine ray: embedding actors (default: one per core, "
                        "or one per cluster CPU less one with --address)")
 
+    verify = commands.add_parser("verify", help="hash every file of the index against its manifest")
+    verify.add_argument("--index", help="index folder (default: $QA_INDEX or ./index)")
+
     ask = commands.add_parser("ask", help="answer a question from the indexed articles")
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
@@ -113,6 +116,14 @@ def _run(args: argparse.Namespace) -> int:
                            force=args.force, decode_errors=args.decode_errors, progress=not args.quiet)
         state = "up to date" if result.skipped else f"built ({result.embedded} passages embedded, {result.reused} reused)"
         print(f"{result.folder.parent}: {state}; {result.articles} articles, {result.passages} passages")
+    elif args.command == "verify":
+        from qa import store
+
+        root = config.index_dir(args.index)
+        manifest = store.verify(root)
+        size = sum(f["bytes"] for f in manifest["files"].values())
+        print(f"{root}: {len(manifest['files'])} files, {size / 1e6:.1f} MB, every byte matches the manifest "
+              f"({manifest['corpus']['passages']} passages, {manifest['faiss']['kind']} vector index)")
     elif args.command == "ask":
         from qa.answer import answer_with, check_k, clean_question
 

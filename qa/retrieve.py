@@ -120,7 +120,7 @@ def _distinct(index: Index, matrix: np.ndarray, scored: list[tuple[float, int]],
     kept_vectors: list[np.ndarray] = []
     for score, i in scored:
         passage = index.passages[i]
-        vector = matrix[i]
+        vector = np.asarray(matrix[i], dtype=np.float32)  # float16 rows for an IVF index
         home = None
         for slot, (_, j, folded) in enumerate(kept):
             other = index.passages[j]

@@ -7,11 +7,18 @@
         manifest.json      spec (model, settings: qa.spec), corpus hash, counts, versions, sha256 of every file
         articles.jsonl     each article's text as loaded, metadata and content blocks
         passages.jsonl     passage ids, offsets, sentence offsets, hash of the embedded text
-        vectors.faiss      FAISS inner-product index over normalised float32 vectors
+        vectors.faiss      FAISS inner-product index: exact over float32 vectors, or IVF-PQ codes
+        vectors.f16.npy    (IVF only) the float16 vectors its candidates are re-scored from, memory-mapped
         lexical/           bm25s arrays (.npy without pickle) and JSON vocabulary
 
 A build writes a new folder beside the live one and then swaps ``CURRENT``: killed at any
 point, it leaves the previous index loadable.
+
+Checks: every load compares every file's size with the manifest, hashes files up to
+``FULL_HASH_UP_TO`` bytes in full and larger ones in ``SAMPLE_BLOCKS`` blocks spread over the
+file (first and last included), so a 1M-passage index opens without reading gigabytes; FAISS
+and NumPy check their own headers and shapes. ``qa build`` (before keeping an index) and
+``qa verify`` hash every byte.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from typing import Iterator
 
 import faiss
 
+from qa import vectors as vector_files
 from qa.corpus import Article
 from qa.errors import BadIndexError, IndexBusyError, IndexWriteError
 from qa.lexical import LexicalIndex
@@ -35,7 +43,9 @@ from qa.passages import Passage
 
 FORMAT = 2  # 2: the build settings are one "spec" (qa.spec)
 MANIFEST = "manifest.json"
-DATA_FILES = ("articles.jsonl", "passages.jsonl", "vectors.faiss")
+DATA_FILES = ("articles.jsonl", "passages.jsonl", vector_files.FAISS_FILE)
+FULL_HASH_UP_TO = 16 << 20  # bytes; larger files are hashed in sampled blocks on load, in full by verify
+SAMPLE_BLOCKS, SAMPLE_BLOCK = 16, 1 << 16
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class Index:
     articles: dict[str, Article]
     passages: list[Passage]
     embed_hashes: list[str]
-    vectors: faiss.Index
+    vectors: faiss.Index | vector_files.Rescored
     lexical: LexicalIndex
 
 
@@ -60,6 +70,18 @@ def _sha256(path: Path) -> str:
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _sampled_sha256(path: Path) -> str:
+    """sha256 of ``SAMPLE_BLOCKS`` blocks spread evenly over the file, first and last included."""
+    size = path.stat().st_size
+    last = max(0, size - SAMPLE_BLOCK)
+    digest = hashlib.sha256(str(size).encode())
+    with open(path, "rb") as handle:
+        for offset in sorted({last * i // (SAMPLE_BLOCKS - 1) for i in range(SAMPLE_BLOCKS)}):
+            handle.seek(offset)
+            digest.update(handle.read(SAMPLE_BLOCK))
     return digest.hexdigest()
 
 
@@ -103,7 +125,8 @@ def passage_record(passage: Passage, embed_hash: str) -> dict:
 
 
 def _write_files(tmp: Path, manifest: dict, build_id: str, articles: list[Article], passages: list[Passage],
-                 embed_hashes: list[str], vectors: faiss.Index, lexical: LexicalIndex) -> None:
+                 embed_hashes: list[str], vectors: faiss.Index | vector_files.Rescored,
+                 lexical: LexicalIndex) -> None:
     """Write every file of a build into ``tmp`` and fsync them."""
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -113,18 +136,20 @@ def _write_files(tmp: Path, manifest: dict, build_id: str, articles: list[Articl
     with open(tmp / "passages.jsonl", "w", encoding="utf-8") as out:
         for passage, embed_hash in zip(passages, embed_hashes):
             out.write(json.dumps(passage_record(passage, embed_hash), ensure_ascii=False) + "\n")
-    faiss.write_index(vectors, str(tmp / "vectors.faiss"))
+    vector_files.save(vectors, tmp)
     lexical.save(tmp / "lexical")
     files = sorted(p for p in tmp.rglob("*") if p.is_file())
     manifest = {**manifest, "format": FORMAT, "build_id": build_id,
-                "files": {p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files}}
+                "files": {p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p),
+                                                          "sampled_sha256": _sampled_sha256(p)} for p in files}}
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     for path in files + [tmp / MANIFEST, tmp / "lexical", tmp]:
         _fsync(path)
 
 
 def write(root: Path, build_id: str, manifest: dict, articles: list[Article], passages: list[Passage],
-          embed_hashes: list[str], vectors: faiss.Index, lexical: LexicalIndex) -> Path:
+          embed_hashes: list[str], vectors: faiss.Index | vector_files.Rescored,
+                 lexical: LexicalIndex) -> Path:
     """Write a complete build beside the live one, then make it live with one atomic rename.
 
     The caller holds :func:`build_lock`. Older builds and leftovers of killed builds are removed
@@ -170,8 +195,11 @@ def read_manifest(root: Path, formats: tuple[int, ...] = (FORMAT,)) -> dict | No
     return manifest
 
 
-def verify_files(root: Path, folder: Path, manifest: dict) -> None:
-    """Every file the manifest lists exists with its recorded size and sha256."""
+def verify_files(root: Path, folder: Path, manifest: dict, full: bool = True) -> None:
+    """Every file the manifest lists exists with its recorded size and sha256.
+
+    ``full=False`` (loading) hashes files above ``FULL_HASH_UP_TO`` bytes in sampled blocks only.
+    """
     for name in DATA_FILES:
         if name not in manifest["files"]:
             raise BadIndexError(f"{folder / MANIFEST} does not list {name}; {_rebuild_hint(root)}")
@@ -182,8 +210,25 @@ def verify_files(root: Path, folder: Path, manifest: dict) -> None:
         if path.stat().st_size != expected["bytes"]:
             raise BadIndexError(f"{path} has {path.stat().st_size} bytes, the manifest says {expected['bytes']} "
                                 f"(truncated or changed); {_rebuild_hint(root)}")
-        if _sha256(path) != expected["sha256"]:
-            raise BadIndexError(f"{path} does not match its sha256 in the manifest (corrupt); {_rebuild_hint(root)}")
+    for name, expected in manifest["files"].items():
+        path = folder / name
+        if full or expected["bytes"] <= FULL_HASH_UP_TO or "sampled_sha256" not in expected:
+            if _sha256(path) != expected["sha256"]:
+                raise BadIndexError(f"{path} does not match its sha256 in the manifest (corrupt); {_rebuild_hint(root)}")
+        elif _sampled_sha256(path) != expected["sampled_sha256"]:
+            raise BadIndexError(f"{path} does not match its sampled sha256 in the manifest (corrupt); "
+                                f"{_rebuild_hint(root)}")
+
+
+def verify(root: Path) -> dict:
+    """Hash every byte of the live build against its manifest (``qa verify``); returns the manifest."""
+    manifest = read_manifest(root)
+    if manifest is None:
+        raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
+    folder = current_folder(root)
+    assert folder is not None
+    verify_files(root, folder, manifest, full=True)
+    return manifest
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -198,7 +243,7 @@ def load(root: Path) -> Index:
         raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
     folder = current_folder(root)
     assert folder is not None
-    verify_files(root, folder, manifest)
+    verify_files(root, folder, manifest, full=False)
     try:
         articles = {a["doc_id"]: Article.from_dict(a) for a in _jsonl(folder / "articles.jsonl")}
         records = _jsonl(folder / "passages.jsonl")
@@ -208,7 +253,7 @@ def load(root: Path) -> Index:
             passages.append(Passage(passage_id=r["passage_id"], doc_id=r["doc_id"], start=r["start"], end=r["end"],
                                     text=article.text[r["start"] : r["end"]],
                                     sentences=tuple(tuple(s) for s in r["sentences"])))
-        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        vectors = vector_files.open_index(folder, manifest.get("faiss", {}))
         lexical = LexicalIndex.load(folder / "lexical")
     except (KeyError, TypeError, ValueError, RuntimeError, OSError) as exc:
         raise BadIndexError(f"{folder} cannot be read ({type(exc).__name__}: {exc}); {_rebuild_hint(root)}") from exc

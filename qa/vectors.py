@@ -1,57 +1,138 @@
 """The vector index: which FAISS index a build makes, how a question searches it, the stored vectors as a view.
 
 Below retrieval and beside the index folder: :mod:`qa.build` makes the index with
-:func:`vector_index` and records it with :func:`faiss_record`; :mod:`qa.retrieve` searches it
-with :func:`search` and reads stored vectors through :func:`vector_matrix` (no copy).
+:func:`vector_index` and records it with :func:`faiss_record`; :mod:`qa.store` writes and opens
+it with :func:`save` and :func:`open_index`; :mod:`qa.retrieve` searches it with :func:`search`
+and reads stored vectors through :func:`vector_matrix` (no copy).
+
+Two kinds, chosen by size (bench/RESULTS.md, "Scale"):
+
+- ``flat``: exact inner product over float32 vectors, below ``EXACT_SEARCH_BELOW`` passages;
+- ``ivf``: an inverted file over product-quantised codes (``PQ_M`` bytes a passage; an HNSW graph
+  finds the nearest lists once there are ``HNSW_QUANTIZER_FROM`` of them) proposes ``RESCORE``
+  candidates, which are re-scored exactly from the float16 vectors, memory-mapped from
+  ``vectors.f16.npy``: only the candidates' rows are read.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import faiss
 import numpy as np
 
 from qa.config import CORES
 
-EXACT_SEARCH_BELOW = 20_000  # passages; from here on an HNSW graph replaces exact search (bench/RESULTS.md)
-HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 200, 128
+EXACT_SEARCH_BELOW = 20_000  # passages; from here on the IVF index replaces exact search (bench/RESULTS.md)
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 200, 128  # the coarse quantizer's graph
+PQ_M = 48  # bytes of compressed code per passage (8 dimensions a byte)
+RESCORE = 200  # candidates re-scored exactly from the float16 vectors
+HNSW_QUANTIZER_FROM = 4096  # lists; fewer are searched exactly
+TRAIN_PER_LIST = 40  # training sample: this many vectors a list (FAISS warns below 39)
+FAISS_FILE, F16_FILE = "vectors.faiss", "vectors.f16.npy"
 
 
-def vector_index(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner product below ``EXACT_SEARCH_BELOW`` passages; an HNSW graph at and above it.
+def ivf_lists(n: int) -> int:
+    """About 4 sqrt(n) lists, a power of two: 512 at 20k, 1,024 at 100k, 4,096 at 1M, 16,384 at 10M
+    (never fewer than 39 vectors a list, which k-means needs)."""
+    return max(1, min(1 << int(round(np.log2(4 * np.sqrt(max(n, 1))))), n // 39))
 
-    Below the threshold one exact search of a question costs under about 3 ms on one core; above it
-    the graph answers in about 2 ms. Recall@50 against exact search at ``HNSW_EF_SEARCH``: 0.995 on
-    3,782 real passages, but only 0.84 on 100k synthetic vectors made of near-duplicate clusters,
-    whatever efSearch (bench/RESULTS.md): to be checked on a large real corpus.
-    """
-    dim = vectors.shape[1]
+
+def ivf_probes(lists: int) -> int:
+    """Lists searched a question: one in 16 up to 64 (bench/RESULTS.md, "Scale": recall against nprobe)."""
+    return int(min(64, max(16, lists // 16)))
+
+
+class Rescored:
+    """An IVF-PQ index whose candidates are re-scored exactly from float16 vectors (``matrix``)."""
+
+    def __init__(self, index: faiss.Index, matrix: np.ndarray) -> None:
+        self.index, self.matrix = index, matrix
+        self.ntotal, self.d = index.ntotal, index.d
+
+    def search(self, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.d)
+        _, candidates = self.index.search(queries, min(self.ntotal, max(n, RESCORE)))
+        scores = np.full((len(queries), n), -np.inf, dtype=np.float32)
+        ids = np.full((len(queries), n), -1, dtype=np.int64)
+        for row, (query, found) in enumerate(zip(queries, candidates)):
+            found = np.sort(found[found >= 0])  # in file order: fewer pages touched
+            exact = np.asarray(self.matrix[found], dtype=np.float32) @ query
+            best = np.argsort(-exact, kind="stable")[:n]
+            scores[row, : len(best)], ids[row, : len(best)] = exact[best], found[best]
+        return scores, ids
+
+
+def vector_index(vectors: np.ndarray) -> faiss.Index | Rescored:
+    """Exact inner product below ``EXACT_SEARCH_BELOW`` passages; IVF-PQ with exact re-scoring at and above it."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if len(vectors) < EXACT_SEARCH_BELOW:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    faiss.omp_set_num_threads(CORES)  # adding to a graph is parallel; searching one question is not (see search)
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(vectors)
+        return index
+    faiss.omp_set_num_threads(CORES)  # training and adding are parallel; searching one question is not (see search)
     try:
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return Rescored(_ivf(vectors), vectors.astype(np.float16))
     finally:
         faiss.omp_set_num_threads(1)
+
+
+def _ivf(vectors: np.ndarray) -> faiss.Index:
+    n, dim = vectors.shape
+    lists = ivf_lists(n)
+    if lists >= HNSW_QUANTIZER_FROM:
+        quantizer = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        quantizer.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        quantizer.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFPQ(quantizer, dim, lists, PQ_M, 8, faiss.METRIC_INNER_PRODUCT)
+    sample = np.random.default_rng(0).choice(n, min(n, TRAIN_PER_LIST * lists), replace=False)
+    index.train(vectors[np.sort(sample)])
+    for start in range(0, n, 1 << 16):
+        index.add(vectors[start : start + (1 << 16)])
+    index.nprobe = ivf_probes(lists)
     return index
 
 
 def recipe() -> dict:
     """How :func:`vector_index` chooses and sets up the index: the FAISS part of an index's spec."""
     return {"metric": "inner_product", "exact_search_below": EXACT_SEARCH_BELOW,
+            "ivf": {"lists": "4 sqrt(n), power of two", "codes": f"pq{PQ_M}x8", "rescore": RESCORE, "stored": "float16",
+                    "hnsw_quantizer_from": HNSW_QUANTIZER_FROM, "train_per_list": TRAIN_PER_LIST},
             "hnsw": {"M": HNSW_M, "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}}
 
 
-def faiss_record(index: faiss.Index) -> dict:
+def faiss_record(index: faiss.Index | Rescored) -> dict:
     """What the manifest says about the vector index: its kind and the settings it was made with."""
     common = {"metric": "inner_product", "exact_search_below": EXACT_SEARCH_BELOW, "search_threads": 1}
-    if isinstance(index, faiss.IndexHNSWFlat):
-        return {"kind": "hnsw", "M": HNSW_M, "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": index.hnsw.efSearch,
-                **common}
+    if isinstance(index, Rescored):
+        ivf = faiss.extract_index_ivf(index.index)
+        quantizer = "hnsw" if isinstance(faiss.downcast_index(ivf.quantizer), faiss.IndexHNSW) else "flat"
+        return {"kind": "ivf", "lists": ivf.nlist, "nprobe": ivf.nprobe, "codes": f"pq{PQ_M}x8", "quantizer": quantizer,
+                "rescore": RESCORE, "rescore_from": F16_FILE, **common}
     return {"kind": "flat", **common}
+
+
+def save(index: faiss.Index | Rescored, folder: Path) -> None:
+    """Write the index's files into ``folder``: the FAISS file, and for IVF the float16 vectors."""
+    if isinstance(index, Rescored):
+        faiss.write_index(index.index, str(folder / FAISS_FILE))
+        np.save(folder / F16_FILE, np.asarray(index.matrix, dtype=np.float16), allow_pickle=False)
+    else:
+        faiss.write_index(index, str(folder / FAISS_FILE))
+
+
+def open_index(folder: Path, record: dict) -> faiss.Index | Rescored:
+    """The index saved in ``folder`` as the manifest records it; IVF lists and float16 vectors are memory-mapped."""
+    if record.get("kind") != "ivf":
+        return faiss.read_index(str(folder / FAISS_FILE))
+    index = faiss.read_index(str(folder / FAISS_FILE), faiss.IO_FLAG_MMAP)
+    faiss.extract_index_ivf(index).nprobe = int(record["nprobe"])  # a search setting FAISS does not save
+    matrix = np.load(folder / F16_FILE, mmap_mode="r", allow_pickle=False)
+    if matrix.dtype != np.float16 or matrix.shape != (index.ntotal, index.d):
+        raise ValueError(f"{F16_FILE} holds {matrix.dtype} {matrix.shape}, not float16 ({index.ntotal}, {index.d})")
+    return Rescored(index, matrix)
 
 
 def search(index: faiss.Index, queries: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -62,16 +143,23 @@ def search(index: faiss.Index, queries: np.ndarray, n: int) -> tuple[np.ndarray,
     """
     if faiss.omp_get_max_threads() != 1:
         faiss.omp_set_num_threads(1)
+    if isinstance(index, Rescored):
+        return index.search(queries, min(n, index.ntotal))
     return index.search(np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, index.d), min(n, index.ntotal))
 
 
-def all_vectors(index: faiss.Index) -> np.ndarray:
-    """Every stored vector, in passage order, as a copy (used to reuse embeddings on rebuild)."""
+def all_vectors(index: faiss.Index | Rescored) -> np.ndarray:
+    """Every stored vector, in passage order, as a float32 copy (used to reuse embeddings on rebuild)."""
+    if isinstance(index, Rescored):
+        return np.asarray(index.matrix, dtype=np.float32)
     return index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)
 
 
-def vector_matrix(index: faiss.Index) -> np.ndarray:
-    """Every stored vector as a read-only (ntotal, d) float32 view without copying (flat and HNSW storage)."""
+def vector_matrix(index: faiss.Index | Rescored) -> np.ndarray:
+    """Every stored vector as a read-only (ntotal, d) view without copying: float32 for flat and HNSW storage,
+    the float16 memory map for IVF."""
+    if isinstance(index, Rescored):
+        return index.matrix
     flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
     if not isinstance(flat, faiss.IndexFlat) or flat.ntotal == 0:
         return all_vectors(index)

@@ -39,7 +39,7 @@ def test_every_cli_flag_in_the_readme_exists():
         return [parser.format_help()] + [h for g in groups for p in g.choices.values() for h in helps(p)]
 
     help_text = " ".join(helps(_parser()))
-    cli_lines = [line for line in README.splitlines() if re.search(r"(^|/|\s)qa (build|ask|eval|serve|session)\b", line)]
+    cli_lines = [line for line in README.splitlines() if re.search(r"(^|/|\s)qa (build|ask|eval|serve|session|verify)\b", line)]
     assert len(cli_lines) >= 4
     for flag in set(re.findall(r"(--[a-z][a-z-]+)", "\n".join(cli_lines))):
         assert flag in help_text, flag

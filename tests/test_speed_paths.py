@@ -1,4 +1,4 @@
-"""Correctness of the fast paths: the ONNX encoder backends and the approximate (HNSW) vector index.
+"""Correctness of the fast paths: the ONNX encoder backends and the zero-copy vector view (IVF: test_scale_index.py).
 
 Speed itself is measured by bench/speed.py, never asserted here.
 """
@@ -23,48 +23,16 @@ def _unit(rows: int, dim: int, seed: int) -> np.ndarray:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def test_hnsw_is_chosen_above_the_threshold_and_agrees_with_exact_search(monkeypatch):
-    monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 500)
-    data, queries = _unit(2000, 32, 0), _unit(50, 32, 1)
-    small = vectors.vector_index(data[:400])
-    assert isinstance(small, faiss.IndexFlatIP) and vectors.faiss_record(small)["kind"] == "flat"
-    graph = vectors.vector_index(data)
-    assert isinstance(graph, faiss.IndexHNSWFlat)
-    record = vectors.faiss_record(graph)
-    assert record["kind"] == "hnsw" and record["efSearch"] == vectors.HNSW_EF_SEARCH and record["exact_search_below"] == 500
-    exact = faiss.IndexFlatIP(32)
-    exact.add(data)
-    _, want = exact.search(queries, 10)
-    scores, got = vectors.search(graph, queries, 10)
-    recall = np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)])
-    assert recall >= 0.99
-    assert np.allclose(scores[:, 0], (queries * data[got[:, 0]]).sum(1), atol=1e-5)
-    assert np.array_equal(vectors.vector_matrix(graph), data)  # the zero-copy view retrieval uses
-    assert np.array_equal(vectors.vector_matrix(small), data[:400])
-
-
 def test_the_vector_view_keeps_its_index_alive(monkeypatch):
     import gc
 
     data = _unit(300, 16, 2)
-    for threshold in (10_000, 100):  # flat, then HNSW
+    for threshold in (10_000,):  # flat (the IVF index's float16 view: tests/test_scale_index.py)
         monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", threshold)
         view = vectors.vector_matrix(vectors.vector_index(data))  # no other reference to the index
         gc.collect()
         _unit(5000, 16, 3)  # reuse freed memory, if any were freed
         assert np.array_equal(view, data) and not view.flags.writeable
-
-
-def test_an_hnsw_index_round_trips_through_the_index_folder(monkeypatch, tmp_path: Path, fake_embedder):
-    from qa.build import build
-    from conftest import SEEDS
-
-    monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 2)
-    build([SEEDS], tmp_path / "index", fake_embedder, progress=False)
-    index = store.load(tmp_path / "index")
-    assert isinstance(index.vectors, faiss.IndexHNSWFlat)
-    assert index.manifest["faiss"]["kind"] == "hnsw"
-    assert index.vectors.hnsw.efSearch == vectors.HNSW_EF_SEARCH
 
 
 def test_backend_setting_is_checked(monkeypatch):
