@@ -45,41 +45,47 @@ def synthetic_vectors(base: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
 
 def _cached_index(vectors: np.ndarray, cache: Path, key: str) -> tuple[faiss.Index, float | None]:
     """The FAISS index for these vectors from the cache, or built now, and the seconds its build took."""
-    path = cache / f"synthetic-{key}.faiss"
+    path = cache / f"synthetic-{key}"
     cache.mkdir(parents=True, exist_ok=True)
     with open(str(path) + ".lock", "a") as lock:  # two runs wait for one build instead of building twice
         fcntl.flock(lock, fcntl.LOCK_EX)
         return _read_or_build(vectors, path)
 
 
-def _read_or_build(vectors: np.ndarray, path: Path) -> tuple[faiss.Index, float | None]:
-    if path.is_file():
-        index = faiss.read_index(str(path))
-        if isinstance(index, faiss.IndexHNSW):
-            index.hnsw.efSearch = qa_vectors.HNSW_EF_SEARCH  # a search-time setting, not part of the cache key
-        timing = Path(str(path) + ".json")
-        return index, json.loads(timing.read_text())["build_seconds"] if timing.is_file() else None
+def _read_or_build(vectors: np.ndarray, path: Path) -> tuple[faiss.Index | qa_vectors.Rescored, float | None]:
+    """The index saved in the folder ``path`` (its FAISS file, and float16 vectors for IVF), or built and saved now."""
+    timing = path / "build.json"
+    if timing.is_file():
+        info = json.loads(timing.read_text())
+        return qa_vectors.open_index(path, info["record"]), info["build_seconds"]
     started = time.perf_counter()
     index = qa_vectors.vector_index(vectors)
     seconds = time.perf_counter() - started
-    faiss.write_index(index, str(path) + ".tmp")
-    Path(str(path) + ".json").write_text(json.dumps({"build_seconds": seconds, "load_average": os.getloadavg()}))
-    Path(str(path) + ".tmp").replace(path)
-    return index, seconds
+    tmp = Path(str(path) + ".tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    qa_vectors.save(index, tmp)
+    (tmp / "build.json").write_text(json.dumps({"build_seconds": seconds, "load_average": os.getloadavg(),
+                                                "record": qa_vectors.faiss_record(index)}))
+    tmp.replace(path)
+    return qa_vectors.open_index(path, qa_vectors.faiss_record(index)), seconds
 
 
-def replicate(base: Index, n: int, cache: Path, exact: bool = False) -> tuple[Index, np.ndarray, float | None]:
+def replicate(base: Index, n: int, cache: Path, exact: bool = False,
+              prebuilt: tuple[np.ndarray, object] | None = None) -> tuple[Index, np.ndarray, float | None]:
     """An in-memory index of ``n`` passages built from ``base`` (see the module docstring).
 
     ``exact`` forces exact (flat) search whatever the size: for a size whose graph takes too long to build here.
+    ``prebuilt`` (vectors, vector index) replaces the synthetic vectors and their index (bench/scale.py).
     Returns the index, its synthetic vectors (for exact-search recall) and the FAISS build seconds.
     """
     nb = len(base.passages)
     base_vectors = np.array(qa_vectors.vector_matrix(base.vectors))
-    vectors = synthetic_vectors(base_vectors, n)
+    vectors = synthetic_vectors(base_vectors, n) if prebuilt is None else prebuilt[0]
     key = hashlib.sha256(f"{base.manifest['corpus']['content_hash']}:{n}:{NOISE}:{qa_vectors.EXACT_SEARCH_BELOW}:"
-                         f"{qa_vectors.HNSW_M}:{qa_vectors.HNSW_EF_CONSTRUCTION}".encode()).hexdigest()[:12]
-    if exact:
+                         f"{qa_vectors.HNSW_M}:{qa_vectors.HNSW_EF_CONSTRUCTION}:ivf-pq{qa_vectors.PQ_M}".encode()).hexdigest()[:12]
+    if prebuilt is not None:
+        index, seconds = prebuilt[1], None
+    elif exact:
         index, seconds = faiss.IndexFlatIP(vectors.shape[1]), None
         index.add(vectors)
     else:

@@ -198,6 +198,6 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
         logger.info("%d articles, %d passages embedded by %d actors on %d node(s) in %.1f s", len(articles),
                     len(passages), actors, nodes, seconds)
         engine = {"kind": "ray", "actors": actors, "threads_per_actor": threads, "nodes": nodes,
-                  "ray": ray.__version__}
+                  "pipeline_seconds": round(seconds, 2), "ray": ray.__version__}
         folder = finish(root, expected_spec(embedder), files, sources, articles, passages, texts, vectors, engine)
         return BuildResult(folder, len(articles), len(passages), len(passages), 0, False)
