@@ -59,6 +59,7 @@ def timed(fn, *args, **kwargs):
 
 def measure_build(args: argparse.Namespace, out: dict) -> None:
     source, embedder = subset(args.articles), make_embedder(DEFAULT_MODEL)
+    ray_build._connect(None, actors=2, threads=1)  # one local Ray for every build below (3 CPUs: 2 actors + tasks)
     local, local_s, local_load = timed(build_module.build, [source], CACHE / f"scale-local-{args.articles}", embedder,
                                        force=True, progress=False)
     ray, ray_s, ray_load = timed(ray_build.build, [source], CACHE / f"scale-ray-{args.articles}", DEFAULT_MODEL,
@@ -100,16 +101,20 @@ def pct(ms: list[float]) -> tuple[float, float]:
 def measure_search(args: argparse.Namespace, out: dict) -> None:
     import faiss
 
-    base = store.load(CACHE / f"scale-local-{args.articles}")
-    real = all_vectors(base.vectors)
+    bases = [store.load(Path(r)) for r in args.real]
+    real = np.vstack([all_vectors(b.vectors) for b in bases])
+    doc_ids = [f"{i}:{p.doc_id}" for i, b in enumerate(bases) for p in b.passages]
     embedder = make_embedder(DEFAULT_MODEL)
-    queries = embedder.encode_queries(titles(subset(args.articles)))
-    gen = calibrated.Calibrated(real, [p.doc_id for p in base.passages])
+    questions = [json.loads(line)["question"] for line in Path(args.questions).read_text(encoding="utf-8").splitlines()]
+    queries = embedder.encode_queries(questions[:200])
+    gen = calibrated.Calibrated(real, doc_ids)
     out["calibration"] = {"alpha": gen.alpha if args.no_calibrate else gen.calibrate(real), "real_passages": len(real),
+                          "real_indexes": [b.manifest["corpus"]["sources"] for b in bases],
                           "compare": calibrated.compare(real, gen.sample(len(real), seed=1))}
     print(out["calibration"], flush=True)
-    out["sizes"] = []
+    out["sizes"], out["ask"] = [], []
     faiss.omp_set_num_threads(1)
+    largest = max(int(s) for s in args.sizes.split(","))
     for n in [int(s) for s in args.sizes.split(",")]:
         data = np.vstack([real, gen.sample(n - len(real), seed=n)]) if n > len(real) else real[:n]
         exact = faiss.IndexFlatIP(data.shape[1])
@@ -121,15 +126,25 @@ def measure_search(args: argparse.Namespace, out: dict) -> None:
         recall = float(np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)]))
         row = {"n": n, "exact_ms": pct(exact_ms), "ivf_ms": pct(ivf_ms), "recall10": recall, "build_s": build_s,
                "build_load": load, "record": vectors.faiss_record(index)}
-        if n == max(int(s) for s in args.sizes.split(",")):
-            row["sweep"] = sweep(index, queries, want)
-            row["load"] = load_in_fresh_process(index, n, queries)
         out["sizes"].append(row)
+        save(out)
         print({k: v for k, v in row.items() if k != "sweep"}, flush=True)
+        if n == largest:
+            row["load"] = load_in_fresh_process(index, n, queries)
+            save(out)
+            row["sweep"] = sweep(index, queries, want)
+            save(out)
         if n in [int(s) for s in args.ask_sizes.split(",")]:
-            out.setdefault("ask", []).append(measure_ask(base, embedder, data, index, n, args))
+            out["ask"].append(measure_ask(bases[0], embedder, data, index, n, questions[:100]))
+            save(out)
             print(out["ask"][-1], flush=True)
         del index, data
+
+
+def save(out: dict) -> None:
+    out["machine"] = common.machine()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(out, indent=1, default=float))
 
 
 def sweep(index: vectors.Rescored, queries: np.ndarray, want: np.ndarray) -> list[list]:
@@ -167,8 +182,10 @@ def load_in_fresh_process(index, n: int, queries: np.ndarray) -> dict:
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "files_mb": {k: v / 1e6 for k, v in files.items()}}
 
 
-def measure_ask(base, embedder, data: np.ndarray, index, n: int, args: argparse.Namespace) -> dict:
-    """ask() end to end (encode, IVF search, BM25 over n passages, rerank, quote) on the replicated corpus."""
+def measure_ask(base, embedder, data: np.ndarray, index, n: int, questions: list[str]) -> dict:
+    """ask() end to end (encode, IVF search, BM25 over n passages, rerank, quote) on the replicated corpus.
+
+    The base index's passages are repeated up to n; ``data`` starts with the base's own vectors."""
     import resource
 
     from qa.answer import answer_with
@@ -176,7 +193,6 @@ def measure_ask(base, embedder, data: np.ndarray, index, n: int, args: argparse.
 
     synthetic_index, _, _ = synthetic.replicate(base, n, CACHE, prebuilt=(data, index))
     engine = Engine(embedder=embedder, index=synthetic_index)
-    questions = titles(subset(args.articles), 100)
     answer_with(engine, questions[0], k=5)
     ms = []
     for q in questions:
@@ -195,15 +211,18 @@ def main() -> None:
     parser.add_argument("--sizes", default="20000,50000,100000,1000000")
     parser.add_argument("--ask-sizes", default="100000,1000000")
     parser.add_argument("--no-calibrate", action="store_true", help="alpha 1 (quick trial runs)")
+    parser.add_argument("--real", nargs="+", default=[str(CACHE / "scale-local-2000")],
+                        help="real indexes (default onnx-int8) whose vectors calibrate the synthetic ones; the first is "
+                             "replicated for ask()")
+    parser.add_argument("--questions", default=str(common.BENCHMARKS / "idkmrc" / "questions_dev.jsonl"),
+                        help="questions for the query vectors and ask() (the first 200 and 100)")
     args = parser.parse_args()
     out = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     if args.stage == "build":
         measure_build(args, out)
     elif args.stage == "search":
         measure_search(args, out)
-    out["machine"] = common.machine()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=1, default=float))
+    save(out)
     common.write_section("scale", scale_report.render(out))
     print(scale_report.render(out))
 
