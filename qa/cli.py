@@ -119,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "verify":
         from qa import store
 
-        root = config.index_dir(args.index)
+        root = _settings(args).index
         manifest = store.verify(root)
         size = sum(f["bytes"] for f in manifest["files"].values())
         print(f"{root}: {len(manifest['files'])} files, {size / 1e6:.1f} MB, every byte matches the manifest "
