@@ -268,7 +268,7 @@ def load(root: Path) -> Index:
                  embed_hashes=[r["embed_hash"] for r in records], vectors=vectors, lexical=lexical)
 
 
-def stored_vectors(root: Path) -> tuple[dict, list[str], faiss.Index] | None:
+def stored_vectors(root: Path) -> tuple[dict, list[str], faiss.Index | vector_files.Rescored] | None:
     """The live build's manifest, embedded-text hashes and vectors, checked, for reuse by a rebuild.
 
     Unlike :func:`load` it also reads a format-1 index (before the spec), so that upgrading does not re-embed.
@@ -280,4 +280,4 @@ def stored_vectors(root: Path) -> tuple[dict, list[str], faiss.Index] | None:
     assert folder is not None
     verify_files(root, folder, manifest)
     hashes = [r["embed_hash"] for r in _jsonl(folder / "passages.jsonl")]
-    return manifest, hashes, faiss.read_index(str(folder / "vectors.faiss"))
+    return manifest, hashes, vector_files.open_index(folder, manifest.get("faiss", {}))
