@@ -9,10 +9,12 @@ by a two-level Gaussian that follows the real article structure:
   passages around their article's mean; passages per article drawn from the real counts;
 - each vector normalised, as the encoder's are.
 
-``alpha`` is then chosen (bisection) so that, at the real corpus size, the median cosine of each
-vector to its nearest neighbour matches the real one; :func:`compare` prints the quantiles of that
-nearest-neighbour cosine and of the cosine to random vectors, real against synthetic, so the match
-can be checked. The vectors keep the real embeddings' anisotropy (e5 vectors share a strong
+``alpha`` is then bisected toward the real median cosine of each vector to its nearest neighbour at
+the real corpus size; :func:`compare` prints the quantiles of that nearest-neighbour cosine and of the
+cosine to random vectors, real against synthetic, so the match can be checked. Measured on 3,782
+real FacQA + IDK-MRC passages: the random-pair cosines match (0.75/0.78/0.81 at the 10/50/90th
+percentiles), the nearest-neighbour ones do not (median 0.845 against 0.881, with alpha at its lower
+bound): real passages also cluster by topic across articles, which two levels do not model. The vectors keep the real embeddings' anisotropy (e5 vectors share a strong
 common direction) and their clustering by article, without being embeddings of any text.
 """
 

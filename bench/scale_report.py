@@ -39,13 +39,15 @@ def plot(sizes: list[dict], asks: list[dict]) -> None:
 def projections(r: dict) -> list[list]:
     """PROJECTED time and memory for 10M and 50M passages from the measured rates (labelled as such)."""
     rates = {t["actors"]: t["passages_per_s"] for t in r.get("throughput", [])}
+    if "projection_rate" in r:  # a per-core rate given when this run's throughput is not usable (see notes)
+        rates = {1: r["projection_rate"]}
     if 1 not in rates:
         return []
     per_core = rates[1]
     efficiency = rates.get(2, 2 * per_core) / (2 * per_core)
     big = max(r.get("sizes", [{}]), key=lambda s: s.get("n", 0), default={})
     files = big.get("load", {}).get("files_mb", {})
-    code_bytes = files.get("vectors.faiss", 0) * 1e6 / big["n"] if big.get("n") else 56
+    code_bytes = files["vectors.faiss"] * 1e6 / big["n"] if "vectors.faiss" in files else 56  # 48 code + 8 id
     rows = []
     for passages in (10_000_000, 50_000_000):
         core_hours = passages / per_core / 3600
@@ -60,6 +62,7 @@ def projections(r: dict) -> list[list]:
 def render(r: dict) -> str:
     lines = [f"Measured {r.get('machine', '')}. Shared machine: a training job at higher priority ran throughout, "
              "so wall times are upper bounds; the load average during each build is given.", ""]
+    lines += [f"- {note}" for note in r.get("notes", [])] + ([""] if r.get("notes") else [])
     eq = r.get("equality")
     if eq:
         lines += ["**Ray build = local build** (`bench/scale.py build`, IndoSum, default onnx-int8 encoder, Ray with 2 "
@@ -81,12 +84,12 @@ def render(r: dict) -> str:
         lines += [f"**Vectors** beyond the {cal['real_passages']:,} real ones are synthetic, calibrated to them "
                   "(bench/calibrated.py): a two-level Gaussian fitted to the real vectors by article (centres from the "
                   "articles' mean vectors, passages around them with the real within-article covariance scaled by "
-                  f"alpha = {cal['alpha']:.3f}, chosen so the median nearest-neighbour cosine at the real size matches), "
+                  f"alpha = {cal['alpha']:.3f}, bisected toward the real median nearest-neighbour cosine at the real size), "
                   "normalised. Real against synthetic at the real size:", "",
                   table(["statistic", "quantile", "real", "synthetic"], cal["compare"]), ""]
     sizes = r.get("sizes", [])
     if sizes:
-        lines += ["**Vector search**, one question on one thread (200 real title queries); recall@10 of the IVF index "
+        lines += ["**Vector search**, one question on one thread (200 real questions); recall@10 of the IVF index "
                   "against exact search over the same vectors:", "",
                   table(["passages", "exact p50 / p95 ms", "IVF p50 / p95 ms", "IVF recall@10", "lists", "nprobe",
                          "quantizer", "IVF build s (load)"],
@@ -105,15 +108,18 @@ def render(r: dict) -> str:
                       " (the float16 file is memory-mapped: only re-scored rows are read).", ""]
     if r.get("ask"):
         lines += ["**ask() end to end** (encode the question, IVF search, BM25 over every passage, rerank, quote; the "
-                  "IndoSum passages replicated to the size, real BM25 over the copies):", "",
+                  "first real index's passages replicated to the size, real BM25 over the copies):", "",
                   table(["passages", "ask() p50 / p95 ms", "questions", "process peak RSS MB (incl. building it)"],
                         [[f"{a['n']:,}", "{} / {}".format(*a["ask_ms"]), a["questions"], round(a["rss_mb"])]
                          for a in r["ask"]]), ""]
     rows = projections(r)
     if rows:
-        lines += ["**PROJECTIONS, not measurements**: embedding time from the measured one-actor rate and the measured "
-                  "two-actor efficiency (capped at 1), assuming it holds across nodes; memory from the measured bytes "
-                  "per passage of the IVF codes. The float32 matrix is what today's driver holds while indexing.", "",
+        source = (f"a rate of {r['projection_rate']} passages/s per core ({r.get('projection_rate_source', '')}) and "
+                  "perfect scaling (not measured)" if "projection_rate" in r else
+                  "the measured one-actor rate and the measured two-actor efficiency (capped at 1)")
+        lines += [f"**PROJECTIONS, not measurements**: embedding time from {source}, assuming it holds across nodes; "
+                  "memory from the bytes per passage of the IVF codes (48 code + 8 id). The float32 matrix is what "
+                  "today's driver holds while indexing.", "",
                   table(["passages", "cluster", "core-hours", "wall hours", "IVF codes GB (RAM)",
                          "float16 vectors GB (disk, mmap)", "float32 on the driver GB"], rows), ""]
     lines.append("![scale](scale.png)")
