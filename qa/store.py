@@ -220,15 +220,20 @@ def verify_files(root: Path, folder: Path, manifest: dict, full: bool = True) ->
                                 f"{_rebuild_hint(root)}")
 
 
-def verify(root: Path) -> dict:
-    """Hash every byte of the live build against its manifest (``qa verify``); returns the manifest."""
+def _checked(root: Path, full: bool) -> tuple[dict, Path]:
+    """The live build's manifest and folder, its files checked (every byte with ``full``, else sampled when large)."""
     manifest = read_manifest(root)
     if manifest is None:
         raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
     folder = current_folder(root)
     assert folder is not None
-    verify_files(root, folder, manifest, full=True)
-    return manifest
+    verify_files(root, folder, manifest, full=full)
+    return manifest, folder
+
+
+def verify(root: Path) -> dict:
+    """Hash every byte of the live build against its manifest (``qa verify``); returns the manifest."""
+    return _checked(root, full=True)[0]
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -238,12 +243,7 @@ def _jsonl(path: Path) -> list[dict]:
 
 def load(root: Path) -> Index:
     """Load and check the live build at ``root`` (model checks are the caller's)."""
-    manifest = read_manifest(root)
-    if manifest is None:
-        raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
-    folder = current_folder(root)
-    assert folder is not None
-    verify_files(root, folder, manifest, full=False)
+    manifest, folder = _checked(root, full=False)
     try:
         articles = {a["doc_id"]: Article.from_dict(a) for a in _jsonl(folder / "articles.jsonl")}
         records = _jsonl(folder / "passages.jsonl")
