@@ -60,3 +60,14 @@ def cache_dir() -> Path:
     if configured:
         return Path(configured)
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qa"
+
+
+def pin_threads(threads: int) -> None:
+    """Pin this process's thread pools that read the environment (the tokenizer's Rayon pool, OpenMP), e.g. in a Ray actor."""
+    os.environ["RAYON_NUM_THREADS"] = str(threads)
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+
+
+def python_path(first: str) -> str:
+    """``first`` ahead of this process's PYTHONPATH: the import path handed to Ray workers."""
+    return os.pathsep.join(p for p in (first, os.environ.get("PYTHONPATH", "")) if p)

@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa import corpus, store
+from qa import config, corpus, store
 from qa.build import BuildResult, expected_spec, finish, passages_of, up_to_date
 from qa.config import CORES
 from qa.corpus import Article
@@ -60,8 +60,7 @@ class _Encoder:
     """One embedding actor: its own encoder, its intra-op and tokenizer threads pinned to its CPUs."""
 
     def __init__(self, factory: Factory, threads: int) -> None:
-        os.environ["RAYON_NUM_THREADS"] = str(threads)  # the tokenizer's thread pool, read on first use
-        os.environ["OMP_NUM_THREADS"] = str(threads)
+        config.pin_threads(threads)  # the tokenizer's pool is sized on first use, so before the encoder loads
         self.embedder = factory(threads)
 
     def __call__(self, batch: dict) -> dict:
@@ -71,8 +70,7 @@ class _Encoder:
 
 def _python_path() -> str:
     """The driver's ``qa`` first on the workers' import path (same files on a local or loopback cluster)."""
-    here = str(Path(__file__).resolve().parent.parent)
-    return os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
+    return config.python_path(str(Path(__file__).resolve().parent.parent))
 
 
 def _connect(address: str | None, actors: int, threads: int) -> bool:
