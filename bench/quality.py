@@ -33,7 +33,7 @@ from qa.build import build  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
 from qa.embed import make_embedder  # noqa: E402
 from qa.engine import engine_for  # noqa: E402
-from qa.evaluate import MODES, auc, gold_ids, read_questions  # noqa: E402
+from qa.evaluate import MODES, auc, f1, gold_ids, normalise, read_questions  # noqa: E402
 
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 INDOSUM = BENCHMARKS / "indosum_news" / "corpus.jsonl"
@@ -96,12 +96,12 @@ def article_rank(hits, gold: set[str]) -> int | None:
 
 def measure(engine, rows: list[dict], mode: str) -> dict:
     """Every metric of one question set in one mode (one ``answer_with`` call per question)."""
-    ranks, in_passage, in_quote, timings = [], [], [], []
+    ranks, in_passage, in_quote, timings, spans = [], [], [], [], []
     answerable_conf, unanswerable_conf, kinds = [], [], {}
     abstained_right = abstained_wrong = answered_answerable = 0
     for row in rows:
         started = time.perf_counter()
-        answer = answer_with(engine, row["question"], k=10, dense_weight=MODES[mode])
+        answer = answer_with(engine, row["question"], k=10, dense_weight=MODES.get(mode), reader=mode == "reader")
         timings.append(time.perf_counter() - started)
         if not row.get("answerable", True):
             unanswerable_conf.append(answer.confidence)
@@ -119,6 +119,9 @@ def measure(engine, rows: list[dict], mode: str) -> dict:
             in_passage.append(next((r for r, ok in enumerate(holding, start=1) if ok), None))
             top = answer.hits[0] if answer.hits else None
             in_quote.append(bool(top and top.doc_id in gold and any(a in normal(top.quote) for a in answers)))
+            if mode == "reader" and top:
+                spans.append((max(float(normalise(top.answer) == normalise(a)) for a in answers),
+                              max(f1(top.answer, a) for a in answers)))
     n = max(1, len(ranks))
     result = {"R@1": sum(r == 1 for r in ranks) / n, "R@5": sum(bool(r and r <= 5) for r in ranks) / n,
               "MRR@10": sum(1 / r for r in ranks if r and r <= 10) / n,
@@ -127,6 +130,8 @@ def measure(engine, rows: list[dict], mode: str) -> dict:
         m = len(in_passage)
         result |= {"passage@1": sum(r == 1 for r in in_passage) / m,
                    "passage@5": sum(bool(r and r <= 5) for r in in_passage) / m, "quote": sum(in_quote) / m}
+    if spans:
+        result |= {"EM": sum(e for e, _ in spans) / len(spans), "F1": sum(f for _, f in spans) / len(spans)}
     if unanswerable_conf:
         said_no = abstained_right + abstained_wrong
         result |= {"abstain_P": abstained_right / said_no if said_no else None,
@@ -135,6 +140,27 @@ def measure(engine, rows: list[dict], mode: str) -> dict:
                    "answered": answered_answerable / n,
                    "by_kind": {kind: sum(v) / len(v) for kind, v in kinds.items()}}
     return result
+
+
+def gold_passage_spans(engine, rows: list[dict]) -> dict:
+    """The reader's span with the gold passage given (answerable questions): exact match and F1, SQuAD style,
+    and its AUC of answerable against unanswerable questions on their own (near-miss) passages."""
+    exact, overlap, positive, negative = [], [], [], []
+    for row in rows:
+        article = engine.index.articles.get(row.get("gold_doc_id") or "")
+        if article is None:
+            continue
+        reading = engine.reader.read(row["question"], [article.text])[0]
+        if not row.get("answerable", True):
+            negative.append(reading.logit)
+            continue
+        positive.append(reading.logit)
+        answers = row.get("all_answers") or [row["answer"]]
+        span = article.text[reading.start:reading.end]
+        exact.append(max(float(normalise(span) == normalise(a)) for a in answers))
+        overlap.append(max(f1(span, a) for a in answers))
+    return {"gold_EM": sum(exact) / max(1, len(exact)), "gold_F1": sum(overlap) / max(1, len(overlap)),
+            "gold_AUC": auc(positive, negative)}
 
 
 def index_for(root: Path, name: str, sources: list[Path]):
@@ -147,25 +173,38 @@ def report(results: dict) -> str:
     rows = []
     for name, modes in results.items():
         for mode, r in modes.items():
+            decides = mode in ("hybrid", "reader")
             rows.append([name, mode, r["R@1"], r["R@5"], r["MRR@10"], r.get("passage@1"), r.get("passage@5"),
-                         r.get("quote"), r.get("abstain_P") if mode == "hybrid" else None,
-                         r.get("abstain_R") if mode == "hybrid" else None, r.get("abstain_AUC") if mode == "hybrid" else None])
+                         r.get("quote"), r.get("EM"), r.get("F1"), r.get("answered") if decides else None,
+                         r.get("abstain_P") if decides else None, r.get("abstain_R") if decides else None,
+                         r.get("abstain_AUC") if decides else None, r["ms_p50"]])
     lines = [f"Measured by `bench/quality.py` on {machine()}.", "",
              "R@k and MRR@10: gold article among the first k distinct results. passage@k: the gold answer string "
-             "stands in one of the first k passages; quote: in the first passage's quote. Abstention (hybrid): "
-             "precision and recall of \"no answer\" on the unanswerable questions, and ROC AUC of the confidence.", "",
-             table(["set", "mode", "R@1", "R@5", "MRR@10", "passage@1", "passage@5", "quote", "abstain P", "abstain R",
-                    "abstain AUC"], rows)]
+             "stands in one of the first k passages; quote: in the first passage's quote. EM / F1: the first hit's "
+             "answer span against the gold answer (SQuAD normalisation). reader: hybrid retrieval, then the trained "
+             "reader reads the best 4 and decides (English questions: retrieval decides). answered: share of answerable questions answered. Abstention "
+             "(hybrid, reader): precision and recall of \"no answer\" on the unanswerable questions, and ROC AUC of "
+             "the confidence. ms: ask() p50 on this machine.", "",
+             table(["set", "mode", "R@1", "R@5", "MRR@10", "passage@1", "passage@5", "quote", "EM", "F1", "answered",
+                    "abstain P", "abstain R", "abstain AUC", "ms p50"], rows)]
+    for name, modes in results.items():
+        gold = modes.get("reader", {})
+        if "gold_EM" in gold:
+            lines.append(f"\nReader with the gold passage given ({name} dev, answerable): exact match {gold['gold_EM']:.3f}, "
+                         f"F1 {gold['gold_F1']:.3f}; answer-logit AUC on the questions' own passages "
+                         f"(answerable vs unanswerable): {gold['gold_AUC'] if gold['gold_AUC'] is None else round(gold['gold_AUC'], 3)}.")
     for base in ("facqa", "idkmrc"):
         if base in results and f"{base}+indosum" in results:
-            drop = results[base]["hybrid"]["R@1"] - results[f"{base}+indosum"]["hybrid"]["R@1"]
-            lines.append(f"\nHybrid R@1 drop with the 2,000 IndoSum articles added ({base}): {drop:+.3f}.")
-    seeds = results.get("seeds", {}).get("hybrid")
-    if seeds:
-        lines.append(f"\nSeed questions (hybrid): answered {seeds['answered']:.3f} of the answerable ones; abstained on "
-                     + ", ".join(f"{share:.0%} of {kind}" for kind, share in seeds["by_kind"].items())
-                     + f"; ask() p50 {seeds['ms_p50']:.1f} ms, of which the query encode {seeds['encode_ms_p50']:.1f} ms "
-                     "(the machine was shared with two other jobs).")
+            for mode in ("hybrid", "reader"):
+                drop = results[base][mode]["R@1"] - results[f"{base}+indosum"][mode]["R@1"]
+                lines.append(f"\n{mode.capitalize()} R@1 drop with the 2,000 IndoSum articles added ({base}): {drop:+.3f}.")
+    for mode in ("hybrid", "reader"):
+        seeds = results.get("seeds", {}).get(mode)
+        if seeds:
+            lines.append(f"\nSeed questions ({mode}): answered {seeds['answered']:.3f} of the answerable ones; abstained on "
+                         + ", ".join(f"{share:.0%} of {kind}" for kind, share in seeds["by_kind"].items())
+                         + f"; ask() p50 {seeds['ms_p50']:.1f} ms, of which the query encode "
+                         f"{results['seeds']['hybrid']['encode_ms_p50']:.1f} ms.")
     if CALIBRATION.is_file():
         cal = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         cv = cal["cross_validated"]
@@ -189,6 +228,7 @@ def main() -> None:
                         help="folder for the benchmark indexes (default $QA_BENCH_CACHE/quality or ~/.cache/qa/bench/quality)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
     parser.add_argument("--no-write", action="store_true", help="print the table without writing RESULTS.md")
+    parser.add_argument("--modes", default="lexical,dense,hybrid,reader", help="comma-separated modes to measure")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     results = {}
@@ -199,13 +239,15 @@ def main() -> None:
             continue
         engine = index_for(args.index_root, name, sources)
         rows = read_questions(questions)
-        results[name] = {mode: measure(engine, rows, mode) for mode in ("lexical", "dense", "hybrid")}
+        results[name] = {mode: measure(engine, rows, mode) for mode in args.modes.split(",")}
+        if engine.reader is not None and "reader" in results[name] and name in ("idkmrc", "facqa"):
+            results[name]["reader"] |= gold_passage_spans(engine, rows)
         encode = []
         for row in rows[:60]:
             started = time.perf_counter()
             engine.embedder.encode_queries([row["question"]])
             encode.append(time.perf_counter() - started)
-        results[name]["hybrid"]["encode_ms_p50"] = statistics.median(encode) * 1000
+        results[name][next(iter(results[name]))]["encode_ms_p50"] = statistics.median(encode) * 1000
         print(name, json.dumps(results[name]), flush=True)
     body = report(results)
     print(body)

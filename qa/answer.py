@@ -11,11 +11,15 @@ from qa import abstain, cite, config
 from qa.engine import Engine, engine_from_settings
 from qa.errors import InputError
 from qa.quote import best_sentence
+from qa.reader import Reader, Reading
 from qa.retrieve import DENSE_WEIGHT, Signals, search
 
 logger = logging.getLogger(__name__)
 
 MAX_K = 100
+READ = 4  # candidates the reader reads per question: dev R@1 as with 8, half the time (bench/RESULTS.md: reader depth)
+RETRIEVAL_WEIGHT = 20.0  # read candidates are ordered by answer logit + this × retrieval score (same table)
+ENGLISH_SHARE = 0.2  # a question with this share of English function words is decided by the retrieval evidence
 NO_ANSWER = "Tidak ada jawaban di artikel yang tersedia."
 
 
@@ -54,6 +58,7 @@ class Hit:
     answer: str = ""  # the shortest span that answers, verbatim (the trained reader); "" when the passage does not answer
     answer_start: int = 0  # offsets into the article: article[answer_start:answer_end] == answer
     answer_end: int = 0
+    reader_probability: float | None = None  # the reader's calibrated probability that this passage answers (None: not read)
 
     def citation(self) -> str:
         """``[1] Title — Outlet, date (source)``: the one citation format (:mod:`qa.cite`)."""
@@ -68,14 +73,17 @@ class Answer:
     answered: bool
     hits: list[Hit]
     confidence: float = 0.0
+    reader: str = ""  # fingerprint of the reader that decided (weights and backend); "" when retrieval alone decided
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answered": self.answered, "confidence": round(self.confidence, 4),
-                "hits": [asdict(hit) for hit in self.hits]}
+                "reader": self.reader, "hits": [asdict(hit) for hit in self.hits]}
 
     def format(self) -> str:
-        """A readable answer: the quote, then numbered citations."""
+        """A readable answer: the reader's answer span (when there is one), the quote, then numbered citations."""
         lines = []
+        if self.answered and self.hits and self.hits[0].answer:
+            lines.append(f"Jawaban: {self.hits[0].answer}")
         if not self.answered:
             lines.append(NO_ANSWER)
             if self.hits:
@@ -107,39 +115,77 @@ def check_k(k: object) -> int:
 
 
 def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float | None = None,
-                vector=None) -> Answer:
+                vector=None, reader: bool = True) -> Answer:
     """Answer with an already open engine (the chat page and the benchmarks hold one).
 
+    Retrieval finds the candidates; when the engine has a reader (and ``reader`` is True), the
+    reader reads the best of them, reorders them by its answer score (with the retrieval score
+    beside it), marks the answer span in each passage that answers, and, for a question in
+    Indonesian, decides whether the articles answer at all.
     ``dense_weight`` overrides the fusion weight (1.0 dense only, 0.0 lexical only) for evaluation.
     ``vector`` is the cleaned question's embedding when the caller encoded several questions at once.
     """
     text, k = clean_question(question), check_k(k)
-    hits, signals = retrieve_hits(engine, text, k, dense_weight, vector)
+    active = engine.reader if reader else None
+    hits, signals = retrieve_hits(engine, text, k, dense_weight, vector, active)
     calibration = engine.calibration
-    confidence = abstain.confidence(signals, text, hits, engine.index.lexical.idf(), calibration)
-    return Answer(question=text, answered=bool(hits) and confidence >= calibration.threshold, hits=hits,
-                  confidence=confidence)
+    retrieved = abstain.confidence(signals, text, hits, engine.index.lexical.idf(), calibration)
+    on_topic = bool(hits) and retrieved >= calibration.threshold
+    if active is None or abstain.english(text) >= ENGLISH_SHARE:
+        # without the reader, or for an English question (the reader learnt from Indonesian questions only and
+        # gives English ones low probabilities): the retrieval evidence decides, calibrated with English questions
+        return Answer(question=text, answered=on_topic, hits=hits, confidence=retrieved,
+                      reader=active.fingerprint if active else "")
+    # The reader decides whether the passages retrieved for the question answer it; it never saw a passage
+    # on another topic while training, so the retrieval evidence must also find the articles on topic.
+    read = max((h.reader_probability or 0.0 for h in hits), default=0.0)
+    confidence = read if on_topic else min(read, retrieved)  # off topic: below the reader's threshold too
+    return Answer(question=text, answered=on_topic and read >= active.threshold, hits=hits, confidence=confidence,
+                  reader=active.fingerprint)
 
 
 def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None = None,
-                  vector=None) -> tuple[list[Hit], Signals]:
-    """The hits for a cleaned question, each with its best sentence as the quote, and the retrieval signals."""
+                  vector=None, reader: Reader | None = None) -> tuple[list[Hit], Signals]:
+    """The hits for a cleaned question and the retrieval signals. With a reader, the candidates it read come in
+    the order of its score, each quote the sentence holding its answer; otherwise each quote is the passage's
+    best sentence for the question."""
     if vector is None:
         vector = engine.embedder.encode_queries([text])[0]
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
-    candidates, signals = search(engine.index, vector, text, k, dense_weight=weight)
+    candidates, signals = search(engine.index, vector, text, max(k, READ) if reader else k, dense_weight=weight)
+    readings: list[Reading | None] = [None] * len(candidates)
+    if reader is not None:
+        read = reader.read(text, [engine.index.passages[c.position].text for c in candidates[:READ]])
+        order = sorted(range(len(read)), key=lambda i: -(read[i].logit + RETRIEVAL_WEIGHT * candidates[i].score))
+        order += list(range(len(read), len(candidates)))
+        readings = [read[i] if i < len(read) else None for i in order]
+        candidates = [candidates[i] for i in order]
     idf = engine.index.lexical.idf()
-    hits = []
-    for rank, candidate in enumerate(candidates, start=1):
-        passage = engine.index.passages[candidate.position]
-        article = engine.index.articles[passage.doc_id]
-        q_start, q_end = best_sentence(text, article.text, passage.sentences, idf)
-        folded = tuple(_citation(engine, i) for i in candidate.also_in)
-        hits.append(Hit(rank=rank, score=round(candidate.score, 6), doc_id=article.doc_id, passage_id=passage.passage_id,
-                        title=article.title, outlet=article.outlet, date=article.date, source=article.source,
-                        text=passage.text, start=passage.start, end=passage.end, quote=article.text[q_start:q_end],
-                        quote_start=q_start, quote_end=q_end, place=article.place, also_in=folded))
+    hits = [_hit(engine, rank, candidate, reading, text, idf, reader)
+            for rank, (candidate, reading) in enumerate(zip(candidates[:k], readings[:k]), start=1)]
     return hits, signals
+
+
+def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question: str, idf: dict[str, float],
+         reader: Reader | None) -> Hit:
+    """A retrieved passage as a cited hit: the quote is the sentence holding the reader's answer, if any,
+    else the sentence that best matches the question."""
+    passage = engine.index.passages[candidate.position]
+    article = engine.index.articles[passage.doc_id]
+    answer_start = answer_end = 0
+    if reader is not None and reading is not None and reading.probability >= reader.threshold and reading.end > reading.start:
+        answer_start, answer_end = passage.start + reading.start, passage.start + reading.end
+        holding = [(s, e) for s, e in passage.sentences if s < answer_end and e > answer_start]
+        q_start, q_end = holding[0][0], holding[-1][1]
+    else:
+        q_start, q_end = best_sentence(question, article.text, passage.sentences, idf)
+    folded = tuple(_citation(engine, i) for i in candidate.also_in)
+    return Hit(rank=rank, score=round(candidate.score, 6), doc_id=article.doc_id, passage_id=passage.passage_id,
+               title=article.title, outlet=article.outlet, date=article.date, source=article.source,
+               text=passage.text, start=passage.start, end=passage.end, quote=article.text[q_start:q_end],
+               quote_start=q_start, quote_end=q_end, place=article.place, also_in=folded,
+               answer=article.text[answer_start:answer_end], answer_start=answer_start, answer_end=answer_end,
+               reader_probability=None if reading is None else round(reading.probability, 6))
 
 
 def _citation(engine: Engine, position: int) -> Citation:
@@ -149,13 +195,15 @@ def _citation(engine: Engine, position: int) -> Citation:
                     date=article.date, source=article.source)
 
 
-def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, model: str | None = None) -> Answer:
+def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, model: str | None = None,
+        reader: bool | None = None) -> Answer:
     """Answer a question from the articles in the index.
 
     ``index_dir`` None means ``$QA_INDEX`` or ``./index``; when that default index is missing
-    or stale and ``./seeds`` exists, it is built from ``./seeds`` first. The model and the
-    index are loaded once per process and index folder.
+    or stale and ``./seeds`` exists, it is built from ``./seeds`` first. The model, the reader and
+    the index are loaded once per process and index folder. ``reader=False`` (or ``QA_READER=0``)
+    answers from retrieval alone.
     """
     clean_question(question)
     check_k(k)
-    return answer_with(engine_from_settings(config.settings(index_dir, model)), question, k)
+    return answer_with(engine_from_settings(config.settings(index_dir, model, reader=reader)), question, k)

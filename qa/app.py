@@ -167,7 +167,8 @@ class ChatApp:
         passage = self.passages.get(str(data.get("passage", "")))
         if passage is None or passage.doc_id != article.doc_id:
             return render.reader_html(article)
-        return render.reader_html(article, passage.start, passage.end, _offset(data.get("qs")), _offset(data.get("qe")))
+        return render.reader_html(article, passage.start, passage.end, _offset(data.get("qs")), _offset(data.get("qe")),
+                                  _offset(data.get("as")), _offset(data.get("ae")))
 
     def build(self) -> gr.Blocks:
         articles = self.engine.index.articles

@@ -22,6 +22,7 @@ from qa.lexical import TOKENS_VERSION, LexicalIndex
 from qa.passages import Passage, split
 from qa import vectors
 from qa.calibration import calibration_for
+from qa.reader import identity as reader_identity
 from qa.spec import IndexSpec, difference, same_embeddings
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ def expected_spec(embedder: Embedder) -> IndexSpec:
                      runtime=embedder.runtime, query_prompt=prompts["query"], passage_prompt=prompts["document"],
                      target_words=TARGET_WORDS, overlap_words=OVERLAP_WORDS, context=CONTEXT, offsets=corpus.TEXT_FORM,
                      lexical_tokens=TOKENS_VERSION, vector_index=vectors.recipe(),
-                     calibration=calibration_for(embedder.name, embedder.backend).identity())
+                     calibration=calibration_for(embedder.name, embedder.backend).identity(),
+                     reader=reader_identity())
 
 
 def built_spec(manifest: dict) -> IndexSpec:

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--model", help="sentence-transformers name or folder")
     ask.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
                        help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
+    ask.add_argument("--no-reader", dest="reader", action="store_false", default=None,
+                       help="answer from retrieval alone, without the trained reader (or set QA_READER=0)")
 
     ev = commands.add_parser("eval", help="measure retrieval on a questions .jsonl file")
     ev.add_argument("questions", type=Path)
@@ -50,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", help="sentence-transformers name or folder")
     ev.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
                        help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
+    ev.add_argument("--no-reader", dest="reader", action="store_false", default=None,
+                       help="answer from retrieval alone, without the trained reader (or set QA_READER=0)")
     ev.add_argument("-k", type=int, default=10)
     ev.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -73,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--model", help="sentence-transformers name or folder")
     serve.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
                        help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
+    serve.add_argument("--no-reader", dest="reader", action="store_false", default=None,
+                       help="answer from retrieval alone, without the trained reader (or set QA_READER=0)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--session", type=Path,
@@ -82,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> config.Settings:
     """Every setting resolved once from the flags and the environment (commands without a flag get the default)."""
-    return config.settings(args.index, getattr(args, "model", None), getattr(args, "backend", None))
+    return config.settings(args.index, getattr(args, "model", None), getattr(args, "backend", None),
+                           getattr(args, "reader", None))
 
 
 def _engine(args: argparse.Namespace):
@@ -135,12 +142,18 @@ def _run(args: argparse.Namespace) -> int:
         from qa.evaluate import evaluate, read_questions
 
         rows = read_questions(args.questions)
-        report = evaluate(_engine(args), rows, k=args.k, mode=args.mode)
+        engine = _engine(args)
+        reports = {"retrieval only": evaluate(engine, rows, k=args.k, mode=args.mode, reader=False)}
+        if engine.reader is not None:
+            reports = {"reader": evaluate(engine, rows, k=args.k, mode=args.mode)} | reports
         if args.json:
-            print(json.dumps(report.to_dict(), indent=2))
+            print(json.dumps({name: report.to_dict() for name, report in reports.items()}, indent=2))
         else:
-            for name, value in report.to_dict().items():
-                print(f"{name:18} {value if not isinstance(value, float) else f'{value:.3f}'}")
+            print(f"{'':18}" + "".join(f"{name:>16}" for name in reports))
+            for field in next(iter(reports.values())).to_dict():
+                values = [report.to_dict()[field] for report in reports.values()]
+                print(f"{field:18}" + "".join(f"{'-' if v is None else (f'{v:.3f}' if isinstance(v, float) else v):>16}"
+                                              for v in values))
     elif args.command == "session":
         return _session(args)
     elif args.command == "serve":

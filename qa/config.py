@@ -23,22 +23,25 @@ DEFAULT_BACKEND = "onnx-int8"  # R@5 within 0.005 of fp32 on FacQA and IDK-MRC d
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the index is, which model and backend embed questions, and what the default index is built from."""
+    """Where the index is, which model and backend embed questions, what the default index is built from, and
+    whether the trained reader reads the candidates."""
 
     index: Path
     model: str
     backend: str
     auto_build: tuple[Path, ...] | None  # ./seeds when the default index may be built from it, else None
+    reader: bool = True
 
 
-def settings(index: str | os.PathLike | None = None, model: str | None = None, backend: str | None = None) -> Settings:
+def settings(index: str | os.PathLike | None = None, model: str | None = None, backend: str | None = None,
+             reader: bool | None = None) -> Settings:
     """Resolve every setting once. Only the default index (no folder given, no ``QA_INDEX``) is built from ``./seeds``."""
     chosen_model = model_name(model)
     env_index = os.environ.get("QA_INDEX")
     seeds = Path(DEFAULT_SOURCES[0])
     auto = (seeds,) if index is None and not env_index and seeds.is_dir() else None
     return Settings(index=Path(index or env_index or DEFAULT_INDEX), model=chosen_model,
-                    backend=backend_name(chosen_model, backend), auto_build=auto)
+                    backend=backend_name(chosen_model, backend), auto_build=auto, reader=reader_enabled(reader))
 
 
 def model_name(override: str | None = None) -> str:
@@ -52,6 +55,13 @@ def backend_name(model: str, override: str | None = None) -> str:
     if chosen not in BACKENDS:
         raise InputError(f"backend {chosen!r} is unknown; set --backend or QA_BACKEND to one of {', '.join(BACKENDS)}")
     return chosen
+
+
+def reader_enabled(override: bool | None = None) -> bool:
+    """``reader=`` / ``--no-reader`` wins, then ``QA_READER`` (``0``, ``false``, ``no`` or ``off`` turn it off); on by default."""
+    if override is not None:
+        return override
+    return os.environ.get("QA_READER", "1").strip().lower() not in {"0", "false", "no", "off"}
 
 
 def cache_dir() -> Path:

@@ -1,9 +1,10 @@
 """An open index with its embedding model, checked against each other, cached once per process.
 
 ``_ENGINES`` is the one process-wide cache: one :class:`Engine` per (index folder, model
-name, backend), and engines that share a model and backend share its loaded embedder. It is what makes the
-model and the index load once, on the first question, and never again. It is filled under ``_LOCK``,
-so threads asking at once share one load.
+name, backend, reader on or off); engines that share a model and backend share its loaded embedder, and
+engines with the reader on share one loaded reader per backend. It is what makes the model, the reader
+and the index load once, on the first question, and never again. It is filled under ``_LOCK``, so
+threads asking at once share one load.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -21,20 +22,22 @@ from qa.calibration import Calibration, calibration_for
 from qa.config import backend_name
 from qa.embed import Embedder, make_embedder
 from qa.errors import BadIndexError
+from qa.reader import Reader
 from qa.store import Index
 
 logger = logging.getLogger(__name__)
 
-_ENGINES: dict[tuple[str, str, str], "Engine"] = {}
+_ENGINES: dict[tuple[str, str, str, bool], "Engine"] = {}
 _LOCK = threading.RLock()  # held while an engine is opened: one load per key, whatever the threads
 
 
 @dataclass(frozen=True)
 class Engine:
-    """The embedder and the index a question needs, already in memory."""
+    """The embedder, the index and (unless turned off) the reader a question needs, already in memory."""
 
     embedder: Embedder
     index: Index
+    reader: Reader | None = None
 
     @property
     def calibration(self) -> Calibration:
@@ -66,13 +69,14 @@ def open_engine(root: Path, embedder: Embedder, auto_build: Sequence[os.PathLike
 
 
 def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None = None,
-               backend: str | None = None) -> Engine:
-    """The cached engine for an index folder, model and backend (``QA_BACKEND`` when None), opened on first use.
+               backend: str | None = None, reader: bool = True) -> Engine:
+    """The cached engine for an index folder, model, backend (``QA_BACKEND`` when None) and reader on or off,
+    opened on first use. The reader runs on the same backend setting as the encoder (onnx-int8 unless set).
 
     Safe from many threads: the first callers wait for one load (and one auto-build), the others reuse it.
     """
     chosen = backend_name(model, backend)
-    key = (str(Path(root).resolve()), model, chosen)
+    key = (str(Path(root).resolve()), model, chosen, reader)
     engine = _ENGINES.get(key)
     if engine is not None:
         return engine
@@ -80,14 +84,20 @@ def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None 
         if key not in _ENGINES:
             if auto_build is None and store.read_manifest(Path(root)) is None:
                 raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
-            embedder = next((e.embedder for (_, name, b), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
-            _ENGINES[key] = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
+            embedder = next((e.embedder for (_, name, b, _), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
+            engine = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
+            if reader:
+                reader_backend = backend_name(config.DEFAULT_MODEL, backend)
+                loaded = next((e.reader for e in _ENGINES.values() if e.reader and e.reader.backend == reader_backend), None)
+                engine = replace(engine, reader=loaded or Reader(reader_backend))
+            _ENGINES[key] = engine
         return _ENGINES[key]
 
 
 def engine_from_settings(settings: config.Settings) -> Engine:
     """The engine for resolved settings (:func:`qa.config.settings`); the default index is built from ./seeds if needed."""
-    return engine_for(settings.index, settings.model, auto_build=settings.auto_build, backend=settings.backend)
+    return engine_for(settings.index, settings.model, auto_build=settings.auto_build, backend=settings.backend,
+                      reader=settings.reader)
 
 
 def forget() -> None:

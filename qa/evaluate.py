@@ -1,8 +1,11 @@
-"""Retrieval quality on a question file: recall@k, MRR@10 and abstention quality."""
+"""Answer quality on a question file: recall@k, MRR@10, the answer span and quote, and abstention quality."""
 
 from __future__ import annotations
 
 import json
+import re
+import string
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,6 +30,10 @@ class Report:
     abstain_precision: float | None
     abstain_recall: float | None
     abstain_auc: float | None
+    answer_in_first: float = 0.0  # share of answerable questions whose gold answer is in the first passage
+    answer_in_quote: float = 0.0  # ... in the first hit's quote
+    answer_exact: float = 0.0  # the first hit's answer span equals the gold answer (normalised), SQuAD style
+    answer_f1: float = 0.0  # word overlap F1 of the first hit's answer span with the gold answer
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -62,17 +69,36 @@ def auc(positives: list[float], negatives: list[float]) -> float | None:
     return wins / (len(positives) * len(negatives))
 
 
-def evaluate(engine: Engine, rows: list[dict], k: int = 10, mode: str = "hybrid") -> Report:
-    """Run every question through ``answer_with`` and score the ranking of gold articles."""
+def normalise(text: str) -> list[str]:
+    """SQuAD's answer normalisation: lower case, no punctuation, single spaces, as words."""
+    text = "".join(ch for ch in text.lower() if ch not in string.punctuation)
+    return re.sub(r"\s+", " ", text).split()
+
+
+def f1(prediction: str, gold: str) -> float:
+    shared = sum((Counter(normalise(prediction)) & Counter(normalise(gold))).values())
+    if not shared:
+        return 0.0
+    precision, recall = shared / len(normalise(prediction)), shared / len(normalise(gold))
+    return 2 * precision * recall / (precision + recall)
+
+
+def evaluate(engine: Engine, rows: list[dict], k: int = 10, mode: str = "hybrid", reader: bool = True) -> Report:
+    """Run every question through ``answer_with`` and score the ranking of gold articles and the answer."""
     ranks: list[int | None] = []
     answered_scores, unanswerable_scores, abstained = [], [], []
+    spans: list[tuple[bool, bool, float, float]] = []
     for row in rows:
-        answer = answer_with(engine, row["question"], k=k, dense_weight=MODES[mode])
+        answer = answer_with(engine, row["question"], k=k, dense_weight=MODES[mode], reader=reader)
         docs = list(dict.fromkeys(hit.doc_id for hit in answer.hits))
         if row.get("answerable", True):
             gold = gold_ids(row)
             ranks.append(next((r for r, d in enumerate(docs, start=1) if d in gold), None))
             answered_scores.append(answer.confidence)
+            if row.get("answer") and answer.hits:
+                first, wanted = answer.hits[0], str(row["answer"])
+                spans.append((wanted.lower() in first.text.lower(), wanted.lower() in first.quote.lower(),
+                              float(normalise(first.answer) == normalise(wanted)), f1(first.answer, wanted)))
         else:
             unanswerable_scores.append(answer.confidence)
         abstained.append((not answer.answered, not row.get("answerable", True)))
@@ -82,6 +108,8 @@ def evaluate(engine: Engine, rows: list[dict], k: int = 10, mode: str = "hybrid"
         return sum(1 for r in ranks if r is not None and r <= cut) / n
 
     said_no = [unanswerable for no, unanswerable in abstained if no]
+    m = max(1, len(spans))
+    means = [sum(column) / m for column in zip(*spans)] if spans else [0.0] * 4
     unanswerable = len(unanswerable_scores)
     return Report(
         questions=len(rows), answerable=len(ranks), recall_at_1=recall(1), recall_at_5=recall(5), recall_at_10=recall(10),
@@ -89,4 +117,5 @@ def evaluate(engine: Engine, rows: list[dict], k: int = 10, mode: str = "hybrid"
         abstain_precision=(sum(said_no) / len(said_no) if said_no else None) if unanswerable else None,
         abstain_recall=(sum(said_no) / unanswerable) if unanswerable else None,
         abstain_auc=auc([-s for s in unanswerable_scores], [-s for s in answered_scores]),
+        answer_in_first=means[0], answer_in_quote=means[1], answer_exact=means[2], answer_f1=means[3],
     )

@@ -86,23 +86,7 @@ def _export(name: str, backend: str, out: Path) -> dict:
         if hasattr(bert, "set_attn_implementation"):
             bert.set_attn_implementation("sdpa")
     config = bert.config
-    from onnxruntime.transformers.optimizer import optimize_model
-
-    for logger_name in list(logging.root.manager.loggerDict):  # the optimiser logs every fusion at INFO
-        if logger_name.startswith(("fusion", "onnx_model", "onnxruntime")):
-            logging.getLogger(logger_name).setLevel(logging.WARNING)
-    fused = optimize_model(str(fp32), model_type="bert", num_heads=config.num_attention_heads,
-                           hidden_size=config.hidden_size, opt_level=1)
-    if backend == "onnx-int8":
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        fused.save_model_to_file(str(out / "fused.onnx"))
-        quantize_dynamic(str(out / "fused.onnx"), str(out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
-                         extra_options={"DefaultTensorType": 1})  # 1 = FLOAT, for outputs of fused operators
-        (out / "fused.onnx").unlink()
-    else:
-        fused.save_model_to_file(str(out / "model.onnx"))
-    fp32.unlink()
+    optimise(fp32, out / "model.onnx", backend, config.num_attention_heads, config.hidden_size)
     st.tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
     info = {"source": name, "source_fingerprint": model_files.fingerprint(name), "backend": backend,
             "export_version": EXPORT_VERSION, "pooling": pooling, "dim": int(config.hidden_size),
@@ -110,6 +94,28 @@ def _export(name: str, backend: str, out: Path) -> dict:
             "pad_token": st.tokenizer.pad_token, "prompts": model_files.model_prompts(st, name)}
     (out / "export.json").write_text(json.dumps(info, indent=2))
     return info
+
+
+def optimise(fp32: Path, target: Path, backend: str, num_heads: int, hidden_size: int) -> None:
+    """Fuse a traced BERT graph's operators (ONNX Runtime's optimiser) and, for ``onnx-int8``, quantise its
+    weights to int8 (dynamic, per channel). ``fp32`` is removed."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    for logger_name in list(logging.root.manager.loggerDict):  # the optimiser logs every fusion at INFO
+        if logger_name.startswith(("fusion", "onnx_model", "onnxruntime")):
+            logging.getLogger(logger_name).setLevel(logging.WARNING)
+    fused = optimize_model(str(fp32), model_type="bert", num_heads=num_heads, hidden_size=hidden_size, opt_level=1)
+    if backend == "onnx-int8":
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        fused_path = target.with_name("fused.onnx")
+        fused.save_model_to_file(str(fused_path))
+        quantize_dynamic(str(fused_path), str(target), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": 1})  # 1 = FLOAT, for outputs of fused operators
+        fused_path.unlink()
+    else:
+        fused.save_model_to_file(str(target))
+    fp32.unlink()
 
 
 def materialise(name: str, backend: str) -> Path:

@@ -4,7 +4,7 @@ Every string that comes from the corpus (titles, outlets, passages, quotes, sour
 the user goes through :func:`html.escape` (or :func:`md_escape` for Markdown) before it is
 placed in markup; only the tags written here are ever live (the handouts are in
 :mod:`qa.handout`). The page's CSS and its few scripts are here too. Clicks on citations carry
-``data-doc`` / ``data-passage`` / ``data-qs`` / ``data-qe`` attributes, which the page sends
+``data-doc`` / ``data-passage`` / ``data-qs`` / ``data-qe`` (quote) / ``data-as`` / ``data-ae`` (answer) attributes, which the page sends
 back to the server; the server looks the article up in the index, never in the file system.
 """
 
@@ -50,21 +50,33 @@ def source_html(source: str) -> str:
     return f"<code>{esc(source)}</code>"
 
 
-def marked(text: str, start: int, end: int, q_start: int, q_end: int, offset: int = 0) -> str:
-    """``text[start:end]`` escaped, with the quote ``[q_start, q_end)`` in ``<mark class="quote">``.
+def _span(text: str, s: int, e: int, inner_start: int, inner_end: int, css: str, inside=None) -> str:
+    """``text[s:e]`` escaped, with ``[inner_start, inner_end)`` (clipped to it) in ``<mark class=css>``;
+    ``inside(text, a, b)`` renders the marked part (escaped text by default)."""
+    a, b = max(s, min(e, inner_start)), max(s, min(e, inner_end))
+    if b <= a:
+        return esc(text[s:e])
+    middle = inside(text, a, b) if inside else esc(text[a:b])
+    return esc(text[s:a]) + f'<mark class="{css}">{middle}</mark>' + esc(text[b:e])
+
+
+def marked(text: str, start: int, end: int, q_start: int, q_end: int, offset: int = 0,
+           a_start: int = -1, a_end: int = -1) -> str:
+    """``text[start:end]`` escaped, with the quote ``[q_start, q_end)`` in ``<mark class="quote">`` and the
+    reader's answer ``[a_start, a_end)`` inside it in ``<mark class="answer">``.
 
     Offsets are article offsets; ``offset`` is where ``text`` begins in the article.
     """
-    s, e = start - offset, end - offset
-    qs, qe = max(s, min(e, q_start - offset)), max(s, min(e, q_end - offset))
-    if qe <= qs:
-        return esc(text[s:e])
-    return esc(text[s:qs]) + f'<mark class="quote">{esc(text[qs:qe])}</mark>' + esc(text[qe:e])
+    def answer(t: str, s: int, e: int) -> str:
+        return _span(t, s, e, a_start - offset, a_end - offset, "answer")
+
+    return _span(text, start - offset, end - offset, q_start - offset, q_end - offset, "quote", answer)
 
 
-def _open_attrs(doc_id: str, passage_id: str = "", q_start: int = -1, q_end: int = -1) -> str:
+def _open_attrs(doc_id: str, passage_id: str = "", q_start: int = -1, q_end: int = -1, a_start: int = -1,
+                a_end: int = -1) -> str:
     return (f'data-doc="{esc(doc_id)}" data-passage="{esc(passage_id)}" '
-            f'data-qs="{int(q_start)}" data-qe="{int(q_end)}"')
+            f'data-qs="{int(q_start)}" data-qe="{int(q_end)}" data-as="{int(a_start)}" data-ae="{int(a_end)}"')
 
 
 def _also_in(citations: Sequence[Citation]) -> str:
@@ -77,14 +89,15 @@ def _also_in(citations: Sequence[Citation]) -> str:
 
 def hit_html(hit: Hit, answered: bool) -> str:
     """One numbered citation; opening it shows the passage with the quote highlighted and the metadata."""
-    attrs = _open_attrs(hit.doc_id, hit.passage_id, hit.quote_start, hit.quote_end)
+    a_start, a_end = (hit.answer_start, hit.answer_end) if hit.answer else (-1, -1)
+    attrs = _open_attrs(hit.doc_id, hit.passage_id, hit.quote_start, hit.quote_end, a_start, a_end)
     quote = "" if answered else f'<div class="near-quote">“{esc(hit.quote)}”</div>'
     meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in (
         ("Judul", esc(hit.title)), ("Media", esc(hit.outlet or "–")), ("Tanggal", esc(hit.date or "–")),
         ("Tempat", esc(hit.place or "–")), ("Sumber", source_html(hit.source)),
         ("Bagian", f"<code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})")))
     cite = esc(label(hit.rank, hit.title, hit.outlet, hit.date))
-    passage = marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, offset=hit.start)
+    passage = marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, offset=hit.start, a_start=a_start, a_end=a_end)
     return (f'<li class="cite"><details><summary class="cite-label" {attrs}>{cite}</summary>'
             f'{quote}<div class="passage">{passage}</div>'
             f'<dl class="meta">{meta}</dl>{_also_in(hit.also_in)}'
@@ -97,7 +110,10 @@ def answer_html(answer: Answer) -> str:
     """The quote that answers (or the plain no-answer message), then the numbered citations."""
     cites = "".join(hit_html(hit, answer.answered) for hit in answer.hits)
     if answer.answered and answer.hits:
-        return (f'<blockquote class="answer-quote">“{esc(answer.hits[0].quote)}”</blockquote>'
+        first = answer.hits[0]
+        quote = _span(first.quote, 0, len(first.quote), first.answer_start - first.quote_start,
+                      first.answer_end - first.quote_start, "answer") if first.answer else esc(first.quote)
+        return (f'<blockquote class="answer-quote">“{quote}”</blockquote>'
                 '<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div>'
                 f'<ol class="cites">{cites}</ol>')
     closest = f'<div class="closest-label">{esc(CLOSEST)}</div><ol class="cites closest">{cites}</ol>' if cites else ""
@@ -131,7 +147,8 @@ def conversation_html(turns: Sequence[Turn], articles: int = 0) -> str:
     return '<div class="conv">' + "".join(turn_html(i, t) for i, t in enumerate(turns, start=1)) + "</div>"
 
 
-def reader_html(article: Article, start: int = -1, end: int = -1, q_start: int = -1, q_end: int = -1) -> str:
+def reader_html(article: Article, start: int = -1, end: int = -1, q_start: int = -1, q_end: int = -1,
+                a_start: int = -1, a_end: int = -1) -> str:
     """The whole article with the passage ``[start, end)`` highlighted and the quote marked inside it."""
     text, n = article.text, len(article.text)
     meta = " · ".join(esc(p) for p in (article.outlet, article.date, article.place) if p)
@@ -139,7 +156,7 @@ def reader_html(article: Article, start: int = -1, end: int = -1, q_start: int =
             f'<div class="reader-meta">{meta}</div>'
             f'<div class="reader-source">Sumber: {source_html(article.source)}</div></div>')
     if 0 <= start < end <= n:
-        passage = marked(text, start, end, q_start, q_end)
+        passage = marked(text, start, end, q_start, q_end, a_start=a_start, a_end=a_end)
         body = esc(text[:start]) + f'<span class="passage" id="reader-passage">{passage}</span>' + esc(text[end:])
     else:
         body = esc(text)
@@ -179,6 +196,7 @@ ol.cites{list-style:none;padding-left:0;margin:.2rem 0}.cite{margin:.15rem 0}
 .passage{white-space:pre-wrap;background:var(--background-fill-secondary);padding:.5rem .7rem;border-radius:8px;
 margin:.3rem 0}
 mark.quote{background:#fde68a;color:#111;padding:0 .1em;border-radius:3px}
+mark.answer{background:#f59e0b;color:#111;font-weight:600;padding:0 .05em;border-radius:3px}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.05rem .8rem;font-size:.88em;margin:.3rem 0}
 dl.meta dt{font-weight:600}dl.meta dd{margin:0}.also-in{font-size:.9em}.also-in ul{margin:.1rem 0}
 button.open-reader,button.linkish{font:inherit;cursor:pointer;color:var(--link-text-color);background:none;border:0;
@@ -209,7 +227,7 @@ element.addEventListener('click', (ev) => {
   if (!el || !element.contains(el)) return;
   if (el.tagName === 'SUMMARY' && el.parentElement.open) return;
   const d = el.dataset;
-  trigger('click', {doc: d.doc, passage: d.passage || '', qs: Number(d.qs), qe: Number(d.qe)});
+  trigger('click', {doc: d.doc, passage: d.passage || '', qs: Number(d.qs), qe: Number(d.qe), as: Number(d.as), ae: Number(d.ae)});
   if (d.jump) {
     const reader = document.getElementById('reader');
     const top = reader ? reader.getBoundingClientRect().top : 0;

@@ -8,8 +8,8 @@ current?) and every open of an index (``ask``, ``--index``, ``QA_INDEX``, the ch
 this one comparison.
 
 Two fields are identities of what reads the index rather than of the index itself: ``reader``
-(the trained reader; a missing one on either side is compatible) and ``calibration`` (which
-abstention weights were in use; recorded, never refused, since refitting them changes no vector).
+(the trained reader's weights) and ``calibration`` (which abstention weights were in use). Both
+are recorded, never refused: retraining the reader or refitting the weights changes no vector.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from qa.errors import BadIndexError
 
-RECORDED_ONLY = ("calibration",)  # written for the record; never a reason to refuse an index
-OPTIONAL = ("reader",)  # compared only when both sides have one
+RECORDED_ONLY = ("calibration", "reader")  # written for the record; never a reason to refuse an index
+OPTIONAL: tuple[str, ...] = ()  # compared only when both sides have one
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,6 @@ def check(built: IndexSpec, wanted: IndexSpec, root: Path, sources: list[str] | 
         fix = f"run `{rebuild_command(root, sources, f' --model {want}')}` or set --model / QA_MODEL={have}"
     elif name == "backend":
         fix = f"run `{rebuild_command(root, sources, f' --backend {want}')}` or set --backend / QA_BACKEND={have}"
-    elif name == "reader":
-        fix = f"run `{rebuild_command(root, sources)}` or use the reader it was built with"
     else:
         fix = f"run `{rebuild_command(root, sources)}`"
     if name in ("fingerprint", "dim"):

@@ -299,3 +299,21 @@ def test_the_phone_header_keeps_title_and_subtitle_full_width_above_the_large_te
     assert s["height"] <= 4 * line, (s, line)  # the subtitle wraps into a few lines, not one word per line
     assert c["y"] >= s["y"] + s["height"] - 1, (s, c)  # the switch sits below the subtitle
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_every_example_question_is_answered_and_the_answer_is_marked(browser: Browser, server: str):
+    """The example buttons are questions the articles answer; the reader's answer span is highlighted in the
+    quote, and the same span in the source reader when the citation is opened."""
+    from qa.app import EXAMPLES
+
+    page, dialogs = open_page(browser, server)
+    for number, question in enumerate(EXAMPLES, start=1):
+        page.get_by_role("button", name=question).click()
+        page.wait_for_function(f"document.querySelectorAll('{DONE}').length >= {number}")
+        expect(page.locator("#chat .turn").nth(number - 1)).to_have_attribute("data-state", "answered")
+    first = page.locator("#chat .turn").first  # "Siapa Ketua Bawaslu Jawa Tengah?"
+    span = first.locator("blockquote.answer-quote mark.answer")
+    expect(span).to_contain_text("Muhammad Amin")
+    first.locator(".cite summary").first.click()
+    expect(page.locator("#reader #reader-passage mark.quote mark.answer")).to_have_text(span.inner_text())
+    assert not dialogs

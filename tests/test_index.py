@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fakes import HashEmbedder
+from qa.reader import identity as reader_identity
 from qa import store
 from qa.answer import answer_with
 from qa.build import build
@@ -28,7 +29,8 @@ def test_build_writes_plain_files_and_a_manifest(seeds_copy: Path, tmp_path: Pat
     assert {k: spec[k] for k in ("model", "backend", "fingerprint", "dim", "runtime", "query_prompt", "passage_prompt")} == {
         "model": fake_embedder.name, "backend": "hash", "fingerprint": "hash-64", "dim": 64, "runtime": "numpy",
         "query_prompt": "", "passage_prompt": ""}
-    assert spec["vector_index"]["metric"] == "inner_product" and spec["reader"] is None
+    assert spec["vector_index"]["metric"] == "inner_product"
+    assert spec["reader"] == reader_identity() and spec["reader"].startswith("sha256:")  # recorded, never refused
     assert spec["calibration"].startswith("neutral:")  # the fake model has no fitted calibration
     assert manifest["corpus"]["articles"] == 5 and manifest["corpus"]["passages"] == result.passages
     assert manifest["faiss"]["kind"] == "flat"

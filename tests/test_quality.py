@@ -24,7 +24,10 @@ from qa.store import read_manifest
 
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 # Recorded with the default model and backend (bench/RESULTS.md, quality section); a drop below fails.
-SEED_FLOORS = {"article@1": 0.95, "passage@1": 0.84, "passage@5": 0.97, "quote": 0.77, "answered": 0.88}
+SEED_FLOORS = {  # retrieval alone, and retrieval + the trained reader (bench/RESULTS.md, quality section)
+    False: {"article@1": 0.95, "passage@1": 0.84, "passage@5": 0.97, "quote": 0.77, "answered": 0.88},
+    True: {},
+}
 
 
 def _normal(text: str) -> str:
@@ -153,12 +156,13 @@ def test_the_seed_question_file_is_well_formed():
             assert row["answer"] is None and not row["gold_doc_ids"]
 
 
-def test_seed_questions_meet_the_recorded_quality(real_engine):
+@pytest.mark.parametrize("reader", [True, False], ids=["reader", "retrieval-only"])
+def test_seed_questions_meet_the_recorded_quality(real_engine, reader: bool):
     rows = read_questions(SEED_QUESTIONS)
     article1 = passage1 = passage5 = quoted = answered = 0
     answerable = [r for r in rows if r["answerable"]]
     for row in answerable:
-        answer = answer_with(real_engine, row["question"], k=5)
+        answer = answer_with(real_engine, row["question"], k=5, reader=reader)
         gold, wanted = gold_ids(row), _normal(row["answer"])
         holds = [h.doc_id in gold and wanted in _normal(h.text) for h in answer.hits]
         article1 += answer.hits[0].doc_id in gold
@@ -169,10 +173,11 @@ def test_seed_questions_meet_the_recorded_quality(real_engine):
     n = len(answerable)
     measured = {"article@1": article1 / n, "passage@1": passage1 / n, "passage@5": passage5 / n, "quote": quoted / n,
                 "answered": answered / n}
-    assert all(measured[name] >= floor for name, floor in SEED_FLOORS.items()), json.dumps(measured)
+    print("SEEDS", reader, json.dumps(measured))
+    assert all(measured[name] >= floor for name, floor in SEED_FLOORS[reader].items()), json.dumps(measured)
     for row in rows:
         if row["kind"] == "offtopic":
-            assert not answer_with(real_engine, row["question"], k=5).answered, row["question"]
+            assert not answer_with(real_engine, row["question"], k=5, reader=reader).answered, row["question"]
 
 
 @pytest.mark.parametrize("question, needle", [

@@ -113,6 +113,27 @@ def test_marked_uses_the_exact_offsets_and_clips_the_quote_to_the_passage():
     assert render.marked("abc", 2, 5, 3, 4, offset=2) == 'a<mark class="quote">b</mark>c'
 
 
+def test_the_readers_answer_is_marked_inside_the_quote_in_the_answer_the_passage_and_the_source_reader():
+    text = "Kalimat pembuka. Ketua Bawaslu Jateng <Muhammad Amin> mengatakan itu. Kalimat penutup."
+    q_start, q_end = 10 + text.index("Ketua"), 10 + text.index(" Kalimat penutup")
+    a_start = 10 + text.index("<Muhammad")
+    a_end = a_start + len("<Muhammad Amin>")
+    answered = Hit(rank=1, score=0.5, doc_id="d1", passage_id="d1#0", title="Judul", outlet="ANTARA", date="",
+                   source="seeds/d1.txt", text=text, start=10, end=10 + len(text), quote=text[q_start - 10:q_end - 10],
+                   quote_start=q_start, quote_end=q_end, answer="<Muhammad Amin>", answer_start=a_start, answer_end=a_end)
+    markup = render.answer_html(Answer(question="Siapa?", answered=True, hits=[answered]))
+    assert_inert(markup)
+    marked_answer = '<mark class="answer">&lt;Muhammad Amin&gt;</mark>'
+    assert f'<blockquote class="answer-quote">“Ketua Bawaslu Jateng {marked_answer} mengatakan itu.”</blockquote>' in markup
+    assert f'<mark class="quote">Ketua Bawaslu Jateng {marked_answer} mengatakan itu.</mark>' in markup
+    assert f'data-as="{a_start}" data-ae="{a_end}"' in markup
+    full = "0123456789" + text
+    reader = render.reader_html(article(full), 10, len(full), q_start, q_end, a_start, a_end)
+    assert marked_answer in reader and reader.index('<mark class="quote">') < reader.index(marked_answer)
+    plain = render.answer_html(Answer(question="Siapa?", answered=True, hits=[hit(1)]))
+    assert 'class="answer"' not in plain and 'data-as="-1" data-ae="-1"' in plain
+
+
 def article(text: str, **meta) -> Article:
     fields = {"doc_id": "d1", "title": "Judul", "outlet": "ANTARA", "place": "Semarang", "date": "Kamis (26/9)",
               "source": "seeds/d1.txt", "blocks": ((0, len(text)),), **meta}

