@@ -39,7 +39,7 @@ EXAMPLES = (
     "Siapa Ketua Bawaslu Jawa Tengah?",
     "Apa yang bisa membuat ASN tidak netral?",
     "What did Nana Sudjana ask the ASN in Central Java?",
-    "asn boleh ikut kampanye gak sih?",
+    "siapa yg buka penyuluhan hukum di bateng?",
 )
 HANDOUT_NAME = "tanya-netralitas-handout"
 SHOWN_CHARS = 600  # a question longer than this is refused anyway; the chat shows its start

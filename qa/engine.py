@@ -28,6 +28,9 @@ from qa.store import Index
 logger = logging.getLogger(__name__)
 
 _ENGINES: dict[tuple[str, str, str, bool], "Engine"] = {}
+# The reader runs in fp32 on ONNX Runtime when the encoder runs on ONNX: int8 weights moved its answer logits
+# by up to 1.8 on the seeds (tests/test_reader.py compares the backends), the encoder's vectors barely.
+READER_BACKEND = {"onnx-int8": "onnx"}
 _LOCK = threading.RLock()  # held while an engine is opened: one load per key, whatever the threads
 
 
@@ -71,7 +74,7 @@ def open_engine(root: Path, embedder: Embedder, auto_build: Sequence[os.PathLike
 def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None = None,
                backend: str | None = None, reader: bool = True) -> Engine:
     """The cached engine for an index folder, model, backend (``QA_BACKEND`` when None) and reader on or off,
-    opened on first use. The reader runs on the same backend setting as the encoder (onnx-int8 unless set).
+    opened on first use. The reader runs on ONNX fp32 when the encoder runs on ONNX, on torch with torch.
 
     Safe from many threads: the first callers wait for one load (and one auto-build), the others reuse it.
     """
@@ -87,7 +90,7 @@ def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None 
             embedder = next((e.embedder for (_, name, b, _), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
             engine = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
             if reader:
-                reader_backend = backend_name(config.DEFAULT_MODEL, backend)
+                reader_backend = READER_BACKEND.get(chosen, chosen)
                 loaded = next((e.reader for e in _ENGINES.values() if e.reader and e.reader.backend == reader_backend), None)
                 engine = replace(engine, reader=loaded or Reader(reader_backend))
             _ENGINES[key] = engine

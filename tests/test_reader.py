@@ -116,14 +116,16 @@ def test_reader_off_is_retrieval_alone(seed_engine):
     assert all(hit.answer == "" and hit.reader_probability is None for hit in answer.hits)
 
 
-def test_onnx_int8_and_torch_readers_agree(seed_engine):
+def test_the_onnx_reader_answers_as_torch_does(seed_engine):
+    """The default reader is the ONNX fp32 export; it gives torch's logits (int8 weights did not: up to 1.8 off)."""
     from qa.reader import Reader
 
+    assert seed_engine.reader.backend == "onnx"
     passages = [seed_engine.index.passages[i].text for i in range(6)]
     question = "Kapan deklarasi netralitas ASN Kanwil Kemenkumham Jateng digelar?"
     fast, exact = seed_engine.reader.read(question, passages), Reader("torch").read(question, passages)
-    assert int(np.argmax([r.logit for r in fast])) == int(np.argmax([r.logit for r in exact]))
-    assert max(abs(a.probability - b.probability) for a, b in zip(fast, exact)) < 0.15
+    assert max(abs(a.logit - b.logit) for a, b in zip(fast, exact)) < 0.01
+    assert [(a.start, a.end) for a in fast] == [(b.start, b.end) for b in exact]
 
 
 def test_cli_no_reader_flag_and_env_turn_the_reader_off(real_index: Path, cli_env: dict):
