@@ -29,6 +29,7 @@ from qa.evaluate import auc, gold_ids, read_questions  # noqa: E402
 from qa.retrieve import search  # noqa: E402
 
 POOL = 8
+READER_LABEL = "ONNX fp32"  # the backend engine_for gives the reader next to the default onnx-int8 encoder
 SETTINGS = [  # (first, confident, depth, retrieval weight)
     (4, 1.1, 4, 0.0), (8, 1.1, 8, 0.0), (4, 1.1, 4, 20.0), (8, 1.1, 8, 20.0), (8, 1.1, 8, 50.0), (8, 1.1, 8, 100.0),
     (8, 1.1, 8, 200.0), (3, 0.9, 8, 0.0), (3, 0.9, 8, 20.0), (3, 0.9, 8, 50.0), (3, 0.9, 8, 100.0),
@@ -99,9 +100,9 @@ def main() -> None:
         "Each question's 8 best candidates read once, the settings replayed: `first` read at once, the rest up to "
         "`depth` only when none reaches probability `confident`; order by answer logit + `w` × retrieval score. "
         "AUC: answerable against unanswerable questions (IDK-MRC) by the best probability read. read: passages read "
-        "per question.", "",
+        "per question." + (f" First {args.limit} questions of each set." if args.limit else ""), "",
         table(["set", "order", "first", "confident", "depth", "w", "R@1", "AUC", "read"], rows_out), "",
-        "Reading time per passage (one question's candidates in one batch, onnx-int8, 2 threads, shared machine): "
+        f"Reading time per passage (one question's candidates in one batch, reader on {READER_LABEL}, 2 threads, shared machine): "
         + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in per_passage.items()) + "."])
     print(body)
     if not args.no_write:
