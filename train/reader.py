@@ -221,6 +221,17 @@ def operating_point(probabilities: np.ndarray, labels: np.ndarray) -> float:
     return round(float(answerable[int(np.floor((1 - ANSWER_SHARE) * len(answerable)))]), 4)
 
 
+def no_nan(value):
+    """The record with NaN (an AUC of a set without negatives) as null: reader.json stays strict JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [no_nan(v) for v in value]
+    return value
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -338,7 +349,7 @@ def main() -> None:
                      "held_question_brier": float(np.mean((probabilities - q_labels) ** 2)),
                      "dev_gold_passage": dev},
     }
-    (args.out / "reader.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+    (args.out / "reader.json").write_text(json.dumps(no_nan(record), indent=1, ensure_ascii=False, allow_nan=False) + "\n")
     log.info("wrote %s (%.1f MB) and reader.json in %.0f min", weights_path, weights_path.stat().st_size / 1e6,
              (time.time() - began) / 60)
 
