@@ -29,7 +29,6 @@ from qa.evaluate import auc, gold_ids, read_questions  # noqa: E402
 from qa.retrieve import search  # noqa: E402
 
 POOL = 8
-READER_LABEL = "ONNX fp32"  # the backend engine_for gives the reader next to the default onnx-int8 encoder
 SETTINGS = [  # (first, confident, depth, retrieval weight)
     (4, 1.1, 4, 0.0), (8, 1.1, 8, 0.0), (4, 1.1, 4, 20.0), (8, 1.1, 8, 20.0), (8, 1.1, 8, 50.0), (8, 1.1, 8, 100.0),
     (8, 1.1, 8, 200.0), (3, 0.9, 8, 0.0), (3, 0.9, 8, 20.0), (3, 0.9, 8, 50.0), (3, 0.9, 8, 100.0),
@@ -88,6 +87,7 @@ def main() -> None:
         engine = index_for(default_root(), name, sources)
         rows = read_questions(questions)
         collected, per_passage[name] = collect(engine, rows[: args.limit] if args.limit else rows)
+        backend = engine.reader.backend  # what engine_for gave the reader (onnx fp32 beside the int8 encoder)
         retrieval = replay(collected, 0, 2.0, 0, 0.0)  # nothing read: retrieval order
         rows_out.append([name, "retrieval only", "", "", "", "", retrieval["R@1"], None, 0.0])
         for first, confident, depth, weight in SETTINGS:
@@ -102,7 +102,7 @@ def main() -> None:
         "AUC: answerable against unanswerable questions (IDK-MRC) by the best probability read. read: passages read "
         "per question." + (f" First {args.limit} questions of each set." if args.limit else ""), "",
         table(["set", "order", "first", "confident", "depth", "w", "R@1", "AUC", "read"], rows_out), "",
-        f"Reading time per passage (one question's candidates in one batch, reader on {READER_LABEL}, 2 threads, shared machine): "
+        f"Reading time per passage (one question's candidates in one batch, reader on {backend}, 2 threads, shared machine): "
         + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in per_passage.items()) + "."])
     print(body)
     if not args.no_write:
