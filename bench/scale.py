@@ -68,7 +68,7 @@ def measure_build(args: argparse.Namespace, out: dict) -> None:
     va, vb = all_vectors(a.vectors), all_vectors(b.vectors)
     queries = embedder.encode_queries(titles(source))
     same_top = np.mean(np.all(a.vectors.search(queries, 10)[1] == b.vectors.search(queries, 10)[1], axis=1))
-    out["equality"] = {"articles": local.articles, "passages": local.passages, "same_passages": a.passages == b.passages,
+    out["equality"] = {"articles": local.articles, "passages": local.passages, "same_passages": list(a.passages) == list(b.passages),
                        "min_cosine": float((va * vb).sum(1).min()), "same_top10": float(same_top),
                        "queries": len(queries), "local_seconds": local_s, "local_load": local_load,
                        "ray_seconds": ray_s, "ray_load": ray_load,

@@ -22,6 +22,7 @@ import faiss
 import numpy as np
 
 from qa.lexical import LexicalIndex, tokenize
+from qa.records import first_passages
 from qa.store import Index
 from qa import build as build_module
 from qa import vectors as qa_vectors
@@ -112,7 +113,7 @@ def replicate(base: Index, n: int, cache: Path, exact: bool = False,
     manifest = {**base.manifest, "faiss": qa_vectors.faiss_record(index),
                 "corpus": {**base.manifest["corpus"], "passages": n, "articles": len(articles)}}
     synthetic = Index(folder=base.folder, manifest=manifest, articles=articles, passages=passages,
-                      embed_hashes=[""] * n, vectors=index, lexical=LexicalIndex(bm25))
+                      first_passage=first_passages(passages), vectors=index, lexical=LexicalIndex(bm25))
     return synthetic, vectors, seconds
 
 

@@ -90,7 +90,6 @@ class ChatApp:
     def __init__(self, engine: Engine, session: PreparedSession | None = None) -> None:
         self.engine = engine
         self.session = session  # a training session's bank with its prepared answers (qa serve --session)
-        self.passages = {p.passage_id: p for p in engine.index.passages}
         self.handouts = Path(tempfile.mkdtemp(prefix="qa-handouts-"))
         atexit.register(shutil.rmtree, self.handouts, True)
 
@@ -164,7 +163,7 @@ class ChatApp:
         if article is None:
             logger.warning("source reader: %r is not an article in the index", str(data.get("doc", ""))[:100])
             return render.reader_empty("Artikel ini tidak ada di indeks.")
-        passage = self.passages.get(str(data.get("passage", "")))
+        passage = self.engine.index.passage(str(data.get("passage", "")))
         if passage is None or passage.doc_id != article.doc_id:
             return render.reader_html(article)
         return render.reader_html(article, passage.start, passage.end, _offset(data.get("qs")), _offset(data.get("qe")),

@@ -204,7 +204,7 @@ class LexicalIndex:
     def load(cls, folder: Path) -> "LexicalIndex":
         import bm25s
 
-        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, load_corpus=False))
+        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, load_corpus=False, mmap=True))
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every passage for the question (zeros when no word is known)."""

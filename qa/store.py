@@ -7,6 +7,8 @@
         manifest.json      spec (model, settings: qa.spec), corpus hash, counts, versions, sha256 of every file
         articles.jsonl     each article's text as loaded, metadata and content blocks
         passages.jsonl     passage ids, offsets, sentence offsets, hash of the embedded text
+        *.jsonl.offsets.npy  byte offset of each line (records are parsed when asked for: qa.records)
+        articles.ids.json  doc ids in row order, with each article's first passage
         vectors.faiss      FAISS inner-product index: exact over float32 vectors, or IVF-PQ codes
         vectors.f16.npy    (IVF only) the float16 vectors its candidates are re-scored from, memory-mapped
         lexical/           bm25s arrays (.npy without pickle) and JSON vocabulary
@@ -17,7 +19,8 @@ point, it leaves the previous index loadable.
 Checks: every load compares every file's size with the manifest, hashes files up to
 ``FULL_HASH_UP_TO`` bytes in full and larger ones in ``SAMPLE_BLOCKS`` blocks spread over the
 file (first and last included), so a 1M-passage index opens without reading gigabytes; FAISS
-and NumPy check their own headers and shapes. ``qa build`` (before keeping an index) and
+and NumPy check their own headers and shapes; a record is checked against its line offsets
+when it is parsed. ``qa build`` (before keeping an index) and
 ``qa verify`` hash every byte.
 """
 
@@ -31,34 +34,45 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping, Sequence
 
 import faiss
 
+from qa import records
 from qa import vectors as vector_files
 from qa.corpus import Article
 from qa.errors import BadIndexError, IndexBusyError, IndexWriteError
 from qa.lexical import LexicalIndex
 from qa.passages import Passage
 
-FORMAT = 2  # 2: the build settings are one "spec" (qa.spec)
+FORMAT = 3  # 2: the build settings are one "spec" (qa.spec); 3: records parsed on demand (line offsets)
 MANIFEST = "manifest.json"
-DATA_FILES = ("articles.jsonl", "passages.jsonl", vector_files.FAISS_FILE)
+DATA_FILES = ("articles.jsonl", "passages.jsonl", "articles.jsonl" + records.OFFSETS, "passages.jsonl" + records.OFFSETS,
+              records.ARTICLE_IDS, vector_files.FAISS_FILE)
 FULL_HASH_UP_TO = 16 << 20  # bytes; larger files are hashed in sampled blocks on load, in full by verify
 SAMPLE_BLOCKS, SAMPLE_BLOCK = 16, 1 << 16
 
 
 @dataclass(frozen=True)
 class Index:
-    """A loaded index: everything a question needs, in memory."""
+    """A loaded index: everything a question needs, open (records are parsed when asked for: :mod:`qa.records`)."""
 
     folder: Path
     manifest: dict
-    articles: dict[str, Article]
-    passages: list[Passage]
-    embed_hashes: list[str]
+    articles: Mapping[str, Article]
+    passages: Sequence[Passage]
+    first_passage: Mapping[str, int]  # doc_id -> position of the article's first passage
     vectors: faiss.Index | vector_files.Rescored
     lexical: LexicalIndex
+
+    def passage(self, passage_id: str) -> Passage | None:
+        """The passage with this id (``<doc_id>#<n>``), or None when the index has none."""
+        doc_id, _, n = passage_id.rpartition("#")
+        first = self.first_passage.get(doc_id)
+        if first is None or not n.isdigit() or first + int(n) >= len(self.passages):
+            return None
+        found = self.passages[first + int(n)]
+        return found if found.passage_id == passage_id else None
 
 
 def _rebuild_hint(root: Path) -> str:
@@ -130,12 +144,9 @@ def _write_files(tmp: Path, manifest: dict, build_id: str, articles: list[Articl
     """Write every file of a build into ``tmp`` and fsync them."""
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    with open(tmp / "articles.jsonl", "w", encoding="utf-8") as out:
-        for article in articles:
-            out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
-    with open(tmp / "passages.jsonl", "w", encoding="utf-8") as out:
-        for passage, embed_hash in zip(passages, embed_hashes):
-            out.write(json.dumps(passage_record(passage, embed_hash), ensure_ascii=False) + "\n")
+    records.write_jsonl(tmp / "articles.jsonl", (article.to_dict() for article in articles))
+    records.write_jsonl(tmp / "passages.jsonl", (passage_record(p, h) for p, h in zip(passages, embed_hashes)))
+    records.write_article_ids(tmp / records.ARTICLE_IDS, [a.doc_id for a in articles], records.first_passages(passages))
     vector_files.save(vectors, tmp)
     lexical.save(tmp / "lexical")
     files = sorted(p for p in tmp.rglob("*") if p.is_file())
@@ -245,14 +256,11 @@ def load(root: Path) -> Index:
     """Load and check the live build at ``root`` (model checks are the caller's)."""
     manifest, folder = _checked(root, full=False)
     try:
-        articles = {a["doc_id"]: Article.from_dict(a) for a in _jsonl(folder / "articles.jsonl")}
-        records = _jsonl(folder / "passages.jsonl")
-        passages = []
-        for r in records:
-            article = articles[r["doc_id"]]
-            passages.append(Passage(passage_id=r["passage_id"], doc_id=r["doc_id"], start=r["start"], end=r["end"],
-                                    text=article.text[r["start"] : r["end"]],
-                                    sentences=tuple(tuple(s) for s in r["sentences"])))
+        doc_ids, first = records.read_article_ids(folder / records.ARTICLE_IDS)
+        articles = records.StoredArticles(records.Lines(folder / "articles.jsonl"), doc_ids)
+        passages = records.StoredPassages(records.Lines(folder / "passages.jsonl"), articles)
+        for position in {0, len(passages) - 1} - {-1}:  # parse the first and last records now: a broken file fails here
+            passages[position]
         vectors = vector_files.open_index(folder, manifest.get("faiss", {}))
         lexical = LexicalIndex.load(folder / "lexical")
     except (KeyError, TypeError, ValueError, RuntimeError, OSError) as exc:
@@ -264,16 +272,16 @@ def load(root: Path) -> Index:
     if vectors.d != manifest["spec"]["dim"]:
         raise BadIndexError(f"{folder / 'vectors.faiss'} has dimension {vectors.d}, the manifest says "
                             f"{manifest['spec']['dim']}; {_rebuild_hint(root)}")
-    return Index(folder=folder, manifest=manifest, articles=articles, passages=passages,
-                 embed_hashes=[r["embed_hash"] for r in records], vectors=vectors, lexical=lexical)
+    return Index(folder=folder, manifest=manifest, articles=articles, passages=passages, first_passage=first,
+                 vectors=vectors, lexical=lexical)
 
 
 def stored_vectors(root: Path) -> tuple[dict, list[str], faiss.Index | vector_files.Rescored] | None:
     """The live build's manifest, embedded-text hashes and vectors, checked, for reuse by a rebuild.
 
-    Unlike :func:`load` it also reads a format-1 index (before the spec), so that upgrading does not re-embed.
+    Unlike :func:`load` it also reads format-1 and 2 indexes, so that upgrading does not re-embed.
     """
-    manifest = read_manifest(root, formats=(1, FORMAT))
+    manifest = read_manifest(root, formats=(1, 2, FORMAT))
     if manifest is None:
         return None
     folder = current_folder(root)

@@ -69,7 +69,8 @@ def test_an_index_from_another_model_is_refused(seeds_copy: Path, tmp_path: Path
 
 
 # Protects against: a truncated or bit-flipped file giving wrong answers instead of a clear error.
-@pytest.mark.parametrize("name", ["manifest.json", "articles.jsonl", "passages.jsonl", "vectors.faiss"])
+@pytest.mark.parametrize("name", ["manifest.json", "articles.jsonl", "passages.jsonl", "vectors.faiss",
+                                  "passages.jsonl.offsets.npy", "articles.ids.json"])
 def test_truncated_or_corrupt_files_give_a_clear_error(seeds_copy: Path, tmp_path: Path, fake_embedder, name: str):
     root = tmp_path / "index"
     build([seeds_copy], root, fake_embedder, progress=False)

@@ -1,0 +1,46 @@
+"""Records parsed on demand: line offsets, lookups by doc id and passage id, and what a broken file gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import records, store
+from qa.build import build
+
+
+def test_lines_are_read_by_number_and_checked_against_their_offsets(tmp_path: Path):
+    path = tmp_path / "rows.jsonl"
+    assert records.write_jsonl(path, ({"n": i, "text": "é" * i} for i in range(5))) == 5
+    lines = records.Lines(path)
+    assert len(lines) == 5 and [lines[i]["n"] for i in range(5)] == [0, 1, 2, 3, 4] and lines[4]["text"] == "éééé"
+    offsets = np.load(records.offsets_path(path))
+    offsets[2] += 1  # a line start moved: the record no longer parses where the offsets say
+    np.save(records.offsets_path(path), offsets)
+    with pytest.raises(ValueError, match="line 2 does not end where its offset says"):
+        records.Lines(path)[1]
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(ValueError, match="does not match rows.jsonl"):
+        records.Lines(path)
+
+
+def test_a_loaded_index_finds_articles_and_passages_by_id_and_parses_only_what_is_asked(seeds_copy: Path,
+                                                                                       tmp_path: Path, fake_embedder):
+    root = tmp_path / "index"
+    build([seeds_copy], root, fake_embedder, progress=False)
+    index = store.load(root)
+    assert isinstance(index.passages, records.StoredPassages)
+    assert index.passages._parse.cache_info().currsize <= 2  # the load parsed the first and last records only
+    every = list(index.passages)
+    for position in (0, 7, len(every) - 1):
+        passage = every[position]
+        assert index.passage(passage.passage_id) == passage
+        assert index.articles[passage.doc_id].text[passage.start : passage.end] == passage.text
+    assert index.passages[-1] == every[-1] and index.passages[2:4] == every[2:4]
+    assert index.passage(every[0].doc_id + "#999") is None and index.passage("nothing#0") is None
+    assert index.passage(every[0].doc_id + "#x") is None
+    assert sorted(index.articles) == sorted({p.doc_id for p in every}) and len(index.articles) == 5
+    with pytest.raises(IndexError):
+        index.passages[len(every)]
