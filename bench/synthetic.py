@@ -21,7 +21,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa.lexical import LexicalIndex, tokenize
+from qa.bm25 import LexicalIndex
+from qa.lexical import tokenize
 from qa.records import first_passages
 from qa.store import Index
 from qa import build as build_module
@@ -113,7 +114,7 @@ def replicate(base: Index, n: int, cache: Path, exact: bool = False,
     manifest = {**base.manifest, "faiss": qa_vectors.faiss_record(index),
                 "corpus": {**base.manifest["corpus"], "passages": n, "articles": len(articles)}}
     synthetic = Index(folder=base.folder, manifest=manifest, articles=articles, passages=passages,
-                      first_passage=first_passages(passages), vectors=index, lexical=LexicalIndex(bm25))
+                      first_passage=first_passages(passages), vectors=index, lexical=LexicalIndex([bm25]))
     return synthetic, vectors, seconds
 
 

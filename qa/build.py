@@ -18,7 +18,8 @@ from qa import corpus, store
 from qa.corpus import Article
 from qa.embed import Embedder
 from qa.errors import QAError
-from qa.lexical import TOKENS_VERSION, LexicalIndex
+from qa.bm25 import LexicalIndex
+from qa.lexical import TOKENS_VERSION
 from qa.passages import Passage, split
 from qa import vectors
 from qa.calibration import calibration_for

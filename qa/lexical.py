@@ -12,10 +12,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Sequence
 
-import numpy as np
 
 # Informal spellings, typos and short forms people type, mapped to the words articles use.
 NORMALISE = {
@@ -177,51 +174,3 @@ def tokenize(text: str, expand: bool = True) -> list[str]:
     if not expand:
         return [t.stem for t in terms(text)]
     return [token for t in terms(text) for token in (t.stem, *t.phrase, *t.alternatives)]
-
-
-class LexicalIndex:
-    """BM25 over passages' lexical text, saved as bm25s's plain arrays and JSON (no pickle)."""
-
-    def __init__(self, bm25) -> None:
-        self._bm25 = bm25
-        self._idf: dict[str, float] | None = None
-        self._idf_lock = threading.Lock()
-
-    @classmethod
-    def build(cls, texts: Sequence[str], progress: bool = False) -> "LexicalIndex":
-        import bm25s
-        from tqdm.auto import tqdm
-
-        tokens = [tokenize(t) or ["_"] for t in tqdm(texts, desc="lexical index", unit="passage", disable=not progress)]
-        bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        bm25.index(tokens, show_progress=False)
-        return cls(bm25)
-
-    def save(self, folder: Path) -> None:
-        self._bm25.save(str(folder), allow_pickle=False)
-
-    @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
-        import bm25s
-
-        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, load_corpus=False, mmap=True))
-
-    def scores(self, question: str) -> np.ndarray:
-        """BM25 score of every passage for the question (zeros when no word is known)."""
-        ids = self._bm25.get_tokens_ids(tokenize(question))
-        if not ids:
-            return np.zeros(self._bm25.scores["num_docs"], dtype=np.float32)
-        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
-
-    def idf(self) -> dict[str, float]:
-        """Inverse document frequency of every known token (computed once, from the BM25 arrays)."""
-        with self._idf_lock:  # one dictionary per index, however many threads ask first
-            if self._idf is None:
-                self._idf = self._compute_idf()
-        return self._idf
-
-    def _compute_idf(self) -> dict[str, float]:
-        n = self._bm25.scores["num_docs"]
-        df = np.diff(np.asarray(self._bm25.scores["indptr"]))
-        values = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        return {token: float(values[i]) for token, i in self._bm25.vocab_dict.items() if i < len(values)}

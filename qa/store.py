@@ -42,7 +42,7 @@ from qa import records
 from qa import vectors as vector_files
 from qa.corpus import Article
 from qa.errors import BadIndexError, IndexBusyError, IndexWriteError
-from qa.lexical import LexicalIndex
+from qa.bm25 import LexicalIndex
 from qa.passages import Passage
 
 FORMAT = 3  # 2: the build settings are one "spec" (qa.spec); 3: records parsed on demand (line offsets)

@@ -44,3 +44,22 @@ def test_a_loaded_index_finds_articles_and_passages_by_id_and_parses_only_what_i
     assert sorted(index.articles) == sorted({p.doc_id for p in every}) and len(index.articles) == 5
     with pytest.raises(IndexError):
         index.passages[len(every)]
+
+
+def test_bm25_in_shards_scores_every_passage_as_one_index_does(tmp_path: Path):
+    from qa.bm25 import LexicalIndex
+
+    texts = [f"ASN {word} netral dalam pemilu nomor {i} di kabupaten {i % 7}" for i, word in
+             enumerate(["wajib", "harus", "tetap", "menjaga", "dilarang", "boleh", "tidak"] * 9)]
+    texts += ["Bawaslu mengawasi kampanye calon kepala daerah " * (1 + i % 3) for i in range(20)]
+    whole, sharded = LexicalIndex.build(texts), LexicalIndex.build(texts, shard_passages=25)
+    assert len(sharded._shards) == 4 and sharded.passages == whole.passages == len(texts)
+    sharded.save(tmp_path / "lexical")
+    opened = LexicalIndex.load(tmp_path / "lexical")
+    for question in ("asn wajib netral di kabupaten 3", "bawaslu mengawasi kampanye", "tidak ada kata ini: zzz"):
+        a, b = whole.scores(question), opened.scores(question)
+        assert a.shape == b.shape == (len(texts),)
+        assert np.array_equal(a > 0, b > 0)  # the same passages match
+        # the idf is the corpus's in every shard; what differs is each shard's mean passage length
+        assert np.corrcoef(a, b)[0, 1] > 0.97 if a.any() else not b.any()
+    assert opened.idf() == pytest.approx(whole.idf())
