@@ -36,7 +36,8 @@ from qa.passages import Passage
 logger = logging.getLogger(__name__)
 
 RESTARTS = 3  # an embedding actor killed more often than this fails the build
-BATCH = 256  # passages per actor call (the encoder cuts them into batches of about 8k tokens)
+BATCH = 64  # passages per actor call: small enough that both actors stay busy to the end (bench/RESULTS.md, "Scale")
+ARTICLES_PER_BLOCK = 16  # Ray Data blocks of this many articles: one block per actor would leave actors idle
 Factory = Callable[[int], Embedder]  # threads -> an embedder using that many intra-op threads
 
 
@@ -129,7 +130,8 @@ def _pipeline(files: list[tuple[Path, str]], decode_errors: str, factory: Factor
     items = [{"order": i, "article": json.dumps(a.to_dict(), ensure_ascii=False)} for i, a in enumerate(articles)]
     with warnings.catch_warnings():  # bounded restarts have no named parameter yet (pyproject pins ray < 2.64)
         warnings.filterwarnings("ignore", message=".*ray_remote_args.*", category=DeprecationWarning)
-        embedded = (ray.data.from_items(items).flat_map(_split)
+        blocks = min(len(items), max(8 * actors, len(items) // ARTICLES_PER_BLOCK))
+        embedded = (ray.data.from_items(items, override_num_blocks=blocks).flat_map(_split)
                     .map_batches(_Encoder, fn_constructor_args=(factory, threads), batch_size=BATCH,
                                  batch_format="numpy", compute=ActorPoolStrategy(size=actors), num_cpus=threads,
                                  max_restarts=RESTARTS, max_task_retries=RESTARTS))
