@@ -82,7 +82,7 @@ def built_spec(manifest: dict) -> IndexSpec:
 
 def source_record(files: list[tuple[Path, str]], sources: Sequence[str | os.PathLike], root: Path) -> dict:
     return {"sources": [os.path.relpath(Path(s).resolve(), root.resolve()) for s in sources],
-            "content_hash": corpus.content_hash(files)}
+            "content_hash": corpus.content_hash(files), "stats": corpus.file_stats(files)}
 
 
 def _versions() -> dict:
@@ -122,7 +122,7 @@ def is_current(root: Path, sources: Sequence[str | os.PathLike], embedder: Embed
         logger.info("%s was built with another %s; rebuilding", root, field)
         return False
     files = corpus.source_files(sources)
-    return manifest.get("corpus", {}).get("content_hash") == corpus.content_hash(files)
+    return corpus.unchanged(files, manifest.get("corpus", {}))
 
 
 def up_to_date(root: Path, sources: Sequence[str | os.PathLike], embedder: Embedder) -> BuildResult | None:

@@ -54,7 +54,7 @@ def check(index: Index, embedder: Embedder, root: Path) -> None:
     spec.check(built_spec(index.manifest), expected_spec(embedder), root, [os.path.relpath(s) for s in sources])
     if all(s.exists() for s in sources):
         files = corpus.source_files(sources)
-        if corpus.content_hash(files) != index.manifest["corpus"]["content_hash"]:
+        if not corpus.unchanged(files, index.manifest["corpus"]):
             raise BadIndexError(f"{root} is stale: the articles in {', '.join(map(str, sources))} changed since it "
                                 f"was built; run `{spec.rebuild_command(root, [os.path.relpath(s) for s in sources])}`")
     else:

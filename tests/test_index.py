@@ -161,3 +161,34 @@ def test_q_silences_the_bars_of_the_default_auto_build_too(seeds_copy: Path, cli
     assert (seeds_copy.parent / "index" / "CURRENT").is_file()  # ./index was built from ./seeds first
     assert "embedding" not in run.stderr and "lexical index" not in run.stderr, run.stderr
     assert "Sumarno" in run.stdout
+
+
+# Protects against: every open of a large index hashing gigabytes of sources, and against trusting a fresh edit.
+def test_sources_unchanged_since_the_build_are_checked_by_size_and_time_not_hashed(seeds_copy: Path, tmp_path: Path,
+                                                                                  fake_embedder, monkeypatch):
+    import os
+    import time
+
+    from qa import corpus
+
+    old = time.time() - 60
+    for path in seeds_copy.iterdir():
+        os.utime(path, (old, old))
+    root = tmp_path / "index"
+    build([seeds_copy], root, fake_embedder, progress=False)
+    assert store.read_manifest(root)["corpus"]["stats"] is not None
+
+    def no_hashing(files):
+        raise AssertionError("hashed the sources")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus, "content_hash", no_hashing)
+        open_engine(root, fake_embedder)
+    edited = sorted(seeds_copy.iterdir())[0]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("a", "o", 1), encoding="utf-8")  # same size, new time: hashed, found stale
+    with pytest.raises(BadIndexError, match="stale"):
+        open_engine(root, fake_embedder)
+    fresh = tmp_path / "fresh"
+    build([seeds_copy], fresh, fake_embedder, progress=False)  # a source edited seconds ago: no stats to trust
+    assert store.read_manifest(fresh)["corpus"]["stats"] is None
