@@ -28,13 +28,13 @@ def clustered(rows: int, dim: int, seed: int) -> np.ndarray:
 
 def test_ivf_is_chosen_above_the_threshold_and_rescoring_makes_it_agree_with_exact_search(monkeypatch, tmp_path):
     monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 500)
-    monkeypatch.setattr(vectors, "PQ_M", 24)  # 2 dimensions a byte, as 384 / 48 for the real model
+    monkeypatch.setattr(vectors, "PQ_M", 24)  # 2 dimensions a sub-quantizer, as 384 / 192 for the real model
     data, queries = clustered(3000, 48, 0), clustered(50, 48, 1)
     assert isinstance(vectors.vector_index(data[:400]), faiss.IndexFlatIP)
     index = vectors.vector_index(data)
     record = vectors.faiss_record(index)
     assert isinstance(index, vectors.Rescored) and record["kind"] == "ivf" and record["rescore"] == vectors.RESCORE
-    assert record["codes"] == f"pq{vectors.PQ_M}x8" and record["nprobe"] == vectors.ivf_probes(record["lists"])
+    assert record["codes"] == f"pq{vectors.PQ_M}x{vectors.PQ_BITS}fs" and record["nprobe"] == vectors.ivf_probes(record["lists"])
     exact = faiss.IndexFlatIP(48)
     exact.add(data)
     _, want = exact.search(queries, 10)
@@ -53,7 +53,7 @@ def test_ivf_is_chosen_above_the_threshold_and_rescoring_makes_it_agree_with_exa
 def test_lists_and_probes_grow_with_the_corpus():
     assert [vectors.ivf_lists(n) for n in (20_000, 100_000, 1_000_000, 10_000_000)] == [512, 1024, 4096, 16384]
     assert vectors.ivf_lists(1000) == 1000 // 39  # never fewer than 39 vectors a list
-    assert [vectors.ivf_probes(vectors.ivf_lists(n)) for n in (20_000, 1_000_000)] == [64, 512]
+    assert [vectors.ivf_probes(vectors.ivf_lists(n)) for n in (20_000, 1_000_000)] == [32, 256]
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_an_ivf_index_round_trips_through_the_index_folder_and_answers(monkeypat
     from qa.retrieve import search
 
     monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 2)
-    monkeypatch.setattr(vectors, "PQ_M", 16)  # the fake's 64 dimensions, 4 a byte
+    monkeypatch.setattr(vectors, "PQ_M", 32)  # the fake's 64 dimensions, 2 a sub-quantizer
     embedder = HashEmbedder()
     build([many_articles], tmp_path / "index", embedder, progress=False)
     index = store.load(tmp_path / "index")
