@@ -206,12 +206,13 @@ def read_manifest(root: Path, formats: tuple[int, ...] = (FORMAT,)) -> dict | No
     return manifest
 
 
-def verify_files(root: Path, folder: Path, manifest: dict, full: bool = True) -> None:
-    """Every file the manifest lists exists with its recorded size and sha256.
+def verify_files(root: Path, folder: Path, manifest: dict, full: bool = True,
+                 required: tuple[str, ...] = DATA_FILES) -> None:
+    """Every file the manifest lists exists with its recorded size and sha256, and it lists the ``required`` ones.
 
     ``full=False`` (loading) hashes files above ``FULL_HASH_UP_TO`` bytes in sampled blocks only.
     """
-    for name in DATA_FILES:
+    for name in required:
         if name not in manifest["files"]:
             raise BadIndexError(f"{folder / MANIFEST} does not list {name}; {_rebuild_hint(root)}")
     for name, expected in manifest["files"].items():
@@ -286,6 +287,6 @@ def stored_vectors(root: Path) -> tuple[dict, list[str], faiss.Index | vector_fi
         return None
     folder = current_folder(root)
     assert folder is not None
-    verify_files(root, folder, manifest)
+    verify_files(root, folder, manifest, required=("passages.jsonl", vector_files.FAISS_FILE))  # what every format has
     hashes = [r["embed_hash"] for r in _jsonl(folder / "passages.jsonl")]
     return manifest, hashes, vector_files.open_index(folder, manifest.get("faiss", {}))

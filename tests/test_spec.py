@@ -157,3 +157,19 @@ def test_an_index_from_before_the_spec_is_rebuilt_reusing_its_embeddings(seeds_c
     second = build([seeds_copy], root, embedder, progress=False)
     assert not second.skipped and second.embedded == 0 and second.reused == first.passages
     check(store.load(root), embedder, root)
+
+
+# Protects against: upgrading to records with line offsets (format 3) re-embedding every passage.
+def test_a_format_2_index_without_line_offsets_is_rebuilt_reusing_its_embeddings(seeds_copy: Path, tmp_path: Path):
+    root, embedder = tmp_path / "index", HashEmbedder()
+    first = build([seeds_copy], root, embedder, progress=False)
+    folder = store.current_folder(root)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for name in [n for n in manifest["files"] if n.endswith((".offsets.npy", ".ids.json"))]:
+        (folder / name).unlink()
+        del manifest["files"][name]
+    manifest["format"] = 2
+    (folder / "manifest.json").write_text(json.dumps(manifest))  # what qa wrote before line offsets
+    second = build([seeds_copy], root, embedder, progress=False)
+    assert not second.skipped and second.embedded == 0 and second.reused == first.passages
+    assert len(store.load(root).passages) == first.passages
