@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import machine, table, write_section  # noqa: E402
-from bench.quality import SETS, article_rank, default_root, index_for  # noqa: E402
+from bench.quality import SETS, default_root, index_for  # noqa: E402
 from qa.answer import clean_question  # noqa: E402
 from qa.evaluate import auc, gold_ids, read_questions  # noqa: E402
 from qa.retrieve import search  # noqa: E402

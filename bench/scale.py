@@ -1,16 +1,17 @@
-"""Scale: the Ray build against the local one, and the index types from 20k to 1M passages.
+"""Scale: the Ray build against the local one, and the index types from 20k to 5M passages.
 
-    .venv/bin/python bench/scale.py build  [--articles 2000] [--throughput-articles 300]
-    .venv/bin/python bench/scale.py search [--sizes 20000,50000,100000,1000000] [--ask-sizes 100000,1000000]
+    .venv/bin/python bench/scale.py build  [--articles 2000] [--throughput-articles 600]
+    .venv/bin/python bench/scale.py search [--sizes 20000,50000,100000,1000000,5000000]
+    .venv/bin/python bench/scale_served.py [--passages 1000000]   (a served index: load, RSS, ask())
     .venv/bin/python bench/scale.py render
 
 ``build``: the IndoSum articles built locally and by Ray with two embedding actors (equality:
 passages, ids, cosine, exact top-10), then build throughput of one and two actors on a subset.
-``search``: vectors calibrated to the real ones of that build (bench/calibrated.py) at each size;
-exact against IVF search (latency of one question on one thread, recall@10 against exact,
-build seconds, nprobe sweep at the largest size), the IVF index's load time and RSS in a fresh
-process, and ask() end to end at the ask sizes. ``render`` rewrites the "scale" section of
-bench/RESULTS.md and bench/scale.png from $QA_BENCH_CACHE/scale.json. Run with ``nice``.
+``search``: the real vectors of the FacQA, IDK-MRC and IndoSum indexes followed by synthetic ones
+fitted to them (bench/calibrated.Interpolated) up to each size; exact against IVF search for 300
+real FacQA and IDK-MRC dev questions (latency of one question on one thread, recall@10 against
+exact, build seconds; probes and candidates swept at 1M). ``render`` rewrites the "scale" section
+of bench/RESULTS.md and bench/scale.png from $QA_BENCH_CACHE/scale.json.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import calibrated, common, scale_report, synthetic  # noqa: E402
+from bench import calibrated, common, scale_report  # noqa: E402
 from qa import build as build_module  # noqa: E402
 from qa import ray_build, store, vectors  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
@@ -99,46 +99,49 @@ def pct(ms: list[float]) -> tuple[float, float]:
 
 
 def measure_search(args: argparse.Namespace, out: dict) -> None:
+    """Exact against IVF search at each size, on the real vectors of the ``--real`` indexes followed by synthetic ones
+    fitted to them (bench/calibrated.Interpolated), with real questions whose gold passages are among the real ones."""
     import faiss
 
     bases = [store.load(Path(r)) for r in args.real]
-    real = np.vstack([all_vectors(b.vectors) for b in bases])
-    doc_ids = [f"{i}:{p.doc_id}" for i, b in enumerate(bases) for p in b.passages]
+    real = np.vstack([np.asarray(vectors.vector_matrix(b.vectors), dtype=np.float32) for b in bases])
     embedder = make_embedder(DEFAULT_MODEL)
-    questions = [json.loads(line)["question"] for line in Path(args.questions).read_text(encoding="utf-8").splitlines()]
-    queries = embedder.encode_queries(questions[:200])
-    gen = calibrated.Calibrated(real, doc_ids)
-    out["calibration"] = {"alpha": gen.alpha if args.no_calibrate else gen.calibrate(real), "real_passages": len(real),
-                          "real_indexes": [b.manifest["corpus"]["sources"] for b in bases],
+    questions = [json.loads(line)["question"] for path in args.questions
+                 for line in Path(path).read_text(encoding="utf-8").splitlines()[: args.per_set]]
+    queries = embedder.encode_queries(questions)
+    gen = calibrated.Interpolated(real)
+    out["calibration"] = {"generator": "interpolated", "sigma": gen.calibrate(real), "real_passages": len(real),
+                          "real_indexes": [b.manifest["corpus"]["sources"] for b in bases], "questions": len(questions),
                           "compare": calibrated.compare(real, gen.sample(len(real), seed=1))}
     print(out["calibration"], flush=True)
-    out["sizes"], out["ask"] = [], []
-    faiss.omp_set_num_threads(1)
-    largest = max(int(s) for s in args.sizes.split(","))
-    for n in [int(s) for s in args.sizes.split(",")]:
+    out["sizes"] = []
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for n in sizes:
         data = np.vstack([real, gen.sample(n - len(real), seed=n)]) if n > len(real) else real[:n]
-        exact = faiss.IndexFlatIP(data.shape[1])
-        exact.add(data)
-        want, exact_ms = latencies(lambda q: exact.search(q, 10)[1], queries)
-        del exact
+        faiss.omp_set_num_threads(2)
+        want = faiss.knn(queries, data, 10, metric=faiss.METRIC_INNER_PRODUCT)[1]  # ground truth, batched
+        faiss.omp_set_num_threads(1)
+        _, exact_ms = latencies(lambda q, data=data: faiss.knn(q, data, 10, metric=faiss.METRIC_INNER_PRODUCT)[1], queries[:30])
         index, build_s, load = timed(vectors.vector_index, data)
-        got, ivf_ms = latencies(lambda q: vectors.search(index, q, 10)[1], queries)
-        recall = float(np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)]))
-        row = {"n": n, "exact_ms": pct(exact_ms), "ivf_ms": pct(ivf_ms), "recall10": recall, "build_s": build_s,
-               "build_load": load, "record": vectors.faiss_record(index)}
+        record = vectors.faiss_record(index)
+        if record["kind"] == "flat":  # below the threshold the build keeps exact search; measure IVF anyway
+            saved, vectors.EXACT_SEARCH_BELOW = vectors.EXACT_SEARCH_BELOW, 0
+            index, build_s, load = timed(vectors.vector_index, data)
+            vectors.EXACT_SEARCH_BELOW = saved
+            record = vectors.faiss_record(index)
+        got, ivf_ms = latencies(lambda q, index=index: vectors.search(index, q, 10)[1], queries)
+        row = {"n": n, "exact_ms": pct(exact_ms), "ivf_ms": pct(ivf_ms), "recall10": recall(want, got),
+               "build_s": build_s, "build_load": load, "record": record, "chosen": "flat" if n < vectors.EXACT_SEARCH_BELOW else "ivf"}
+        if n == max(s for s in sizes if s <= 1_000_000):
+            row["sweep"] = sweep(index, queries, want)
         out["sizes"].append(row)
         save(out)
         print({k: v for k, v in row.items() if k != "sweep"}, flush=True)
-        if n == largest:
-            row["load"] = load_in_fresh_process(index, n, queries)
-            save(out)
-            row["sweep"] = sweep(index, queries, want)
-            save(out)
-        if n in [int(s) for s in args.ask_sizes.split(",")]:
-            out["ask"].append(measure_ask(bases[0], embedder, data, index, n, questions[:100]))
-            save(out)
-            print(out["ask"][-1], flush=True)
         del index, data
+
+
+def recall(want: np.ndarray, got: np.ndarray) -> float:
+    return round(float(np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)])), 4)
 
 
 def save(out: dict) -> None:
@@ -153,54 +156,13 @@ def sweep(index: vectors.Rescored, queries: np.ndarray, want: np.ndarray) -> lis
 
     ivf, rows = faiss.extract_index_ivf(index.index), []
     configured, rescore = ivf.nprobe, vectors.RESCORE
-    for probes in (8, 16, 32, 64, 128):
-        for candidates in (50, 200):
+    for probes in (32, 64, 128, 256, 512):
+        for candidates in (200, 1000, 4000):
             ivf.nprobe, vectors.RESCORE = probes, candidates
             got, ms = latencies(lambda q: vectors.search(index, q, 10)[1], queries)
-            rows.append([probes, candidates, round(float(np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)])), 3),
-                         pct(ms)[0]])
+            rows.append([probes, candidates, recall(want, got), pct(ms)[0]])
     ivf.nprobe, vectors.RESCORE = configured, rescore
     return rows
-
-
-def load_in_fresh_process(index, n: int, queries: np.ndarray) -> dict:
-    """Save the IVF index, then open it and answer 50 searches in a new process: seconds to open, RSS after."""
-    folder = CACHE / f"scale-vectors-{n}"
-    folder.mkdir(parents=True, exist_ok=True)
-    vectors.save(index, folder)
-    np.save(folder / "queries.npy", queries[:50])
-    script = ("import json, resource, sys, time; import numpy as np; t = time.perf_counter(); "
-              "from qa import vectors; import faiss; a = time.perf_counter(); "
-              f"i = vectors.open_index(__import__('pathlib').Path({str(folder)!r}), {vectors.faiss_record(index)!r}); "
-              "b = time.perf_counter(); q = np.load(sys.argv[1]); [vectors.search(i, x.reshape(1, -1), 10) for x in q]; "
-              "print(json.dumps({'import_s': a - t, 'open_s': b - a, "
-              "'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    done = subprocess.run([sys.executable, "-c", script, str(folder / "queries.npy")], capture_output=True, text=True,
-                          env=env, check=True)
-    files = {p.name: p.stat().st_size for p in folder.iterdir()}
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "files_mb": {k: v / 1e6 for k, v in files.items()}}
-
-
-def measure_ask(base, embedder, data: np.ndarray, index, n: int, questions: list[str]) -> dict:
-    """ask() end to end (encode, IVF search, BM25 over n passages, rerank, quote) on the replicated corpus.
-
-    The base index's passages are repeated up to n; ``data`` starts with the base's own vectors."""
-    import resource
-
-    from qa.answer import answer_with
-    from qa.engine import Engine
-
-    synthetic_index, _, _ = synthetic.replicate(base, n, CACHE, prebuilt=(data, index))
-    engine = Engine(embedder=embedder, index=synthetic_index)
-    answer_with(engine, questions[0], k=5)
-    ms = []
-    for q in questions:
-        started = time.perf_counter()
-        answer_with(engine, q, k=5)
-        ms.append((time.perf_counter() - started) * 1000)
-    return {"n": n, "ask_ms": pct(ms), "questions": len(questions),
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def main() -> None:
@@ -208,14 +170,14 @@ def main() -> None:
     parser.add_argument("stage", choices=["build", "search", "render"])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--throughput-articles", type=int, default=300)
-    parser.add_argument("--sizes", default="20000,50000,100000,1000000")
-    parser.add_argument("--ask-sizes", default="100000,1000000")
-    parser.add_argument("--no-calibrate", action="store_true", help="alpha 1 (quick trial runs)")
-    parser.add_argument("--real", nargs="+", default=[str(CACHE / "scale-local-2000")],
-                        help="real indexes (default onnx-int8) whose vectors calibrate the synthetic ones; the first is "
-                             "replicated for ask()")
-    parser.add_argument("--questions", default=str(common.BENCHMARKS / "idkmrc" / "questions_dev.jsonl"),
-                        help="questions for the query vectors and ask() (the first 200 and 100)")
+    parser.add_argument("--sizes", default="20000,50000,100000,1000000,5000000")
+    parser.add_argument("--real", nargs="+", default=[str(CACHE / "quality" / "facqa"), str(CACHE / "quality" / "idkmrc"),
+                                                      str(CACHE / "scale-local-2000")],
+                        help="real indexes (default onnx-int8) whose vectors come first and fit the synthetic ones")
+    parser.add_argument("--questions", nargs="+", default=[str(common.BENCHMARKS / s / "questions_dev.jsonl")
+                                                           for s in ("facqa", "idkmrc")],
+                        help="questions whose gold passages are in the real indexes")
+    parser.add_argument("--per-set", type=int, default=150, help="questions taken from each file")
     args = parser.parse_args()
     out = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     if args.stage == "build":

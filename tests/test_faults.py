@@ -6,7 +6,6 @@ subprocess touches a marker file, and the test then kills it with SIGKILL.
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import signal

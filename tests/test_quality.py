@@ -7,7 +7,6 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from conftest import ROOT

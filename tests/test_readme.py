@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
 
-import pytest
 
 from conftest import ROOT
 
