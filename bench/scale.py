@@ -76,13 +76,67 @@ def measure_build(args: argparse.Namespace, out: dict) -> None:
     source = subset(args.throughput_articles)
     out["throughput"] = []
     for actors in (1, 2):
-        result, seconds, load = timed(ray_build.build, [source], CACHE / f"scale-tp-{actors}", DEFAULT_MODEL,
-                                      actors=actors, force=True, progress=False)
+        with CpuAccount() as cpu:
+            result, seconds, load = timed(ray_build.build, [source], CACHE / f"scale-tp-{actors}", DEFAULT_MODEL,
+                                          actors=actors, force=True, progress=False)
         pipeline = store.read_manifest(CACHE / f"scale-tp-{actors}")["engine"]["pipeline_seconds"]
         out["throughput"].append({"actors": actors, "passages": result.passages, "seconds": seconds,
                                   "pipeline_seconds": pipeline, "passages_per_s": result.passages / pipeline,
-                                  "load": load})
+                                  "load": load, "cpu_seconds": cpu.by_kind})
         print(out["throughput"][-1], flush=True)
+
+
+class CpuAccount:
+    """CPU seconds spent during a block by kind of process (embedding actors, this driver, Ray's other processes),
+    from /proc, sampled every half second so that processes which exit are counted up to their last sample."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[str, float]] = {}
+        self.by_kind: dict[str, float] = {}
+
+    @staticmethod
+    def _processes() -> dict[int, tuple[str, float]]:
+        found, tick = {}, os.sysconf("SC_CLK_TCK")
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                name = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            found[int(pid)] = (name, (int(stat[11]) + int(stat[12])) / tick)
+        return found
+
+    def _kind(self, pid: int, name: str) -> str:
+        if pid == os.getpid():
+            return "driver"
+        if "MapWorker" in name or "_Encoder" in name:
+            return "embedding actors"
+        return "Ray and other processes"
+
+    def _sample(self) -> None:
+        for pid, (name, cpu) in self._processes().items():  # a process that is exiting shows an empty command line
+            self.seen[pid] = (name or self.seen.get(pid, ("", 0.0))[0], cpu)
+
+    def _watch(self) -> None:
+        while not self.done.wait(0.5):
+            self._sample()
+
+    def __enter__(self) -> "CpuAccount":
+        import threading
+
+        self.before = {pid: cpu for pid, (_, cpu) in self._processes().items()}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._sample()
+        self.done.set()
+        self.thread.join()
+        for pid, (name, cpu) in self.seen.items():
+            kind = self._kind(pid, name)
+            self.by_kind[kind] = round(self.by_kind.get(kind, 0.0) + cpu - self.before.get(pid, 0.0), 1)
 
 
 def latencies(search, queries: np.ndarray) -> tuple[np.ndarray, list[float]]:

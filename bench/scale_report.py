@@ -10,7 +10,7 @@ PLOT = Path(__file__).resolve().parent / "scale.png"
 DIM = 384
 
 
-def plot(sizes: list[dict], asks: list[dict]) -> None:
+def plot(sizes: list[dict], served: dict) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -19,15 +19,16 @@ def plot(sizes: list[dict], asks: list[dict]) -> None:
     fig, ax = plt.subplots(figsize=(6.4, 4))
     n = [s["n"] for s in sizes]
     ax.plot(n, [s["exact_ms"][0] for s in sizes], "o-", label="exact search, p50")
-    ax.plot(n, [s["ivf_ms"][0] for s in sizes], "s-", label="IVF-PQ + re-score, p50")
+    ax.plot(n, [s["ivf_ms"][0] for s in sizes], "s-", label="IVF fast-scan PQ + re-score, p50")
+    asks = sorted((int(k), v["runs"][0]["no_reader"]["p50_ms"]) for k, v in served.items())
     if asks:
-        ax.plot([a["n"] for a in asks], [a["ask_ms"][0] for a in asks], "^-", label="ask() end to end (IVF), p50")
+        ax.plot([a for a, _ in asks], [b for _, b in asks], "^", label="ask() without the reader, served index, p50")
     for s in sizes:
         ax.annotate(f"R@10 {s['recall10']:.3f}", (s["n"], s["ivf_ms"][0]), textcoords="offset points", xytext=(4, -12),
                     fontsize=7)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("passages (calibrated synthetic vectors beyond the 8k real ones)")
+    ax.set_xlabel("passages (real vectors, then synthetic ones fitted to them)")
     ax.set_ylabel("ms, one question, one thread")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
@@ -39,15 +40,11 @@ def plot(sizes: list[dict], asks: list[dict]) -> None:
 def projections(r: dict) -> list[list]:
     """PROJECTED time and memory for 10M and 50M passages from the measured rates (labelled as such)."""
     rates = {t["actors"]: t["passages_per_s"] for t in r.get("throughput", [])}
-    if "projection_rate" in r:  # a per-core rate given when this run's throughput is not usable (see notes)
-        rates = {1: r["projection_rate"]}
     if 1 not in rates:
         return []
     per_core = rates[1]
     efficiency = rates.get(2, 2 * per_core) / (2 * per_core)
-    big = max(r.get("sizes", [{}]), key=lambda s: s.get("n", 0), default={})
-    files = big.get("load", {}).get("files_mb", {})
-    code_bytes = files["vectors.faiss"] * 1e6 / big["n"] if "vectors.faiss" in files else 56  # 48 code + 8 id
+    code_bytes = 96 + 8  # fast-scan codes and ids a passage (qa.vectors.PQ_M / 2 + an int64 id)
     rows = []
     for passages in (10_000_000, 50_000_000):
         core_hours = passages / per_core / 3600
@@ -59,10 +56,8 @@ def projections(r: dict) -> list[list]:
     return rows
 
 
-def render(r: dict) -> str:
-    lines = [f"Measured {r.get('machine', '')}. Shared machine: a training job at higher priority ran throughout, "
-             "so wall times are upper bounds; the load average during each build is given.", ""]
-    lines += [f"- {note}" for note in r.get("notes", [])] + ([""] if r.get("notes") else [])
+def _ray(r: dict) -> list[str]:
+    lines = []
     eq = r.get("equality")
     if eq:
         lines += ["**Ray build = local build** (`bench/scale.py build`, IndoSum, default onnx-int8 encoder, Ray with 2 "
@@ -74,55 +69,80 @@ def render(r: dict) -> str:
                           f"{eq['ray_seconds']:.0f} ({eq['ray_load']})", round(eq["ray_pipeline_seconds"])]]), ""]
     if r.get("throughput"):
         base = r["throughput"][0]["passages_per_s"]
+        kinds = ["embedding actors", "driver", "Ray and other processes"]
         lines += ["**Build throughput by embedding actors** (Ray pipeline from reading to the last vector; one "
-                  "intra-op thread an actor; a local Ray gets one CPU more than the actors for the read and split tasks):", "",
-                  table(["actors", "passages", "pipeline s", "passages/s", "speed-up", "load average"],
+                  "intra-op thread an actor; a local Ray gets one CPU more than the actors for the read and split tasks; "
+                  "CPU seconds from /proc during the build, by kind of process):", "",
+                  table(["actors", "passages", "pipeline s", "passages/s", "speed-up", "load average"]
+                        + [f"CPU s: {k}" for k in kinds],
                         [[t["actors"], t["passages"], round(t["pipeline_seconds"], 1), round(t["passages_per_s"], 1),
-                          round(t["passages_per_s"] / base, 2), t["load"]] for t in r["throughput"]]), ""]
+                          round(t["passages_per_s"] / base, 2), t["load"]]
+                         + [t.get("cpu_seconds", {}).get(k) for k in kinds] for t in r["throughput"]]), ""]
+    return lines
+
+
+def _search(r: dict) -> list[str]:
+    lines = []
     cal = r.get("calibration")
-    if cal:
-        lines += [f"**Vectors** beyond the {cal['real_passages']:,} real ones are synthetic, calibrated to them "
-                  "(bench/calibrated.py): a two-level Gaussian fitted to the real vectors by article (centres from the "
-                  "articles' mean vectors, passages around them with the real within-article covariance scaled by "
-                  f"alpha = {cal['alpha']:.3f}, bisected toward the real median nearest-neighbour cosine at the real size), "
-                  "normalised. Real against synthetic at the real size:", "",
+    if cal and cal.get("generator") == "interpolated":
+        lines += [f"**Vectors**: the {cal['real_passages']:,} real passage vectors of the FacQA, IDK-MRC and IndoSum "
+                  "indexes come first; beyond them, synthetic vectors fitted to them (bench/calibrated.Interpolated): a "
+                  "point between a real vector and one of its 10 nearest real neighbours, plus Gaussian noise of "
+                  f"sigma = {cal['sigma']:.4f} per component (bisected so the median nearest-neighbour cosine at the real "
+                  "size matches), normalised. Real against synthetic at the real size:", "",
                   table(["statistic", "quantile", "real", "synthetic"], cal["compare"]), ""]
     sizes = r.get("sizes", [])
     if sizes:
-        lines += ["**Vector search**, one question on one thread (200 real questions); recall@10 of the IVF index "
-                  "against exact search over the same vectors:", "",
-                  table(["passages", "exact p50 / p95 ms", "IVF p50 / p95 ms", "IVF recall@10", "lists", "nprobe",
-                         "quantizer", "IVF build s (load)"],
-                        [[f"{s['n']:,}", "{} / {}".format(*s["exact_ms"]), "{} / {}".format(*s["ivf_ms"]),
-                          round(s["recall10"], 3), s["record"].get("lists"), s["record"].get("nprobe"),
-                          s["record"].get("quantizer"), f"{s['build_s']:.0f} ({s['build_load']})"] for s in sizes]), ""]
-        big = max(sizes, key=lambda s: s["n"])
-        if big.get("sweep"):
-            lines += [f"nprobe and re-scored candidates at {big['n']:,} passages:", "",
-                      table(["nprobe", "candidates re-scored", "recall@10", "p50 ms"], big["sweep"]), ""]
-        if big.get("load"):
-            ld = big["load"]
-            lines += [f"Opening the {big['n']:,}-passage IVF index in a fresh process: {ld['open_s']:.2f} s "
-                      f"(imports {ld['import_s']:.2f} s more), peak RSS after 50 searches {ld['rss_mb']:.0f} MB; files: "
-                      + ", ".join(f"{k} {v:.0f} MB" for k, v in ld["files_mb"].items() if k != "queries.npy") +
-                      " (the float16 file is memory-mapped: only re-scored rows are read).", ""]
-    if r.get("ask"):
-        lines += ["**ask() end to end** (encode the question, IVF search, BM25 over every passage, rerank, quote; the "
-                  "first real index's passages replicated to the size, real BM25 over the copies):", "",
-                  table(["passages", "ask() p50 / p95 ms", "questions", "process peak RSS MB (incl. building it)"],
-                        [[f"{a['n']:,}", "{} / {}".format(*a["ask_ms"]), a["questions"], round(a["rss_mb"])]
-                         for a in r["ask"]]), ""]
+        lines += [f"**Vector search**, one question on one thread ({cal['questions'] if cal else ''} real FacQA and "
+                  "IDK-MRC dev questions, whose gold passages are among the real vectors); recall@10 of the IVF index "
+                  "against exact search over the same vectors (measured at every size, also where the build keeps "
+                  "exact search):", "",
+                  table(["passages", "the build chooses", "exact p50 / p95 ms", "IVF p50 / p95 ms", "IVF recall@10",
+                         "lists", "nprobe", "codes", "quantizer", "IVF build s (load)"],
+                        [[f"{s['n']:,}", s.get("chosen", ""), "{} / {}".format(*s["exact_ms"]),
+                          "{} / {}".format(*s["ivf_ms"]), round(s["recall10"], 3), s["record"].get("lists"),
+                          s["record"].get("nprobe"), s["record"].get("codes"), s["record"].get("quantizer"),
+                          f"{s['build_s']:.0f} ({s['build_load']})"] for s in sizes]), ""]
+        swept = next((s for s in sizes if s.get("sweep")), None)
+        if swept:
+            lines += [f"Lists probed and candidates re-scored at {swept['n']:,} passages:", "",
+                      table(["nprobe", "candidates re-scored", "recall@10", "p50 ms"], swept["sweep"]), ""]
+    return lines
+
+
+def _served(r: dict) -> list[str]:
+    lines = []
+    for n, s in sorted(r.get("served", {}).items(), key=lambda kv: int(kv[0])):
+        ix = s["index"]
+        lines += [f"**A served index of {int(n):,} passages** (`bench/scale_served.py`; measured {s['machine'][:20]}): "
+                  f"{ix['articles']:,} articles (the 2,000 real IndoSum articles repeated under new ids), "
+                  f"{ix['real_vectors']:,} real vectors then synthetic ones (sigma {ix['sigma']:.4f}), written by "
+                  f"`qa.build.finish` in {ix['index_and_write_s']:.0f} s ({ix['faiss']['kind']}, {ix['faiss'].get('lists')} "
+                  f"lists, nprobe {ix['faiss'].get('nprobe')}). Files over 1 MB: "
+                  + ", ".join(f"{k} {v:,.0f} MB" for k, v in ix["files_mb"].items()) + ". Opened in a new process as "
+                  "`qa serve` opens it, then 200 questions (100 IndoSum titles, 100 IDK-MRC dev):", "",
+                  table(["page cache", "store.load s", "engine (encoder, checks) s", "RSS after open MB",
+                         "ask() p50 / p95 ms, no reader", "RSS after MB", "ask() p50 / p95 ms, reader", "RSS after MB"],
+                        [["dropped" if run["cold"] else "warm", run["store_load_s"], run["engine_s"],
+                          run["rss_after_open_mb"],
+                          f"{run['no_reader']['p50_ms']} / {run['no_reader']['p95_ms']}", run["no_reader"]["rss_after_mb"],
+                          f"{run['reader']['p50_ms']} / {run['reader']['p95_ms']}", run["reader"]["rss_after_mb"]]
+                         for run in s["runs"]]), ""]
+    return lines
+
+
+def render(r: dict) -> str:
+    lines = [f"Measured {r.get('machine', '')}; the load average during each build is given.", ""]
+    lines += [f"- {note}" for note in r.get("notes", [])] + ([""] if r.get("notes") else [])
+    lines += _ray(r) + _search(r) + _served(r)
     rows = projections(r)
     if rows:
-        source = (f"a rate of {r['projection_rate']} passages/s per core ({r.get('projection_rate_source', '')}) and "
-                  "perfect scaling (not measured)" if "projection_rate" in r else
-                  "the measured one-actor rate and the measured two-actor efficiency (capped at 1)")
-        lines += [f"**PROJECTIONS, not measurements**: embedding time from {source}, assuming it holds across nodes; "
-                  "memory from the bytes per passage of the IVF codes (48 code + 8 id). The float32 matrix is what "
-                  "today's driver holds while indexing.", "",
+        lines += ["**PROJECTIONS, not measurements**: embedding time from the measured one-actor rate and the measured "
+                  "two-actor efficiency (capped at 1), assuming it holds across nodes; memory from the bytes a passage "
+                  "of the IVF codes (96 code + 8 id). The float32 matrix is what the driver holds while indexing.", "",
                   table(["passages", "cluster", "core-hours", "wall hours", "IVF codes GB (RAM)",
                          "float16 vectors GB (disk, mmap)", "float32 on the driver GB"], rows), ""]
     lines.append("![scale](scale.png)")
-    if sizes:
-        plot(sizes, r.get("ask", []))
+    if r.get("sizes"):
+        plot(r["sizes"], r.get("served", {}))
     return "\n".join(lines)

@@ -32,11 +32,15 @@ from bench import calibrated, common  # noqa: E402
 CACHE = Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench")
 
 
-def rss_mb() -> float:
+def rss_mb() -> dict:
+    """Resident memory in MB: all of it, anonymous (the process's own) and file-backed (memory-mapped index files,
+    shared with the page cache and dropped first under pressure)."""
+    found = {}
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+        key = line.split(":")[0]
+        if key in ("VmRSS", "RssAnon", "RssFile"):
+            found[{"VmRSS": "total", "RssAnon": "anon", "RssFile": "file"}[key]] = round(int(line.split()[1]) / 1024)
+    return found
 
 
 def write_index(base_root: Path, n: int, root: Path) -> dict:
@@ -98,7 +102,7 @@ def measure(root: Path, questions: list[str], cold: bool) -> dict:
     opened = engine.engine_for(root, DEFAULT_MODEL, reader=False)
     ready = time.perf_counter()
     out = {"cold": dropped, "import_s": round(imported - began, 2), "store_load_s": round(loaded - imported, 2),
-           "engine_s": round(ready - loaded, 2), "rss_after_open_mb": round(rss_mb()), "passages": len(index.passages)}
+           "engine_s": round(ready - loaded, 2), "rss_after_open_mb": rss_mb(), "passages": len(index.passages)}
     del index
     for reader in (False, True):
         chosen = engine.engine_for(root, DEFAULT_MODEL, reader=reader) if reader else opened
@@ -111,7 +115,7 @@ def measure(root: Path, questions: list[str], cold: bool) -> dict:
         key = "reader" if reader else "no_reader"
         out[key] = {"p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1),
                     "in_corpus_p50_ms": round(float(np.percentile(ms[: len(ms) // 2], 50)), 1),
-                    "rss_after_mb": round(rss_mb())}
+                    "rss_after_mb": rss_mb()}
     return out
 
 

@@ -2,8 +2,15 @@
 
     source files ─ read + clean (one task per file) ─► the local build's de-duplication (driver)
       ─► split into passages (tasks) ─► embed (a pool of actors, each with its own encoder
-      pinned to its CPUs) ─► passages and vectors back in reading order ─► the local build's
+      pinned to its CPUs, writing its vectors as shard files) ─► passages back in reading order,
+      vectors gathered from the shards into one memory-mapped file ─► the local build's
       indexing, manifest and atomic swap (:func:`qa.build.finish`).
+
+Vectors never travel through the driver: each actor writes a float32 shard per batch into
+``<index>/.shards-<id>/`` (on a cluster the index folder must be on storage every node
+mounts), and the driver copies them in reading order into a memory map that the index is
+built from, so a build holds no vector matrix in RAM. The shards are float32 so that a Ray
+build's vectors equal the local build's bit for bit.
 
 Every step calls the code a local build runs, so both give the same passages and ids (ids
 come from the article's ``doc_id`` and the passage's place in it, never from row order).
@@ -14,11 +21,14 @@ extra (``pip install -e .[ray]``); without ``--address`` a local Ray is started 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
+import shutil
 import time
+import uuid
 import warnings
 from pathlib import Path
 from typing import Callable, Sequence
@@ -58,14 +68,22 @@ def _split(row: dict) -> list[dict]:
 
 
 class _Encoder:
-    """One embedding actor: its own encoder, its intra-op and tokenizer threads pinned to its CPUs."""
+    """One embedding actor: its own encoder, its intra-op and tokenizer threads pinned to its CPUs; it writes each
+    batch's vectors to a shard file and returns where they are."""
 
-    def __init__(self, factory: Factory, threads: int) -> None:
+    def __init__(self, factory: Factory, threads: int, shards: str) -> None:
         config.pin_threads(threads)  # the tokenizer's pool is sized on first use, so before the encoder loads
         self.embedder = factory(threads)
+        self.shards = Path(shards)
 
     def __call__(self, batch: dict) -> dict:
-        batch["vector"] = self.embedder.encode_passages([str(t) for t in batch["text"]])
+        vectors = np.asarray(self.embedder.encode_passages([str(t) for t in batch["text"]]), dtype=np.float32)
+        name = f"{uuid.uuid4().hex}.npy"  # a retried batch writes a new shard; the lost attempt's is never read
+        tmp = self.shards / f".{name}"
+        np.save(tmp, vectors, allow_pickle=False)
+        os.replace(tmp, self.shards / name)
+        batch["shard"] = np.full(len(vectors), name)
+        batch["row"] = np.arange(len(vectors))
         return batch
 
 
@@ -113,8 +131,22 @@ def _cause(exc: BaseException) -> QAError | None:
     return None
 
 
+def _gather(found: list[tuple[int, int, str, str, str, int]], shards: Path, dim: int) -> np.ndarray:
+    """The shards' vectors in reading order, copied into a float32 memory map in ``shards`` (one shard read at a time)."""
+    matrix = np.lib.format.open_memmap(shards / "vectors.npy", mode="w+", dtype=np.float32, shape=(len(found), dim))
+    by_shard: dict[str, list[tuple[int, int]]] = {}
+    for position, f in enumerate(found):
+        by_shard.setdefault(f[4], []).append((position, f[5]))
+    for name, rows in by_shard.items():
+        vectors = np.load(shards / name, allow_pickle=False)
+        positions, taken = zip(*rows)
+        matrix[list(positions)] = vectors[list(taken)]
+    matrix.flush()
+    return matrix
+
+
 def _pipeline(files: list[tuple[Path, str]], decode_errors: str, factory: Factory, actors: int, threads: int,
-              progress: bool) -> tuple[list[Article], list[Passage], list[str], np.ndarray]:
+              progress: bool, shards: Path, dim: int) -> tuple[list[Article], list[Passage], list[str], np.ndarray]:
     import ray
     from ray.data import ActorPoolStrategy, DataContext
 
@@ -132,24 +164,23 @@ def _pipeline(files: list[tuple[Path, str]], decode_errors: str, factory: Factor
         warnings.filterwarnings("ignore", message=".*ray_remote_args.*", category=DeprecationWarning)
         blocks = min(len(items), max(8 * actors, len(items) // ARTICLES_PER_BLOCK))
         embedded = (ray.data.from_items(items, override_num_blocks=blocks).flat_map(_split)
-                    .map_batches(_Encoder, fn_constructor_args=(factory, threads), batch_size=BATCH,
+                    .map_batches(_Encoder, fn_constructor_args=(factory, threads, str(shards)), batch_size=BATCH,
                                  batch_format="numpy", compute=ActorPoolStrategy(size=actors), num_cpus=threads,
                                  max_restarts=RESTARTS, max_task_retries=RESTARTS))
-    found: list[tuple[int, int, str, str, np.ndarray]] = []
+    found: list[tuple[int, int, str, str, str, int]] = []
     for batch in embedded.iter_batches(batch_size=None, batch_format="numpy"):
-        found.extend(zip(batch["order"].tolist(), batch["n"].tolist(), batch["passage"], batch["text"], batch["vector"]))
+        found.extend(zip(batch["order"].tolist(), batch["n"].tolist(), batch["passage"], batch["text"],
+                         batch["shard"].tolist(), batch["row"].tolist()))
     found.sort(key=lambda f: (f[0], f[1]))  # reading order, whatever order the actors finished in
     by_id = {a.doc_id: a for a in articles}
     passages = []
-    for _, _, record, _, _ in found:
+    for _, _, record, _, _, _ in found:
         r = json.loads(record)
         text = by_id[r["doc_id"]].text[r["start"] : r["end"]]
         passages.append(Passage(passage_id=r["passage_id"], doc_id=r["doc_id"], start=r["start"], end=r["end"],
                                 text=text, sentences=tuple(tuple(s) for s in r["sentences"])))
     texts = [str(f[3]) for f in found]
-    dim = len(found[0][4]) if found else 0
-    vectors = np.vstack([f[4] for f in found]).astype(np.float32) if found else np.zeros((0, dim), np.float32)
-    return articles, passages, texts, vectors
+    return articles, passages, texts, _gather(found, shards, dim)
 
 
 def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend: str | None = None, *,
@@ -171,7 +202,7 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
     factory = factory or functools.partial(make_embedder, model, backend)
     embedder = factory(threads)  # the driver's copy: settings, fingerprint, and the ONNX export made once, here
     files = corpus.source_files(sources)
-    with store.build_lock(root):
+    with store.build_lock(root), contextlib.ExitStack() as stack:
         kept = None if force else up_to_date(root, sources, embedder)
         if kept is not None:
             return kept
@@ -180,8 +211,12 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
             if actors is None:
                 actors = CORES if not address else max(1, int(ray.cluster_resources().get("CPU", 2)) - 1) // threads
             began = time.perf_counter()
+            shards = root / f".shards-{uuid.uuid4().hex[:12]}"  # beside the live build; removed whatever happens
+            shards.mkdir(parents=True)
+            stack.callback(shutil.rmtree, shards, True)
             try:
-                articles, passages, texts, vectors = _pipeline(files, decode_errors, factory, actors, threads, progress)
+                articles, passages, texts, vectors = _pipeline(files, decode_errors, factory, actors, threads, progress,
+                                                               shards, embedder.dim)
             except QAError:
                 raise
             except Exception as exc:  # Ray wraps task failures in many types; one line, live index untouched

@@ -183,7 +183,7 @@ def write(root: Path, build_id: str, manifest: dict, articles: list[Article], pa
         raise IndexWriteError(f"cannot write the index in {root} ({reason}); the previous index is intact; "
                               f"free space or fix permissions and run `qa build` again") from exc
     for stale in root.iterdir():
-        if stale.is_dir() and stale != final and (stale.name.startswith(("build-", ".tmp-"))):
+        if stale.is_dir() and stale != final and (stale.name.startswith(("build-", ".tmp-", ".shards-"))):
             shutil.rmtree(stale, ignore_errors=True)
     return final
 

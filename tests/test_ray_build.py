@@ -121,6 +121,7 @@ def test_a_killed_embedding_actor_is_restarted_and_its_batch_retried(seeds_copy:
     assert not marker.exists() and Path(str(marker) + ".used").exists()  # an actor was killed ...
     queries = HashEmbedder().encode_queries(["Bawaslu", "ASN netral", "pemilu"])
     assert_same_index(tmp_path / "ray", tmp_path / "local", queries)  # ... and the build is still complete
+    assert [p.name for p in (tmp_path / "ray").iterdir() if p.is_dir()] == [store.current_folder(tmp_path / "ray").name]
 
 
 def test_an_actor_that_keeps_dying_fails_in_one_line_and_leaves_the_live_index(seeds_copy: Path, tmp_path: Path):
