@@ -53,7 +53,7 @@ def test_ivf_is_chosen_above_the_threshold_and_rescoring_makes_it_agree_with_exa
 def test_lists_and_probes_grow_with_the_corpus():
     assert [vectors.ivf_lists(n) for n in (20_000, 100_000, 1_000_000, 10_000_000)] == [512, 1024, 4096, 16384]
     assert vectors.ivf_lists(1000) == 1000 // 39  # never fewer than 39 vectors a list
-    assert [vectors.ivf_probes(vectors.ivf_lists(n)) for n in (20_000, 1_000_000)] == [32, 256]
+    assert [vectors.ivf_probes(vectors.ivf_lists(n)) for n in (20_000, 1_000_000)] == [64, 512]
 
 
 @pytest.fixture
