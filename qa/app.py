@@ -201,7 +201,7 @@ class ChatApp:
                     with gr.Accordion("Pengaturan", open=False, elem_id="settings"):
                         k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label="Jumlah bagian artikel per jawaban")
                     with gr.Accordion(f"Daftar artikel di indeks ({len(articles)})", open=False, elem_id="articles-box"):
-                        listing = gr.HTML(render.articles_html(articles.values()), elem_id="articles",
+                        listing = gr.HTML(render.articles_html(articles), elem_id="articles",
                                           js_on_load=render.CLICK_JS)
                 with gr.Column(scale=2, min_width=300, elem_id="reader-col"):
                     gr.HTML('<h2 class="panel-title">Pembaca sumber</h2>')

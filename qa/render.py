@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Mapping, Sequence
 
 from qa.answer import NO_ANSWER, Answer, Citation, Hit
 from qa.cite import citation, title_line
@@ -167,12 +167,20 @@ def reader_empty(message: str = READER_EMPTY) -> str:
     return f'<div class="reader"><div class="reader-empty">{esc(message)}</div></div>'
 
 
-def articles_html(articles: Iterable[Article]) -> str:
-    """The articles in the index (title, outlet, date); each opens in the source reader."""
+LISTED_ARTICLES = 500  # a page lists this many articles at most; a million-passage index holds about 250k
+
+
+def articles_html(articles: Mapping[str, Article]) -> str:
+    """The articles in the index by doc id (title, outlet, date), the first ``LISTED_ARTICLES`` of them; each opens
+    in the source reader."""
+    listed = sorted(articles)[:LISTED_ARTICLES]  # doc ids only: an index parses an article when it is listed
     rows = "".join(f'<tr><td><button type="button" class="linkish" {_open_attrs(a.doc_id)} data-jump="1">'
                    f"{esc(a.title or a.doc_id)}</button></td>"
                    f"<td>{esc(a.outlet or '–')}</td><td>{esc(a.date or '–')}</td></tr>"
-                   for a in sorted(articles, key=lambda a: a.doc_id))
+                   for a in (articles[d] for d in listed))
+    more = len(articles) - len(listed)
+    if more > 0:
+        rows += f'<tr><td colspan="3" class="more">… dan {more:,} artikel lain (temukan lewat pertanyaan)</td></tr>'.replace(",", ".")
     return (f'<table class="articles"><thead><tr><th>Judul</th><th>Media</th><th>Tanggal</th></tr></thead>'
             f"<tbody>{rows}</tbody></table>")
 

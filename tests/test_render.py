@@ -155,7 +155,7 @@ def test_reader_shows_the_whole_article_with_the_passage_and_quote_highlighted()
 
 def test_reader_and_article_list_escape_metadata_and_never_link_other_schemes():
     evil = article(f"Teks {SCRIPT} {IMG}", title=f"T {SCRIPT}", outlet="<i>O</i>", source="javascript:alert(1)")
-    for markup in (render.reader_html(evil, 0, 4), render.articles_html([evil])):
+    for markup in (render.reader_html(evil, 0, 4), render.articles_html({evil.doc_id: evil})):
         visible = assert_inert(markup)
         assert SCRIPT in visible and "<a " not in markup
     web = render.reader_html(article("Teks.", source="https://example.org/berita?a=1&b=2"))
@@ -223,3 +223,10 @@ def test_one_citation_format_for_the_cli_the_page_and_the_handouts():
     assert render.label(2, hit.title, hit.outlet, hit.date) == f"[2] {line}"
     assert handout.full_citation(hit) == f"{line} (seeds/d.txt, bagian d#1)"
     assert cite.citation("T", "", "") == "T"
+
+
+def test_a_large_index_lists_only_the_first_articles_and_says_how_many_more():
+    many = {f"doc{i:06d}": article(f"Teks {i}.", title=f"Judul {i}") for i in range(render.LISTED_ARTICLES + 1234)}
+    markup = render.articles_html(many)
+    assert markup.count("<tr><td><button") == render.LISTED_ARTICLES and "Judul 0<" in markup
+    assert f"Judul {render.LISTED_ARTICLES}<" not in markup and "dan 1.234 artikel lain" in markup
