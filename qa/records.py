@@ -19,6 +19,7 @@ from typing import Iterable, Iterator, Mapping, Sequence, overload
 import numpy as np
 
 from qa.corpus import Article
+from qa.errors import BadIndexError
 from qa.passages import Passage
 
 OFFSETS = ".offsets.npy"
@@ -60,9 +61,16 @@ class Lines:
 
     def __getitem__(self, row: int) -> dict:
         start, end = int(self.offsets[row]), int(self.offsets[row + 1])
-        if end <= start or self._map[end - 1 : end] != b"\n":
-            raise ValueError(f"{self.path.name} line {row + 1} does not end where its offset says")
-        return json.loads(self._map[start:end])
+        try:
+            if end <= start or self._map[end - 1 : end] != b"\n":
+                raise ValueError("it does not end where its offset says")
+            record = json.loads(self._map[start:end])
+            if not isinstance(record, dict):
+                raise ValueError("it is not a JSON object")
+            return record
+        except ValueError as exc:  # JSON and UTF-8 errors are ValueErrors too
+            raise BadIndexError(f"{self.path} line {row + 1} is corrupt ({exc}); run `qa verify`, then `qa build` "
+                                f"to rebuild the index") from exc
 
 
 class StoredArticles(Mapping[str, Article]):

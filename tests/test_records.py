@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from qa import records, store
+from qa.errors import BadIndexError
 from qa.build import build
 
 
@@ -19,7 +20,8 @@ def test_lines_are_read_by_number_and_checked_against_their_offsets(tmp_path: Pa
     offsets = np.load(records.offsets_path(path))
     offsets[2] += 1  # a line start moved: the record no longer parses where the offsets say
     np.save(records.offsets_path(path), offsets)
-    with pytest.raises(ValueError, match="line 2 does not end where its offset says"):
+    with pytest.raises(BadIndexError, match=r"rows\.jsonl line 2 is corrupt \(it does not end where its offset says\); "
+                                            r"run `qa verify`"):
         records.Lines(path)[1]
     path.write_bytes(path.read_bytes()[:-1])
     with pytest.raises(ValueError, match="does not match rows.jsonl"):
@@ -63,3 +65,28 @@ def test_bm25_in_shards_scores_every_passage_as_one_index_does(tmp_path: Path):
         # the idf is the corpus's in every shard; what differs is each shard's mean passage length
         assert np.corrcoef(a, b)[0, 1] > 0.97 if a.any() else not b.any()
     assert opened.idf() == pytest.approx(whole.idf())
+
+
+# Protects against: a record broken after the load's sampled check ending in a traceback instead of one line.
+def test_a_record_corrupted_inside_a_large_file_fails_in_one_line_when_asked_and_verify_finds_it(
+        seeds_copy: Path, tmp_path: Path, fake_embedder, monkeypatch):
+    from qa.engine import open_engine
+
+    root = tmp_path / "index"
+    build([seeds_copy], root, fake_embedder, progress=False)
+    monkeypatch.setattr(store, "FULL_HASH_UP_TO", 0)  # every file is "large": the load samples 16 blocks of 64 bytes
+    monkeypatch.setattr(store, "SAMPLE_BLOCK", 64)
+    path = store.current_folder(root) / "passages.jsonl"
+    data = bytearray(path.read_bytes())
+    last = len(data) - store.SAMPLE_BLOCK
+    sampled = {last * i // (store.SAMPLE_BLOCKS - 1) for i in range(store.SAMPLE_BLOCKS)}
+    starts = [int(o) for o in records.Lines(path).offsets[1:-2]]  # neither the first nor the last record
+    hit = next(o + 1 for o in starts if not any(b <= o + 1 < b + store.SAMPLE_BLOCK for b in sampled))
+    data[hit] = ord("#")  # a record no longer JSON, in a byte the load's sampled hash does not read
+    path.write_bytes(bytes(data))
+    engine = open_engine(root, fake_embedder)
+    with pytest.raises(BadIndexError, match=r"passages\.jsonl line \d+ is corrupt .*qa verify") as failure:
+        list(engine.index.passages)
+    assert "\n" not in str(failure.value)
+    with pytest.raises(BadIndexError, match="does not match its sha256"):
+        store.verify(root)
