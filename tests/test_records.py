@@ -72,10 +72,10 @@ def test_a_record_corrupted_inside_a_large_file_fails_in_one_line_when_asked_and
         seeds_copy: Path, tmp_path: Path, fake_embedder, monkeypatch):
     from qa.engine import open_engine
 
-    root = tmp_path / "index"
-    build([seeds_copy], root, fake_embedder, progress=False)
     monkeypatch.setattr(store, "FULL_HASH_UP_TO", 0)  # every file is "large": the load samples 16 blocks of 64 bytes
     monkeypatch.setattr(store, "SAMPLE_BLOCK", 64)
+    root = tmp_path / "index"
+    build([seeds_copy], root, fake_embedder, progress=False)
     path = store.current_folder(root) / "passages.jsonl"
     data = bytearray(path.read_bytes())
     last = len(data) - store.SAMPLE_BLOCK
