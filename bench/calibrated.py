@@ -60,14 +60,19 @@ class Calibrated:
 
     def calibrate(self, real: np.ndarray, steps: int = 10) -> float:
         """Set ``alpha`` so the median nearest-neighbour cosine at the real size matches the real one."""
-        target = float(np.median(nearest_cosines(real)))
-        low, high = 0.05, 3.0
-        for _ in range(steps):
-            self.alpha = (low + high) / 2
-            got = float(np.median(nearest_cosines(self.sample(len(real), seed=1))))
-            low, high = (low, self.alpha) if got < target else (self.alpha, high)
-        self.alpha = (low + high) / 2
-        return self.alpha
+        return fit_spread(self, "alpha", real, 0.05, 3.0, steps)
+
+
+def fit_spread(generator, name: str, real: np.ndarray, low: float, high: float, steps: int) -> float:
+    """Bisect the generator's spread setting ``name`` (more spread, lower cosines) until the median
+    nearest-neighbour cosine of ``len(real)`` synthetic vectors matches the real one; returns it."""
+    target = float(np.median(nearest_cosines(real)))
+    for _ in range(steps):
+        setattr(generator, name, (low + high) / 2)
+        got = float(np.median(nearest_cosines(generator.sample(len(real), seed=1))))
+        low, high = (low, getattr(generator, name)) if got < target else (getattr(generator, name), high)
+    setattr(generator, name, (low + high) / 2)
+    return getattr(generator, name)
 
 
 def _root(cov: np.ndarray) -> np.ndarray:
@@ -131,11 +136,4 @@ class Interpolated:
         return out
 
     def calibrate(self, real: np.ndarray, steps: int = 10) -> float:
-        target = float(np.median(nearest_cosines(real)))
-        low, high = 0.0, 0.1
-        for _ in range(steps):
-            self.sigma = (low + high) / 2
-            got = float(np.median(nearest_cosines(self.sample(len(real), seed=1))))
-            low, high = (self.sigma, high) if got > target else (low, self.sigma)
-        self.sigma = (low + high) / 2
-        return self.sigma
+        return fit_spread(self, "sigma", real, 0.0, 0.1, steps)
