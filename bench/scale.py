@@ -232,8 +232,11 @@ def main() -> None:
                                                            for s in ("facqa", "idkmrc")],
                         help="questions whose gold passages are in the real indexes")
     parser.add_argument("--per-set", type=int, default=150, help="questions taken from each file")
+    parser.add_argument("--pq-m", type=int, help="sub-quantizers of the IVF codes (default qa.vectors.PQ_M; 96 = 48 bytes)")
     args = parser.parse_args()
     out = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    if args.pq_m:
+        vectors.PQ_M = args.pq_m
     if args.stage == "build":
         measure_build(args, out)
     elif args.stage == "search":
