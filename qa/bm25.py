@@ -37,11 +37,12 @@ def _document_frequencies(bm25) -> dict[str, int]:
     return {token: int(df[i]) for token, i in bm25.vocab_dict.items() if i < len(df)}
 
 
-def _index_shard(tokens: list[list[str]]):
+def shard(texts: Sequence[str]):
+    """One shard: a bm25s index of these passages' lexical tokens, with its own idf until :meth:`LexicalIndex.from_shards`."""
     import bm25s
 
     bm25 = bm25s.BM25(k1=K1, b=B)  # method and idf "lucene", as _idf assumes
-    bm25.index(tokens, show_progress=False)
+    bm25.index([tokenize(t) or ["_"] for t in texts], show_progress=False)
     return bm25
 
 
@@ -75,15 +76,21 @@ class LexicalIndex:
         with tqdm(total=len(texts), desc="lexical index", unit="passage", disable=not progress) as bar:
             for start in range(0, len(texts), shard_passages):
                 chunk = texts[start : start + shard_passages]
-                shards.append(_index_shard([tokenize(t) or ["_"] for t in chunk]))
+                shards.append(shard(chunk))
                 bar.update(len(chunk))
+        return cls.from_shards(shards)
+
+    @classmethod
+    def from_shards(cls, shards: Sequence) -> "LexicalIndex":
+        """Shards built apart (:func:`shard`, e.g. by Ray tasks), in passage order, rescaled to the corpus idf."""
         df: dict[str, int] = {}
-        for shard in shards:
-            for token, count in _document_frequencies(shard).items():
+        for one in shards:
+            for token, count in _document_frequencies(one).items():
                 df[token] = df.get(token, 0) + count
         if len(shards) > 1:
-            for shard in shards:
-                _rescale(shard, df, len(texts))
+            total = sum(one.scores["num_docs"] for one in shards)
+            for one in shards:
+                _rescale(one, df, total)
         return cls(shards)
 
     def save(self, folder: Path) -> None:

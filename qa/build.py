@@ -190,10 +190,11 @@ def embed_hash(text: str) -> str:
 
 def finish(root: Path, spec: IndexSpec, files: list[tuple[Path, str]], sources: Sequence[str | os.PathLike],
            articles: list[Article], passages: list[Passage], texts: list[str], matrix: np.ndarray,
-           engine: dict | None = None, progress: bool = True) -> Path:
-    """Index the embedded passages (FAISS + BM25), write the manifest and swap the build in; the caller holds the lock."""
+           engine: dict | None = None, progress: bool = True, lexical: LexicalIndex | None = None) -> Path:
+    """Index the embedded passages (FAISS + BM25, unless ``lexical`` was built apart), write the manifest and swap
+    the build in; the caller holds the lock."""
     index = vectors.vector_index(matrix)
-    lexical = LexicalIndex.build(texts, progress=progress)
+    lexical = lexical or LexicalIndex.build(texts, progress=progress)
     manifest = {"spec": spec.to_dict(), "corpus": {**source_record(files, sources, root), "articles": len(articles),
                                                    "passages": len(passages)},
                 "faiss": vectors.faiss_record(index), "engine": engine or {"kind": "local"}, "versions": _versions(),

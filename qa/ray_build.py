@@ -3,8 +3,9 @@
     source files ─ read + clean (one task per file) ─► the local build's de-duplication (driver)
       ─► split into passages (tasks) ─► embed (a pool of actors, each with its own encoder
       pinned to its CPUs, writing its vectors as shard files) ─► passages back in reading order,
-      vectors gathered from the shards into one memory-mapped file ─► the local build's
-      indexing, manifest and atomic swap (:func:`qa.build.finish`).
+      vectors gathered from the shards into one memory-mapped file ─► BM25 shards of
+      ``qa.bm25.SHARD_PASSAGES`` passages (one task each), rescaled to the corpus idf ─► the
+      local build's indexing, manifest and atomic swap (:func:`qa.build.finish`).
 
 Vectors never travel through the driver: each actor writes a float32 shard per batch into
 ``<index>/.shards-<id>/`` (on a cluster the index folder must be on storage every node
@@ -35,7 +36,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa import config, corpus, store
+from qa import bm25, config, corpus, store
+from qa.bm25 import LexicalIndex
 from qa.build import BuildResult, expected_spec, finish, passages_of, up_to_date
 from qa.config import CORES
 from qa.corpus import Article
@@ -145,6 +147,15 @@ def _gather(found: list[tuple[int, int, str, str, str, int]], shards: Path, dim:
     return matrix
 
 
+def _lexical(texts: list[str]) -> LexicalIndex:
+    """BM25 shards built by Ray tasks, one for each ``SHARD_PASSAGES`` passages, then rescaled on the driver."""
+    import ray
+
+    task = ray.remote(bm25.shard)
+    return LexicalIndex.from_shards(ray.get([task.remote(texts[start : start + bm25.SHARD_PASSAGES])
+                                             for start in range(0, len(texts), bm25.SHARD_PASSAGES)]))
+
+
 def _pipeline(files: list[tuple[Path, str]], decode_errors: str, factory: Factory, actors: int, threads: int,
               progress: bool, shards: Path, dim: int) -> tuple[list[Article], list[Passage], list[str], np.ndarray]:
     import ray
@@ -217,6 +228,8 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
             try:
                 articles, passages, texts, vectors = _pipeline(files, decode_errors, factory, actors, threads, progress,
                                                                shards, embedder.dim)
+                seconds = time.perf_counter() - began  # reading to the last vector
+                lexical = _lexical(texts)
             except QAError:
                 raise
             except Exception as exc:  # Ray wraps task failures in many types; one line, live index untouched
@@ -225,7 +238,6 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
                     raise cause from exc
                 raise RayBuildError(f"the Ray build failed ({type(exc).__name__}: {_first_line(exc)}); the live index "
                                     f"in {root} is untouched; run `qa build --engine ray` again") from exc
-            seconds = time.perf_counter() - began
             nodes = sum(1 for n in ray.nodes() if n.get("Alive"))
         finally:
             if started:
@@ -234,5 +246,6 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
                     len(passages), actors, nodes, seconds)
         engine = {"kind": "ray", "actors": actors, "threads_per_actor": threads, "nodes": nodes,
                   "pipeline_seconds": round(seconds, 2), "ray": ray.__version__}
-        folder = finish(root, expected_spec(embedder), files, sources, articles, passages, texts, vectors, engine)
+        folder = finish(root, expected_spec(embedder), files, sources, articles, passages, texts, vectors, engine,
+                        progress=progress, lexical=lexical)
         return BuildResult(folder, len(articles), len(passages), len(passages), 0, False)

@@ -52,6 +52,8 @@ def assert_same_index(ray_root: Path, local_root: Path, queries: np.ndarray) -> 
     assert a.manifest["faiss"]["kind"] == b.manifest["faiss"]["kind"] == "flat"
     k = min(10, len(va))
     assert np.array_equal(a.vectors.search(queries, k)[1], b.vectors.search(queries, k)[1])
+    for question in ("Bawaslu mengawasi netralitas ASN", "pemilu di Jawa Tengah"):  # BM25 built by Ray tasks
+        assert np.array_equal(a.lexical.scores(question), b.lexical.scores(question))
 
 
 @pytest.fixture(scope="module")
