@@ -124,11 +124,20 @@ def _served(r: dict) -> list[str]:
                   table(["page cache", "store.load s", "engine (encoder, checks) s", "RSS after open MB",
                          "ask() p50 / p95 ms, no reader", "RSS after MB", "ask() p50 / p95 ms, reader", "RSS after MB"],
                         [["dropped" if run["cold"] else "warm", run["store_load_s"], run["engine_s"],
-                          run["rss_after_open_mb"],
-                          f"{run['no_reader']['p50_ms']} / {run['no_reader']['p95_ms']}", run["no_reader"]["rss_after_mb"],
-                          f"{run['reader']['p50_ms']} / {run['reader']['p95_ms']}", run["reader"]["rss_after_mb"]]
-                         for run in s["runs"]]), ""]
+                          _rss(run["rss_after_open_mb"]),
+                          f"{run['no_reader']['p50_ms']} / {run['no_reader']['p95_ms']}",
+                          _rss(run["no_reader"]["rss_after_mb"]),
+                          f"{run['reader']['p50_ms']} / {run['reader']['p95_ms']}", _rss(run["reader"]["rss_after_mb"])]
+                         for run in s["runs"]]),
+                  "", "RSS is given as total (anonymous: the process's own memory + file-backed: pages of the "
+                  "memory-mapped index files, which the page cache shares and drops first under pressure).", ""]
     return lines
+
+
+def _rss(value) -> str:
+    if isinstance(value, dict):
+        return f"{value['total']} ({value['anon']} + {value['file']})"
+    return str(value)
 
 
 def render(r: dict) -> str:
@@ -139,9 +148,10 @@ def render(r: dict) -> str:
     if rows:
         lines += ["**PROJECTIONS, not measurements**: embedding time from the measured one-actor rate and the measured "
                   "two-actor efficiency (capped at 1), assuming it holds across nodes; memory from the bytes a passage "
-                  "of the IVF codes (96 code + 8 id). The float32 matrix is what the driver holds while indexing.", "",
+                  "of the IVF codes (96 code + 8 id). The float32 vectors are gathered by the driver into a memory-mapped file "
+                  "on disk (the actors write them as shards), and the float16 copy is made in the driver's RAM while indexing.", "",
                   table(["passages", "cluster", "core-hours", "wall hours", "IVF codes GB (RAM)",
-                         "float16 vectors GB (disk, mmap)", "float32 on the driver GB"], rows), ""]
+                         "float16 vectors GB (disk, mmap; RAM while indexing)", "float32 gathered on the driver's disk GB"], rows), ""]
     lines.append("![scale](scale.png)")
     if r.get("sizes"):
         plot(r["sizes"], r.get("served", {}))

@@ -72,6 +72,7 @@ class Rescored:
 
 def vector_index(vectors: np.ndarray) -> faiss.Index | Rescored:
     """Exact inner product below ``EXACT_SEARCH_BELOW`` passages; IVF-PQ with exact re-scoring at and above it."""
+    filename = getattr(vectors, "filename", None)  # a memory-mapped input (lost by the view below)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if len(vectors) < EXACT_SEARCH_BELOW:
         index = faiss.IndexFlatIP(vectors.shape[1])
@@ -79,9 +80,22 @@ def vector_index(vectors: np.ndarray) -> faiss.Index | Rescored:
         return index
     faiss.omp_set_num_threads(CORES)  # training and adding are parallel; searching one question is not (see search)
     try:
-        return Rescored(_ivf(vectors), vectors.astype(np.float16))
+        return Rescored(_ivf(vectors), _float16(vectors, filename))
     finally:
         faiss.omp_set_num_threads(1)
+
+
+def _float16(vectors: np.ndarray, filename: str | None) -> np.ndarray:
+    """The float16 copy re-scoring reads: in RAM, or beside the memory-mapped input ``filename`` (a Ray build's
+    gathered shards), written a chunk at a time so that a build never holds it whole."""
+    if filename is None:
+        return vectors.astype(np.float16)
+    out = np.lib.format.open_memmap(Path(filename).with_suffix(".f16.npy"), mode="w+", dtype=np.float16,
+                                    shape=vectors.shape)
+    for start in range(0, len(vectors), 1 << 16):
+        out[start : start + (1 << 16)] = vectors[start : start + (1 << 16)]
+    out.flush()
+    return out
 
 
 def _ivf(vectors: np.ndarray) -> faiss.Index:

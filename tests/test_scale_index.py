@@ -127,3 +127,17 @@ def test_verify_reports_a_sound_index(tmp_path, seeds_copy, cli_env):
     done = subprocess.run([sys.executable, "-m", "qa", "verify", "--index", str(root)], env=cli_env,
                           capture_output=True, text=True)
     assert done.returncode == 0 and "every byte matches" in done.stdout
+
+
+def test_a_memory_mapped_input_gets_its_float16_copy_beside_it_not_in_ram(monkeypatch, tmp_path):
+    monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 500)
+    monkeypatch.setattr(vectors, "PQ_M", 24)
+    data = clustered(3000, 48, 0)
+    gathered = np.lib.format.open_memmap(tmp_path / "vectors.npy", mode="w+", dtype=np.float32, shape=data.shape)
+    gathered[:] = data  # what a Ray build gathers from its actors' shards
+    index = vectors.vector_index(gathered)
+    assert isinstance(index.matrix, np.memmap) and Path(index.matrix.filename) == tmp_path / "vectors.f16.npy"
+    assert np.array_equal(np.asarray(index.matrix), data.astype(np.float16))
+    (tmp_path / "out").mkdir()
+    vectors.save(index, tmp_path / "out")
+    assert np.array_equal(np.load(tmp_path / "out" / vectors.F16_FILE), data.astype(np.float16))
