@@ -9,9 +9,9 @@
         passages.jsonl     passage ids, offsets, sentence offsets, hash of the embedded text
         *.jsonl.offsets.npy  byte offset of each line (records are parsed when asked for: qa.records)
         articles.ids.json  doc ids in row order, with each article's first passage
-        vectors.faiss      FAISS inner-product index: exact over float32 vectors, or IVF-PQ codes
+        vectors.faiss      FAISS inner-product index: exact over float32 vectors, or IVF fast-scan PQ codes
         vectors.f16.npy    (IVF only) the float16 vectors its candidates are re-scored from, memory-mapped
-        lexical/           bm25s arrays (.npy without pickle) and JSON vocabulary
+        lexical/           BM25 shards (qa.bm25): bm25s arrays (.npy without pickle), JSON vocabularies
 
 A build writes a new folder beside the live one and then swaps ``CURRENT``: killed at any
 point, it leaves the previous index loadable.
@@ -20,8 +20,7 @@ Checks: every load compares every file's size with the manifest, hashes files up
 ``FULL_HASH_UP_TO`` bytes in full and larger ones in ``SAMPLE_BLOCKS`` blocks spread over the
 file (first and last included), so a 1M-passage index opens without reading gigabytes; FAISS
 and NumPy check their own headers and shapes; a record is checked against its line offsets
-when it is parsed. ``qa build`` (before keeping an index) and
-``qa verify`` hash every byte.
+when it is parsed. ``qa build`` (before keeping an index) and ``qa verify`` hash every byte.
 """
 
 from __future__ import annotations
