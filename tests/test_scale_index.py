@@ -141,3 +141,20 @@ def test_a_memory_mapped_input_gets_its_float16_copy_beside_it_not_in_ram(monkey
     (tmp_path / "out").mkdir()
     vectors.save(index, tmp_path / "out")
     assert np.array_equal(np.load(tmp_path / "out" / vectors.F16_FILE), data.astype(np.float16))
+
+
+def test_many_lists_are_found_through_an_hnsw_graph_and_survive_a_save(monkeypatch, tmp_path):
+    monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 500)
+    monkeypatch.setattr(vectors, "PQ_M", 24)
+    monkeypatch.setattr(vectors, "HNSW_QUANTIZER_FROM", 64)  # 10M passages' 16,384 lists, scaled down
+    data, queries = clustered(4000, 48, 0), clustered(50, 48, 1)
+    index = vectors.vector_index(data)
+    record = vectors.faiss_record(index)
+    assert record["quantizer"] == "hnsw" and record["lists"] >= 64
+    exact = faiss.IndexFlatIP(48)
+    exact.add(data)
+    want = exact.search(queries, 10)[1]
+    got = vectors.search(index, queries, 10)[1]
+    assert np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)]) >= 0.95
+    vectors.save(index, tmp_path)
+    assert np.array_equal(vectors.search(vectors.open_index(tmp_path, record), queries, 10)[1], got)
