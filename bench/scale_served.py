@@ -45,6 +45,7 @@ def rss_mb() -> dict:
 
 def write_index(base_root: Path, n: int, root: Path) -> dict:
     from qa import build, corpus, store
+    from qa.bm25 import LexicalIndex
     from qa.config import DEFAULT_MODEL
     from qa.embed import make_embedder
     from qa.vectors import vector_matrix
@@ -70,7 +71,9 @@ def write_index(base_root: Path, n: int, root: Path) -> dict:
     embedder = make_embedder(DEFAULT_MODEL)
     started = time.perf_counter()
     build.finish(root, build.expected_spec(embedder), corpus.source_files(sources), sources, all_articles,
-                 all_passages, texts, matrix, engine={"kind": "bench: replicated articles, synthetic vectors"})
+                 (store.passage_record(p, build.embed_hash(t)) for p, t in zip(all_passages, texts)), len(all_passages),
+                 matrix, LexicalIndex.build(texts, progress=True),
+                 engine={"kind": "bench: replicated articles, synthetic vectors"})
     seconds = time.perf_counter() - started
     folder = store.current_folder(root)
     return {"passages": n, "articles": len(all_articles), "real_vectors": len(real), "sigma": sigma,

@@ -52,7 +52,7 @@ def _rescale(bm25, df: dict[str, int], n: int) -> None:
     own = np.diff(indptr)
     tokens = sorted(((i, t) for t, i in bm25.vocab_dict.items() if i < len(own)))
     ratio = _idf(n, np.array([df[t] for _, t in tokens], dtype=np.float64)) / _idf(bm25.scores["num_docs"], own)
-    data *= np.repeat(ratio, own).astype(data.dtype)
+    bm25.scores["data"] = data * np.repeat(ratio, own).astype(data.dtype)  # a new array: Ray hands shards read-only
 
 
 class LexicalIndex:
@@ -68,10 +68,11 @@ class LexicalIndex:
         return sum(s.scores["num_docs"] for s in self._shards)
 
     @classmethod
-    def build(cls, texts: Sequence[str], progress: bool = False, shard_passages: int = SHARD_PASSAGES) -> "LexicalIndex":
-        """Shards of ``shard_passages`` passages, rescaled to the corpus idf."""
+    def build(cls, texts: Sequence[str], progress: bool = False, shard_passages: int | None = None) -> "LexicalIndex":
+        """Shards of ``shard_passages`` passages (default ``SHARD_PASSAGES``), rescaled to the corpus idf."""
         from tqdm.auto import tqdm
 
+        shard_passages = shard_passages or SHARD_PASSAGES
         shards = []
         with tqdm(total=len(texts), desc="lexical index", unit="passage", disable=not progress) as bar:
             for start in range(0, len(texts), shard_passages):

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -165,7 +165,9 @@ def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, 
         if todo:
             matrix[todo] = embedder.encode_passages([texts[i] for i in todo], progress=progress)
         embedded = time.perf_counter() - started
-        folder = finish(root, spec, files, sources, articles, passages, texts, matrix, progress=progress)
+        lexical = LexicalIndex.build(texts, progress=progress)
+        folder = finish(root, spec, files, sources, articles,
+                        (store.passage_record(p, h) for p, h in zip(passages, hashes)), len(passages), matrix, lexical)
         logger.info("embedded %d passages in %.1f s (%.0f passages/s); indexed and written in %.1f s", len(todo),
                     embedded, len(todo) / embedded if todo and embedded > 0 else 0.0,
                     time.perf_counter() - started - embedded)
@@ -189,15 +191,14 @@ def embed_hash(text: str) -> str:
 
 
 def finish(root: Path, spec: IndexSpec, files: list[tuple[Path, str]], sources: Sequence[str | os.PathLike],
-           articles: list[Article], passages: list[Passage], texts: list[str], matrix: np.ndarray,
-           engine: dict | None = None, progress: bool = True, lexical: LexicalIndex | None = None) -> Path:
-    """Index the embedded passages (FAISS + BM25, unless ``lexical`` was built apart), write the manifest and swap
-    the build in; the caller holds the lock."""
+           articles: list[Article], passage_records: Iterable[dict], passages: int, matrix: np.ndarray,
+           lexical: LexicalIndex, engine: dict | None = None) -> Path:
+    """Index the embedded passages (FAISS; BM25 comes built), write the manifest and swap the build in; the caller
+    holds the lock. ``passage_records`` (:func:`qa.store.passage_record`, in index order) are streamed to disk."""
     index = vectors.vector_index(matrix)
-    lexical = lexical or LexicalIndex.build(texts, progress=progress)
     manifest = {"spec": spec.to_dict(), "corpus": {**source_record(files, sources, root), "articles": len(articles),
-                                                   "passages": len(passages)},
+                                                   "passages": passages},
                 "faiss": vectors.faiss_record(index), "engine": engine or {"kind": "local"}, "versions": _versions(),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
-    return store.write(root, build_id, manifest, articles, passages, [embed_hash(t) for t in texts], index, lexical)
+    return store.write(root, build_id, manifest, articles, passage_records, index, lexical)

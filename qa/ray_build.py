@@ -2,16 +2,19 @@
 
     source files ─ read + clean (one task per file) ─► the local build's de-duplication (driver)
       ─► split into passages (tasks) ─► embed (a pool of actors, each with its own encoder
-      pinned to its CPUs, writing its vectors as shard files) ─► passages back in reading order,
-      vectors gathered from the shards into one memory-mapped file ─► BM25 shards of
-      ``qa.bm25.SHARD_PASSAGES`` passages (one task each), rescaled to the corpus idf ─► the
-      local build's indexing, manifest and atomic swap (:func:`qa.build.finish`).
+      pinned to its CPUs, writing each batch as a shard: vectors and passage records) ─► the
+      driver sorts (article, passage) numbers into reading order ─► BM25 shards of
+      ``qa.bm25.SHARD_PASSAGES`` passages (one task each, texts rebuilt from the articles),
+      rescaled to the corpus idf ─► vectors gathered from the shards into one memory map, records
+      streamed from the shards ─► the local build's indexing, manifest and atomic swap
+      (:func:`qa.build.finish`).
 
-Vectors never travel through the driver: each actor writes a float32 shard per batch into
-``<index>/.shards-<id>/`` (on a cluster the index folder must be on storage every node
-mounts), and the driver copies them in reading order into a memory map that the index is
-built from, so a build holds no vector matrix in RAM. The shards are float32 so that a Ray
-build's vectors equal the local build's bit for bit.
+Vectors, passage records and passage texts never sit whole on the driver: each actor writes a
+float32 ``<id>.npy`` and a ``<id>.jsonl`` shard per batch into ``<index>/.shards-<id>/`` (on a
+cluster the index folder must be on storage every node mounts) and returns only where each
+passage went; the driver keeps four integers a passage. It still holds the articles (it
+de-duplicates them and writes ``articles.jsonl``). Shards are float32 so that a Ray build's
+vectors equal the local build's bit for bit.
 
 Every step calls the code a local build runs, so both give the same passages and ids (ids
 come from the article's ``doc_id`` and the passage's place in it, never from row order).
@@ -31,14 +34,15 @@ import shutil
 import time
 import uuid
 import warnings
+from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
 from qa import bm25, config, corpus, store
 from qa.bm25 import LexicalIndex
-from qa.build import BuildResult, expected_spec, finish, passages_of, up_to_date
+from qa.build import BuildResult, embed_hash, expected_spec, finish, indexed_text, passages_of, up_to_date
 from qa.config import CORES
 from qa.corpus import Article
 from qa.embed import Embedder, make_embedder
@@ -70,8 +74,9 @@ def _split(row: dict) -> list[dict]:
 
 
 class _Encoder:
-    """One embedding actor: its own encoder, its intra-op and tokenizer threads pinned to its CPUs; it writes each
-    batch's vectors to a shard file and returns where they are."""
+    """One embedding actor: its own encoder, its intra-op and tokenizer threads pinned to its CPUs. It writes each
+    batch as a shard (``<id>.npy`` vectors, ``<id>.jsonl`` passage records with their embed hashes) and returns
+    only where each passage went."""
 
     def __init__(self, factory: Factory, threads: int, shards: str) -> None:
         config.pin_threads(threads)  # the tokenizer's pool is sized on first use, so before the encoder loads
@@ -79,14 +84,49 @@ class _Encoder:
         self.shards = Path(shards)
 
     def __call__(self, batch: dict) -> dict:
-        vectors = np.asarray(self.embedder.encode_passages([str(t) for t in batch["text"]]), dtype=np.float32)
-        name = f"{uuid.uuid4().hex}.npy"  # a retried batch writes a new shard; the lost attempt's is never read
-        tmp = self.shards / f".{name}"
-        np.save(tmp, vectors, allow_pickle=False)
-        os.replace(tmp, self.shards / name)
-        batch["shard"] = np.full(len(vectors), name)
-        batch["row"] = np.arange(len(vectors))
-        return batch
+        texts = [str(t) for t in batch["text"]]
+        vectors = np.asarray(self.embedder.encode_passages(texts), dtype=np.float32)
+        name = uuid.uuid4().hex  # a retried batch writes a new shard; the lost attempt's is never read
+        lines = "".join(json.dumps({**json.loads(record), "embed_hash": embed_hash(text)}, ensure_ascii=False) + "\n"
+                        for record, text in zip(batch["passage"], texts))
+        (self.shards / f".{name}.jsonl").write_text(lines, encoding="utf-8")
+        np.save(self.shards / f".{name}.npy", vectors, allow_pickle=False)
+        os.replace(self.shards / f".{name}.jsonl", self.shards / f"{name}.jsonl")
+        os.replace(self.shards / f".{name}.npy", self.shards / f"{name}.npy")  # last: a shard with vectors is whole
+        return {"order": batch["order"], "n": batch["n"], "shard": np.full(len(texts), name),
+                "row": np.arange(len(texts))}
+
+
+class _Shards:
+    """The actors' shards in reading order: ``names[shard[i]]`` holds passage i at ``row[i]``."""
+
+    def __init__(self, folder: Path, names: list[str], shard: np.ndarray, row: np.ndarray) -> None:
+        self.folder, self.names, self.shard, self.row = folder, names, shard, row
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def records(self, start: int = 0, stop: int | None = None) -> Iterator[dict]:
+        """Passage records of positions [start, stop), read a shard file at a time (recent ones kept)."""
+        cache: OrderedDict[int, list[bytes]] = OrderedDict()
+        for s, r in zip(self.shard[start:stop].tolist(), self.row[start:stop].tolist()):
+            if s not in cache:
+                cache[s] = (self.folder / f"{self.names[s]}.jsonl").read_bytes().splitlines()
+                if len(cache) > 64:
+                    cache.popitem(last=False)
+            yield json.loads(cache[s][r])
+
+    def vectors(self, dim: int) -> np.ndarray:
+        """Every vector in reading order, copied into a float32 memory map beside the shards (a shard at a time)."""
+        matrix = np.lib.format.open_memmap(self.folder / "vectors.npy", mode="w+", dtype=np.float32,
+                                           shape=(len(self), dim))
+        by_shard = np.argsort(self.shard, kind="stable")
+        bounds = np.flatnonzero(np.diff(self.shard[by_shard])) + 1
+        for group in np.split(by_shard, bounds) if len(by_shard) else []:
+            stored = np.load(self.folder / f"{self.names[self.shard[group[0]]]}.npy", allow_pickle=False)
+            matrix[group] = stored[self.row[group]]
+        matrix.flush()
+        return matrix
 
 
 def _python_path() -> str:
@@ -133,31 +173,33 @@ def _cause(exc: BaseException) -> QAError | None:
     return None
 
 
-def _gather(found: list[tuple[int, int, str, str, str, int]], shards: Path, dim: int) -> np.ndarray:
-    """The shards' vectors in reading order, copied into a float32 memory map in ``shards`` (one shard read at a time)."""
-    matrix = np.lib.format.open_memmap(shards / "vectors.npy", mode="w+", dtype=np.float32, shape=(len(found), dim))
-    by_shard: dict[str, list[tuple[int, int]]] = {}
-    for position, f in enumerate(found):
-        by_shard.setdefault(f[4], []).append((position, f[5]))
-    for name, rows in by_shard.items():
-        vectors = np.load(shards / name, allow_pickle=False)
-        positions, taken = zip(*rows)
-        matrix[list(positions)] = vectors[list(taken)]
-    matrix.flush()
-    return matrix
+def _texts(articles: list[dict], rows: list[dict]) -> list[str]:
+    """The indexed texts of passage records, from their articles (in a BM25 task: texts never reach the driver)."""
+    by_id = {a["doc_id"]: Article.from_dict(a) for a in articles}
+    return [indexed_text(by_id[r["doc_id"]], Passage(passage_id=r["passage_id"], doc_id=r["doc_id"], start=r["start"],
+                                                      end=r["end"], sentences=(),
+                                                      text=by_id[r["doc_id"]].text[r["start"] : r["end"]]))
+            for r in rows]
 
 
-def _lexical(texts: list[str]) -> LexicalIndex:
+def _bm25_shard(articles: list[dict], rows: list[dict]):
+    return bm25.shard(_texts(articles, rows))
+
+
+def _lexical(shards: _Shards, by_id: dict[str, Article]) -> LexicalIndex:
     """BM25 shards built by Ray tasks, one for each ``SHARD_PASSAGES`` passages, then rescaled on the driver."""
     import ray
 
-    task = ray.remote(bm25.shard)
-    return LexicalIndex.from_shards(ray.get([task.remote(texts[start : start + bm25.SHARD_PASSAGES])
-                                             for start in range(0, len(texts), bm25.SHARD_PASSAGES)]))
+    task, refs = ray.remote(_bm25_shard), []
+    for start in range(0, len(shards), bm25.SHARD_PASSAGES):
+        rows = list(shards.records(start, start + bm25.SHARD_PASSAGES))
+        articles = [by_id[d].to_dict() for d in dict.fromkeys(r["doc_id"] for r in rows)]
+        refs.append(task.remote(articles, rows))
+    return LexicalIndex.from_shards(ray.get(refs))
 
 
 def _pipeline(files: list[tuple[Path, str]], decode_errors: str, factory: Factory, actors: int, threads: int,
-              progress: bool, shards: Path, dim: int) -> tuple[list[Article], list[Passage], list[str], np.ndarray]:
+              progress: bool, folder: Path) -> tuple[list[Article], _Shards]:
     import ray
     from ray.data import ActorPoolStrategy, DataContext
 
@@ -175,23 +217,20 @@ def _pipeline(files: list[tuple[Path, str]], decode_errors: str, factory: Factor
         warnings.filterwarnings("ignore", message=".*ray_remote_args.*", category=DeprecationWarning)
         blocks = min(len(items), max(8 * actors, len(items) // ARTICLES_PER_BLOCK))
         embedded = (ray.data.from_items(items, override_num_blocks=blocks).flat_map(_split)
-                    .map_batches(_Encoder, fn_constructor_args=(factory, threads, str(shards)), batch_size=BATCH,
+                    .map_batches(_Encoder, fn_constructor_args=(factory, threads, str(folder)), batch_size=BATCH,
                                  batch_format="numpy", compute=ActorPoolStrategy(size=actors), num_cpus=threads,
                                  max_restarts=RESTARTS, max_task_retries=RESTARTS))
-    found: list[tuple[int, int, str, str, str, int]] = []
+    names: dict[str, int] = {}
+    order, n, shard, row = [], [], [], []
     for batch in embedded.iter_batches(batch_size=None, batch_format="numpy"):
-        found.extend(zip(batch["order"].tolist(), batch["n"].tolist(), batch["passage"], batch["text"],
-                         batch["shard"].tolist(), batch["row"].tolist()))
-    found.sort(key=lambda f: (f[0], f[1]))  # reading order, whatever order the actors finished in
-    by_id = {a.doc_id: a for a in articles}
-    passages = []
-    for _, _, record, _, _, _ in found:
-        r = json.loads(record)
-        text = by_id[r["doc_id"]].text[r["start"] : r["end"]]
-        passages.append(Passage(passage_id=r["passage_id"], doc_id=r["doc_id"], start=r["start"], end=r["end"],
-                                text=text, sentences=tuple(tuple(s) for s in r["sentences"])))
-    texts = [str(f[3]) for f in found]
-    return articles, passages, texts, _gather(found, shards, dim)
+        order.append(batch["order"])
+        n.append(batch["n"])
+        shard.append(np.array([names.setdefault(str(s), len(names)) for s in batch["shard"]], dtype=np.int64))
+        row.append(batch["row"])
+    if not order:
+        return articles, _Shards(folder, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    ranked = np.lexsort((np.concatenate(n), np.concatenate(order)))  # reading order, whatever order actors finished in
+    return articles, _Shards(folder, list(names), np.concatenate(shard)[ranked], np.concatenate(row)[ranked])
 
 
 def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend: str | None = None, *,
@@ -226,10 +265,9 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
             shards.mkdir(parents=True)
             stack.callback(shutil.rmtree, shards, True)
             try:
-                articles, passages, texts, vectors = _pipeline(files, decode_errors, factory, actors, threads, progress,
-                                                               shards, embedder.dim)
+                articles, stored = _pipeline(files, decode_errors, factory, actors, threads, progress, shards)
                 seconds = time.perf_counter() - began  # reading to the last vector
-                lexical = _lexical(texts)
+                lexical = _lexical(stored, {a.doc_id: a for a in articles})
             except QAError:
                 raise
             except Exception as exc:  # Ray wraps task failures in many types; one line, live index untouched
@@ -243,9 +281,9 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
             if started:
                 ray.shutdown()
         logger.info("%d articles, %d passages embedded by %d actors on %d node(s) in %.1f s", len(articles),
-                    len(passages), actors, nodes, seconds)
+                    len(stored), actors, nodes, seconds)
         engine = {"kind": "ray", "actors": actors, "threads_per_actor": threads, "nodes": nodes,
                   "pipeline_seconds": round(seconds, 2), "ray": ray.__version__}
-        folder = finish(root, expected_spec(embedder), files, sources, articles, passages, texts, vectors, engine,
-                        progress=progress, lexical=lexical)
-        return BuildResult(folder, len(articles), len(passages), len(passages), 0, False)
+        folder = finish(root, expected_spec(embedder), files, sources, articles, stored.records(), len(stored),
+                        stored.vectors(embedder.dim), lexical, engine)
+        return BuildResult(folder, len(articles), len(stored), len(stored), 0, False)

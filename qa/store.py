@@ -33,7 +33,7 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import faiss
 
@@ -137,15 +137,21 @@ def passage_record(passage: Passage, embed_hash: str) -> dict:
             "sentences": [list(s) for s in passage.sentences], "embed_hash": embed_hash}
 
 
-def _write_files(tmp: Path, manifest: dict, build_id: str, articles: list[Article], passages: list[Passage],
-                 embed_hashes: list[str], vectors: faiss.Index | vector_files.Rescored,
-                 lexical: LexicalIndex) -> None:
-    """Write every file of a build into ``tmp`` and fsync them."""
+def _write_files(tmp: Path, manifest: dict, build_id: str, articles: list[Article], passage_records: Iterable[dict],
+                 vectors: faiss.Index | vector_files.Rescored, lexical: LexicalIndex) -> None:
+    """Write every file of a build into ``tmp`` and fsync them; passage records are streamed, in index order."""
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     records.write_jsonl(tmp / "articles.jsonl", (article.to_dict() for article in articles))
-    records.write_jsonl(tmp / "passages.jsonl", (passage_record(p, h) for p, h in zip(passages, embed_hashes)))
-    records.write_article_ids(tmp / records.ARTICLE_IDS, [a.doc_id for a in articles], records.first_passages(passages))
+    first: dict[str, int] = {}
+
+    def noting_first(rows: Iterable[dict]) -> Iterator[dict]:
+        for position, row in enumerate(rows):
+            first.setdefault(row["doc_id"], position)
+            yield row
+
+    records.write_jsonl(tmp / "passages.jsonl", noting_first(passage_records))
+    records.write_article_ids(tmp / records.ARTICLE_IDS, [a.doc_id for a in articles], first)
     vector_files.save(vectors, tmp)
     lexical.save(tmp / "lexical")
     files = sorted(p for p in tmp.rglob("*") if p.is_file())
@@ -157,9 +163,8 @@ def _write_files(tmp: Path, manifest: dict, build_id: str, articles: list[Articl
         _fsync(path)
 
 
-def write(root: Path, build_id: str, manifest: dict, articles: list[Article], passages: list[Passage],
-          embed_hashes: list[str], vectors: faiss.Index | vector_files.Rescored,
-                 lexical: LexicalIndex) -> Path:
+def write(root: Path, build_id: str, manifest: dict, articles: list[Article], passage_records: Iterable[dict],
+          vectors: faiss.Index | vector_files.Rescored, lexical: LexicalIndex) -> Path:
     """Write a complete build beside the live one, then make it live with one atomic rename.
 
     The caller holds :func:`build_lock`. Older builds and leftovers of killed builds are removed
@@ -167,7 +172,7 @@ def write(root: Path, build_id: str, manifest: dict, articles: list[Article], pa
     """
     tmp, final = root / f".tmp-{build_id}", root / f"build-{build_id}"
     try:
-        _write_files(tmp, manifest, build_id, articles, passages, embed_hashes, vectors, lexical)
+        _write_files(tmp, manifest, build_id, articles, passage_records, vectors, lexical)
         os.replace(tmp, final)
         pointer_tmp = root / "CURRENT.tmp"
         pointer_tmp.write_text(final.name + "\n", encoding="utf-8")

@@ -148,3 +148,15 @@ def test_corpus_errors_inside_ray_tasks_keep_their_one_line_message(tmp_path: Pa
     with pytest.raises(QAError, match=r"latin1\.txt is not UTF-8.*--decode-errors replace"):
         ray_build([bad], tmp_path / "index", "test", factory=hash_factory, actors=1, progress=False)
     assert store.current_folder(tmp_path / "index") is None
+
+
+# Protects against: BM25 shards built by Ray tasks scoring differently from the local build's shards.
+def test_bm25_in_several_shards_built_by_ray_tasks_equals_the_local_build(seeds_copy: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    from qa import bm25
+
+    monkeypatch.setattr(bm25, "SHARD_PASSAGES", 7)  # the seeds' passages in 3 shards, on both sides
+    local_build([seeds_copy], tmp_path / "local", HashEmbedder(), progress=False)
+    ray_build([seeds_copy], tmp_path / "ray", "test", factory=hash_factory, actors=2, progress=False)
+    assert len(store.load(tmp_path / "ray").lexical._shards) == 3
+    assert_same_index(tmp_path / "ray", tmp_path / "local", HashEmbedder().encode_queries(["Bawaslu", "ASN netral"]))
