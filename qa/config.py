@@ -7,10 +7,13 @@ resolves one :class:`Settings` and passes it down; no other module reads the env
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from qa.errors import InputError
+from qa.errors import InputError, ModelError
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 DEFAULT_INDEX = "index"
@@ -70,6 +73,24 @@ def cache_dir() -> Path:
     if configured:
         return Path(configured)
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qa"
+
+
+def write_cache_folder(target: Path, marker: str, write: Callable[[Path], None], label: str = "") -> Path:
+    """Write a cache folder once: ``write`` fills a new folder beside ``target``, which is then renamed into place,
+    so no reader sees half of it and a killed run leaves only a temp folder. A process that loses the race to
+    another keeps the winner's folder (it holds ``marker``); any other failure to write is a one-line ModelError."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        (tmp / "folder").mkdir()
+        write(tmp / "folder")
+        os.replace(tmp / "folder", target)
+    except OSError as exc:
+        if not (target / marker).is_file():  # another process may have won the race
+            raise ModelError(f"cannot write {label}{target}: {exc}; set QA_CACHE to a writable folder") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
 
 
 def pin_threads(threads: int) -> None:

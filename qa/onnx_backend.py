@@ -14,10 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -26,7 +24,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from qa import model as model_files
-from qa.config import CORES, cache_dir
+from qa.config import CORES, cache_dir, write_cache_folder
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -128,20 +126,11 @@ def materialise(name: str, backend: str) -> Path:
         logger.warning("%s was exported from other weights of %s; exporting again", target, name)
         shutil.rmtree(target)
     logger.info("exporting %s to ONNX (%s) into %s (once)", name, backend, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     try:
-        _export(name, backend, tmp)
-        os.replace(tmp, target)
+        return write_cache_folder(target, "export.json", lambda out: _export(name, backend, out))
     except ImportError as exc:
         raise ModelError(f"the {backend} backend needs onnxruntime and onnx ({exc}); run `pip install -e .` "
                          f"or set QA_BACKEND=torch") from exc
-    except OSError as exc:
-        if not (target / "export.json").is_file():  # another process may have won the race
-            raise ModelError(f"cannot write {target}: {exc}; set QA_CACHE to a writable folder") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
 
 
 class OnnxEmbedder:

@@ -16,9 +16,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import shutil
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from qa.config import CORES, cache_dir
+from qa.config import CORES, cache_dir, write_cache_folder
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -167,19 +164,10 @@ class Reader:
         if (target / "model.onnx").is_file():
             return target
         logger.info("exporting the reader to ONNX (%s) into %s (once)", self.backend, target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
         try:
-            _export(self.folder, self.record, self.backend, tmp)
-            os.replace(tmp, target)
+            return write_cache_folder(target, "model.onnx", lambda out: _export(self.folder, self.record, self.backend, out))
         except ImportError as exc:
             raise ModelError(f"exporting the reader needs torch and onnx ({exc}); run `pip install -e .` or set QA_BACKEND=torch") from exc
-        except OSError as exc:
-            if not (target / "model.onnx").is_file():  # another process may have won the race
-                raise ModelError(f"cannot write {target}: {exc}; set QA_CACHE to a writable folder") from exc
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return target
 
     def _open(self, folder: Path):
         import onnxruntime as ort
