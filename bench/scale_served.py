@@ -44,7 +44,7 @@ def rss_mb() -> dict:
 
 
 def write_index(base_root: Path, n: int, root: Path) -> dict:
-    from qa import build, corpus, store
+    from qa import build, corpus, records, store
     from qa.bm25 import LexicalIndex
     from qa.config import DEFAULT_MODEL
     from qa.embed import make_embedder
@@ -71,7 +71,7 @@ def write_index(base_root: Path, n: int, root: Path) -> dict:
     embedder = make_embedder(DEFAULT_MODEL)
     started = time.perf_counter()
     build.finish(root, build.expected_spec(embedder), corpus.source_files(sources), sources, all_articles,
-                 (store.passage_record(p, build.embed_hash(t)) for p, t in zip(all_passages, texts)), len(all_passages),
+                 (records.passage_record(p, build.embed_hash(t)) for p, t in zip(all_passages, texts)), len(all_passages),
                  matrix, LexicalIndex.build(texts, progress=True),
                  engine={"kind": "bench: replicated articles, synthetic vectors"})
     seconds = time.perf_counter() - started

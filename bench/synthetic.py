@@ -23,7 +23,6 @@ import numpy as np
 
 from qa.bm25 import LexicalIndex
 from qa.lexical import tokenize
-from qa.records import first_passages
 from qa.store import Index
 from qa import build as build_module
 from qa import vectors as qa_vectors
@@ -113,8 +112,11 @@ def replicate(base: Index, n: int, cache: Path, exact: bool = False,
             passages.append(dataclasses.replace(passage, doc_id=doc_id, passage_id=f"{passage.passage_id}~{copy}"))
     manifest = {**base.manifest, "faiss": qa_vectors.faiss_record(index),
                 "corpus": {**base.manifest["corpus"], "passages": n, "articles": len(articles)}}
+    first: dict[str, int] = {}
+    for position, passage in enumerate(passages):
+        first.setdefault(passage.doc_id, position)
     synthetic = Index(folder=base.folder, manifest=manifest, articles=articles, passages=passages,
-                      first_passage=first_passages(passages), vectors=index, lexical=LexicalIndex([bm25]))
+                      first_passage=first, vectors=index, lexical=LexicalIndex([bm25]))
     return synthetic, vectors, seconds
 
 

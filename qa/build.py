@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from qa import corpus, store
+from qa import corpus, records, store
 from qa.corpus import Article
 from qa.embed import Embedder
 from qa.errors import QAError
@@ -167,7 +167,7 @@ def build(sources: Sequence[str | os.PathLike], root: Path, embedder: Embedder, 
         embedded = time.perf_counter() - started
         lexical = LexicalIndex.build(texts, progress=progress)
         folder = finish(root, spec, files, sources, articles,
-                        (store.passage_record(p, h) for p, h in zip(passages, hashes)), len(passages), matrix, lexical)
+                        (records.passage_record(p, h) for p, h in zip(passages, hashes)), len(passages), matrix, lexical)
         logger.info("embedded %d passages in %.1f s (%.0f passages/s); indexed and written in %.1f s", len(todo),
                     embedded, len(todo) / embedded if todo and embedded > 0 else 0.0,
                     time.perf_counter() - started - embedded)
@@ -194,7 +194,7 @@ def finish(root: Path, spec: IndexSpec, files: list[tuple[Path, str]], sources: 
            articles: list[Article], passage_records: Iterable[dict], passages: int, matrix: np.ndarray,
            lexical: LexicalIndex, engine: dict | None = None) -> Path:
     """Index the embedded passages (FAISS; BM25 comes built), write the manifest and swap the build in; the caller
-    holds the lock. ``passage_records`` (:func:`qa.store.passage_record`, in index order) are streamed to disk."""
+    holds the lock. ``passage_records`` (:func:`qa.records.passage_record`, in index order) are streamed to disk."""
     index = vectors.vector_index(matrix)
     manifest = {"spec": spec.to_dict(), "corpus": {**source_record(files, sources, root), "articles": len(articles),
                                                    "passages": passages},

@@ -40,14 +40,13 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from qa import bm25, config, corpus, store
+from qa import bm25, config, corpus, records, store
 from qa.bm25 import LexicalIndex
 from qa.build import BuildResult, embed_hash, expected_spec, finish, indexed_text, passages_of, up_to_date
 from qa.config import CORES
 from qa.corpus import Article
 from qa.embed import Embedder, make_embedder
 from qa.errors import InputError, QAError
-from qa.passages import Passage
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def _read(row: dict, decode_errors: str) -> dict:
 def _split(row: dict) -> list[dict]:
     article = Article.from_dict(json.loads(row["article"]))
     passages, texts = passages_of([article])
-    return [{"order": row["order"], "n": n, "passage": json.dumps(store.passage_record(p, "")), "text": text}
+    return [{"order": row["order"], "n": n, "passage": json.dumps(records.passage_record(p, "")), "text": text}
             for n, (p, text) in enumerate(zip(passages, texts))]
 
 
@@ -176,10 +175,7 @@ def _cause(exc: BaseException) -> QAError | None:
 def _texts(articles: list[dict], rows: list[dict]) -> list[str]:
     """The indexed texts of passage records, from their articles (in a BM25 task: texts never reach the driver)."""
     by_id = {a["doc_id"]: Article.from_dict(a) for a in articles}
-    return [indexed_text(by_id[r["doc_id"]], Passage(passage_id=r["passage_id"], doc_id=r["doc_id"], start=r["start"],
-                                                      end=r["end"], sentences=(),
-                                                      text=by_id[r["doc_id"]].text[r["start"] : r["end"]]))
-            for r in rows]
+    return [indexed_text(by_id[r["doc_id"]], records.passage_of(r, by_id[r["doc_id"]])) for r in rows]
 
 
 def _bm25_shard(articles: list[dict], rows: list[dict]):

@@ -43,6 +43,19 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
     return len(offsets) - 1
 
 
+def passage_record(passage: Passage, embed_hash: str) -> dict:
+    """A passage as ``passages.jsonl`` stores it: its place in its article, not its text (:func:`passage_of` reverses it)."""
+    return {"passage_id": passage.passage_id, "doc_id": passage.doc_id, "start": passage.start, "end": passage.end,
+            "sentences": [list(s) for s in passage.sentences], "embed_hash": embed_hash}
+
+
+def passage_of(record: dict, article: Article) -> Passage:
+    """The passage a stored record describes, its text sliced from its article."""
+    return Passage(passage_id=record["passage_id"], doc_id=record["doc_id"], start=record["start"], end=record["end"],
+                   text=article.text[record["start"] : record["end"]],
+                   sentences=tuple(tuple(s) for s in record["sentences"]))
+
+
 class Lines:
     """A JSONL file's records by line number, memory-mapped; checked against its offsets when opened."""
 
@@ -104,10 +117,8 @@ class StoredPassages(Sequence[Passage]):
         self._parse = lru_cache(maxsize=CACHED)(self._passage)
 
     def _passage(self, position: int) -> Passage:
-        r = self._lines[position]
-        return Passage(passage_id=r["passage_id"], doc_id=r["doc_id"], start=r["start"], end=r["end"],
-                       text=self._articles[r["doc_id"]].text[r["start"] : r["end"]],
-                       sentences=tuple(tuple(s) for s in r["sentences"]))
+        record = self._lines[position]
+        return passage_of(record, self._articles[record["doc_id"]])
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -128,14 +139,6 @@ class StoredPassages(Sequence[Passage]):
     def embed_hash(self, position: int) -> str:
         """The hash of the text embedded for this passage (what a rebuild reuses its vector by)."""
         return self._lines[position]["embed_hash"]
-
-
-def first_passages(passages: Iterable[Passage]) -> dict[str, int]:
-    """Each article's first passage position, from passages in index order."""
-    first: dict[str, int] = {}
-    for position, passage in enumerate(passages):
-        first.setdefault(passage.doc_id, position)
-    return first
 
 
 def write_article_ids(path: Path, doc_ids: Sequence[str], first: Mapping[str, int]) -> None:

@@ -132,11 +132,6 @@ def build_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def passage_record(passage: Passage, embed_hash: str) -> dict:
-    return {"passage_id": passage.passage_id, "doc_id": passage.doc_id, "start": passage.start, "end": passage.end,
-            "sentences": [list(s) for s in passage.sentences], "embed_hash": embed_hash}
-
-
 def _write_files(tmp: Path, manifest: dict, build_id: str, articles: list[Article], passage_records: Iterable[dict],
                  vectors: faiss.Index | vector_files.Rescored, lexical: LexicalIndex) -> None:
     """Write every file of a build into ``tmp`` and fsync them; passage records are streamed, in index order."""
