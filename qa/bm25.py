@@ -32,9 +32,15 @@ def _idf(n: int, df: np.ndarray) -> np.ndarray:
     return np.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-def _document_frequencies(bm25) -> dict[str, int]:
-    df = np.diff(np.asarray(bm25.scores["indptr"]))
-    return {token: int(df[i]) for token, i in bm25.vocab_dict.items() if i < len(df)}
+def _document_frequencies(shards: Sequence) -> dict[str, int]:
+    """Passages holding each token, over all the shards."""
+    found: dict[str, int] = {}
+    for one in shards:
+        df = np.diff(np.asarray(one.scores["indptr"]))
+        for token, i in one.vocab_dict.items():
+            if i < len(df):
+                found[token] = found.get(token, 0) + int(df[i])
+    return found
 
 
 def shard(texts: Sequence[str]):
@@ -84,11 +90,8 @@ class LexicalIndex:
     @classmethod
     def from_shards(cls, shards: Sequence) -> "LexicalIndex":
         """Shards built apart (:func:`shard`, e.g. by Ray tasks), in passage order, rescaled to the corpus idf."""
-        df: dict[str, int] = {}
-        for one in shards:
-            for token, count in _document_frequencies(one).items():
-                df[token] = df.get(token, 0) + count
         if len(shards) > 1:
+            df = _document_frequencies(shards)
             total = sum(one.scores["num_docs"] for one in shards)
             for one in shards:
                 _rescale(one, df, total)
@@ -127,10 +130,7 @@ class LexicalIndex:
         """Inverse document frequency of every known token over the whole corpus (computed once)."""
         with self._idf_lock:  # one dictionary per index, however many threads ask first
             if self._idf is None:
-                df: dict[str, int] = {}
-                for shard in self._shards:
-                    for token, count in _document_frequencies(shard).items():
-                        df[token] = df.get(token, 0) + count
+                df = _document_frequencies(self._shards)
                 tokens = list(df)
                 values = _idf(self.passages, np.array([df[t] for t in tokens], dtype=np.float64))
                 self._idf = dict(zip(tokens, values.tolist()))
