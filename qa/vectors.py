@@ -46,7 +46,7 @@ def ivf_lists(n: int) -> int:
 def ivf_probes(lists: int) -> int:
     """Lists searched a question: one in 8 (at least 64). e5 questions sit about equally close to many lists, and
     more so in smaller corpora: one list in 16 gave recall@10 0.961 at 100k calibrated vectors and 0.993 at 1M;
-    one in 8 gave 0.997 at 1M in 3.6 ms (bench/RESULTS.md, "Scale")."""
+    one in 8 gave 0.997 at 1M in 3.4 ms (bench/RESULTS.md, "Scale")."""
     return int(min(lists, max(64, lists // 8)))
 
 
@@ -116,10 +116,14 @@ def _ivf(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
+def _codes() -> str:
+    return f"pq{PQ_M}x{PQ_BITS}fs"
+
+
 def recipe() -> dict:
     """How :func:`vector_index` chooses and sets up the index: the FAISS part of an index's spec."""
     return {"metric": "inner_product", "exact_search_below": EXACT_SEARCH_BELOW,
-            "ivf": {"lists": "4 sqrt(n), power of two", "codes": f"pq{PQ_M}x{PQ_BITS}fs", "rescore": RESCORE, "stored": "float16",
+            "ivf": {"lists": "4 sqrt(n), power of two", "codes": _codes(), "rescore": RESCORE, "stored": "float16",
                     "hnsw_quantizer_from": HNSW_QUANTIZER_FROM, "train_per_list": TRAIN_PER_LIST},
             "hnsw": {"M": HNSW_M, "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}}
 
@@ -130,7 +134,7 @@ def faiss_record(index: faiss.Index | Rescored) -> dict:
     if isinstance(index, Rescored):
         ivf = faiss.extract_index_ivf(index.index)
         quantizer = "hnsw" if isinstance(faiss.downcast_index(ivf.quantizer), faiss.IndexHNSW) else "flat"
-        return {"kind": "ivf", "lists": ivf.nlist, "nprobe": ivf.nprobe, "codes": f"pq{PQ_M}x{PQ_BITS}fs", "quantizer": quantizer,
+        return {"kind": "ivf", "lists": ivf.nlist, "nprobe": ivf.nprobe, "codes": _codes(), "quantizer": quantizer,
                 "rescore": RESCORE, "rescore_from": F16_FILE, **common}
     return {"kind": "flat", **common}
 
