@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,12 @@ from qa.passages import split
 from qa.store import read_manifest
 
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
-# Recorded with the default model and backend (bench/RESULTS.md, quality section); a drop below fails.
-SEED_FLOORS = {  # retrieval alone, and retrieval + the trained reader (bench/RESULTS.md, quality section)
-    False: {"article@1": 0.95, "passage@1": 0.84, "passage@5": 0.97, "quote": 0.77, "answered": 0.88},
-    True: {"article@1": 0.95, "passage@1": 0.84, "passage@5": 0.97, "quote": 0.71, "answered": 0.80},
+# Recorded with the default model and backend on the 70 answerable questions of the file (yes/no and "Siapa"
+# questions added to the first 45), about 0.02 under what was measured; a drop below fails.
+SEED_FLOORS = {  # retrieval alone, and retrieval + the trained reader (measured 0.957 / 0.857 / 0.986 / 0.786 / 0.843
+    # and 0.971 / 0.900 / 0.986 / 0.743 / 0.771)
+    False: {"article@1": 0.94, "passage@1": 0.84, "passage@5": 0.97, "quote": 0.77, "answered": 0.82},
+    True: {"article@1": 0.95, "passage@1": 0.88, "passage@5": 0.97, "quote": 0.72, "answered": 0.75},
 }
 
 
@@ -146,13 +149,16 @@ def test_abstention_weights_cover_every_feature_and_the_score_rises_with_evidenc
 def test_the_seed_question_file_is_well_formed():
     rows = read_questions(SEED_QUESTIONS)
     seeds = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
-    assert len(rows) >= 40 and sum(not r["answerable"] for r in rows) >= 8
-    assert {"factoid", "paraphrase", "english", "informal", "offtopic"} <= {r["kind"] for r in rows}
+    kinds = Counter(r["kind"] for r in rows)
+    assert len(rows) >= 90 and len({r["qid"] for r in rows}) == len(rows)
+    assert {"factoid", "paraphrase", "english", "informal", "offtopic"} <= set(kinds)
+    assert kinds["yesno"] >= 15 and kinds["unanswerable"] + kinds["falsepremise"] >= 15
     for row in rows:
         if row["answerable"]:
-            assert row["answer"] in seeds[row["gold_doc_id"]], row["qid"]
-        else:
-            assert row["answer"] is None and not row["gold_doc_ids"]
+            assert row["answer"] in seeds[row["gold_doc_id"]] and row["answer"] == row["all_answers"][0], row["qid"]
+            assert all(any(a in seeds[d] for d in gold_ids(row)) for a in row["all_answers"]), row["qid"]
+        else:  # gold_doc_id, where given, is the closest article (as IDK-MRC names a near-miss paragraph)
+            assert row["answer"] is None and not row["gold_doc_ids"] and row["gold_doc_id"] in {None, *seeds}
 
 
 @pytest.mark.parametrize("reader", [True, False], ids=["reader", "retrieval-only"])
