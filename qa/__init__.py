@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from qa.errors import BadIndexError, CorpusError, IndexBusyError, InputError, ModelError, QAError
+from qa.errors import AnswerError, BadIndexError, CorpusError, IndexBusyError, InputError, ModelError, QAError
 
 if TYPE_CHECKING:
     from qa.answer import Answer, Citation, Hit, ask
@@ -19,7 +19,7 @@ _LAZY = {"ask": "qa.answer", "Answer": "qa.answer", "Hit": "qa.answer", "Citatio
          "BuildResult": "qa.build"}
 
 __all__ = ["ask", "Answer", "Hit", "Citation", "BuildResult", "QAError", "InputError", "CorpusError",
-           "ModelError", "BadIndexError", "IndexBusyError"]
+           "ModelError", "BadIndexError", "IndexBusyError", "AnswerError"]
 
 
 def __getattr__(name: str) -> Any:

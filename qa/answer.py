@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 from qa import abstain, cite, config
 from qa.engine import Engine, engine_from_settings
-from qa.errors import InputError
+from qa.errors import FATAL, AnswerError, InputError, QAError, describe
 from qa.quote import best_sentence
 from qa.reader import Reader, Reading
 from qa.retrieve import DENSE_WEIGHT, Signals, search
@@ -126,6 +126,16 @@ def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float |
     ``vector`` is the cleaned question's embedding when the caller encoded several questions at once.
     """
     text, k = clean_question(question), check_k(k)
+    try:
+        return _answer(engine, text, k, dense_weight, vector, reader)
+    except (QAError, *FATAL):
+        raise
+    except BaseException as exc:  # whatever else fails inside (a tokenizer's Rust panic is not an Exception)
+        raise AnswerError(f"answering failed inside the library ({describe(exc)}); please report it with the "
+                          f"question, or answer without the reader (reader=False, qa ask --no-reader)") from exc
+
+
+def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vector, reader: bool) -> Answer:
     active = engine.reader if reader else None
     hits, signals = retrieve_hits(engine, text, k, dense_weight, vector, active)
     calibration = engine.calibration

@@ -29,7 +29,7 @@ from qa import config, handout, render, session_handout, session_page
 from qa.answer import Answer, answer_with
 from qa.bank import read_bank
 from qa.engine import Engine, engine_from_settings
-from qa.errors import InputError, QAError
+from qa.errors import FATAL, InputError, QAError
 from qa.session import PreparedSession, prepare_session
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ EXAMPLES = (
 )
 HANDOUT_NAME = "tanya-netralitas-handout"
 SHOWN_CHARS = 600  # a question longer than this is refused anyway; the chat shows its start
+UNEXPECTED = "Maaf, terjadi kesalahan tak terduga. Coba lagi, atau lihat log server."
 
 
 def theme() -> gr.themes.Base:
@@ -103,6 +104,11 @@ class ChatApp:
             return self.answer(question, k).to_dict()
         except QAError as exc:
             raise gr.Error(friendly(exc, question), print_exception=False) from exc
+        except FATAL:
+            raise
+        except BaseException as exc:  # not even a non-Exception (a Rust panic) may leave the caller waiting
+            logger.exception("answering %r failed", str(question)[:200])
+            raise gr.Error(UNEXPECTED, print_exception=False) from exc
 
     def respond(self, question: str, k: float, turns: list[render.Turn] | None,
                 request: gr.Request | None = None) -> Iterator[tuple]:
@@ -117,9 +123,11 @@ class ChatApp:
             turn = render.Turn(answer.question, answer=answer)
         except QAError as exc:
             turn = render.Turn(shown, error=friendly(exc, question))
-        except Exception:  # the page shows a message, the log keeps the traceback
+        except FATAL:
+            raise
+        except BaseException:  # any other failure (a Rust panic is no Exception): a message, the log keeps the traceback
             logger.exception("answering %r failed", shown[:200])
-            turn = render.Turn(shown, error="Maaf, terjadi kesalahan tak terduga. Coba lagi, atau lihat log server.")
+            turn = render.Turn(shown, error=UNEXPECTED)
         turns.append(turn)
         logger.info("answered in %.0f ms: %r", 1000 * (time.perf_counter() - started), shown[:80])
         yield (self.chat(turns), turns, gr.skip()) + self.handout_buttons(turns, request)

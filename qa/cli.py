@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 from qa import config
-from qa.errors import InputError, QAError
+from qa.errors import FATAL, InputError, QAError, describe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -198,3 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (`qa ask ... | head`): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit's flush fails silently
+        return 1
+    except FATAL:
+        raise
+    except BaseException as exc:  # a bug: still one line (the traceback is in the log at debug level)
+        logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
+        print(f"qa: error: unexpected failure ({describe(exc)}); please report it with the command that caused it",
+              file=sys.stderr)
+        return 2

@@ -35,5 +35,21 @@ class IndexBusyError(QAError):
     """Another build holds the index lock."""
 
 
+class AnswerError(QAError):
+    """Answering failed inside the library for a reason that is not the user's (a bug, a failing model library)."""
+
+
+# What no handler turns into a message: the user or the interpreter ending the process, a closed generator.
+FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as one short line: its type and the first line of its message."""
+    lines = str(exc).strip().splitlines()
+    first = lines[0] if lines else ""
+    first = first if len(first) <= 200 else first[:200] + "…"
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
 __all__ = ["QAError", "InputError", "BankError", "CorpusError", "ModelError", "BadIndexError", "IndexWriteError",
-           "IndexBusyError"]
+           "IndexBusyError", "AnswerError", "FATAL", "describe"]

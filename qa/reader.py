@@ -33,6 +33,7 @@ MAX_LENGTH = 256  # tokens of question + passage read at once; longer passages a
 STRIDE = 96
 PAD_ID = 1
 MAX_ANSWER_TOKENS = 30
+QUESTION_TOKENS = 64  # a longer question is read by its last this many tokens (where a long question asks)
 EXPORT_VERSION = "2"  # bump when the exported graph changes
 
 
@@ -55,6 +56,33 @@ def pair_tokenizer(path: Path, max_length: int = MAX_LENGTH, stride: int = STRID
     tokenizer.enable_truncation(max_length=max_length, stride=stride, strategy="only_second")
     tokenizer.no_padding()
     return tokenizer
+
+
+def question_tokenizer(pair):
+    """A copy of the pair tokenizer that cuts nothing: it counts a question's tokens, however long."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str(pair.to_str())
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def question_limit(pair) -> int:
+    """How many question tokens the pair tokenizer can take and still cut passages into windows: the passage's
+    room must exceed the stride, or the tokenizer panics (a Rust panic, not an ``Exception``)."""
+    truncation = pair.truncation
+    room = truncation["max_length"] - truncation["stride"] - pair.num_special_tokens_to_add(True) - 1
+    return max(1, min(QUESTION_TOKENS, room))
+
+
+def fit_question(tokenizer, question: str, limit: int) -> str:
+    """The question's end that holds at most ``limit`` tokens (``tokenizer``: :func:`question_tokenizer`);
+    the whole question when it fits."""
+    while True:
+        offsets = tokenizer.encode(question, add_special_tokens=False).offsets
+        if len(offsets) <= limit:
+            return question
+        question = question[max(1, offsets[len(offsets) - limit][0]):].lstrip()  # shorter every time
 
 
 def best_token_span(start: np.ndarray, end: np.ndarray, first: int, last: int,
@@ -151,6 +179,7 @@ class Reader:
         self.threshold = float(calibration["threshold"])
         self._tokenizer = pair_tokenizer(materialise_default() / "tokenizer.json", int(self.record["max_length"]),
                                          int(self.record["stride"]))
+        self._question_tokenizer, self._question_limit = question_tokenizer(self._tokenizer), question_limit(self._tokenizer)
         self._lock = threading.Lock()
         if backend == "torch":
             import torch
@@ -198,6 +227,7 @@ class Reader:
         """One :class:`Reading` per passage, in the order given."""
         if not passages:
             return []
+        question = fit_question(self._question_tokenizer, question, self._question_limit)
         windows = []  # (passage number, encoding)
         for n, text in enumerate(passages):
             first = self._tokenizer.encode(question, text)

