@@ -2,6 +2,9 @@
 
 A ``.txt`` file is one article (UTF-8). A ``.jsonl`` file holds one record per line:
 ``{"doc_id", "title", "text"}`` plus optional ``url``, ``date`` and ``source`` (the outlet).
+``doc_id`` and ``text`` must be non-empty strings; ``title``, ``url``, ``date`` and ``source`` strings,
+or null (the same as leaving them out). Any other type (a number, a list, an object, true/false) stops
+the build with one line naming the file, the line and the field, before anything is written.
 
 An article's text, which every offset points into, is what the ordinary way of reading it gives
 (:data:`TEXT_FORM`): for a ``.txt`` file ``open(path, encoding="utf-8-sig").read()``, that is
@@ -122,11 +125,36 @@ def _jsonl_articles(path: Path, name: str, errors: str) -> Iterator[Article]:
             raise CorpusError(f"{path} line {number} is not valid JSON ({exc.msg}); fix or remove that line") from exc
         if not isinstance(record, dict):
             raise CorpusError(f"{path} line {number} is not a JSON object; each line must be {{\"doc_id\", \"title\", \"text\"}}")
-        for field in ("doc_id", "text"):
-            if not isinstance(record.get(field), str) or not record[field].strip():
-                raise CorpusError(f"{path} line {number} has no {field!r} string; each line needs \"doc_id\" and \"text\"")
-        yield _article(record["doc_id"], record["text"], record.get("url") or name, title=record.get("title") or "",
-                       date=record.get("date") or "", outlet=record.get("source") or "")
+        doc_id, text = (_field(record, f, path, number, required=True) for f in REQUIRED)
+        title, url, date, outlet = (_field(record, f, path, number, required=False) for f in OPTIONAL)
+        yield _article(doc_id, text, url or name, title=title, date=date, outlet=outlet)
+
+
+REQUIRED = ("doc_id", "text")  # non-empty strings
+OPTIONAL = ("title", "url", "date", "source")  # strings; null is the same as absent
+
+
+def _field(record: dict, field: str, path: Path, number: int, required: bool) -> str:
+    """A record's text field, or a one-line CorpusError naming the file, the line and the field."""
+    value = record.get(field)
+    if isinstance(value, str) and (value.strip() or not required):
+        return value
+    if value is None and not required:
+        return ""
+    if field not in record:
+        found = "missing"
+    elif isinstance(value, str):
+        found = "empty"
+    else:
+        shown = json.dumps(value, ensure_ascii=False)
+        found = f"{_JSON_KINDS.get(type(value), type(value).__name__)} ({shown[:40] + '…' if len(shown) > 40 else shown})"
+    wanted = "a non-empty string" if required else "a string or null"
+    raise CorpusError(f"{path} line {number}: field {field!r} is {found}; it must be {wanted}, "
+                      f"e.g. \"{field}\": \"...\" (quote numbers and dates as text)")
+
+
+_JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object",
+               type(None): "null"}
 
 
 def read_file(path: Path, name: str, decode_errors: str = "strict") -> list[Article]:

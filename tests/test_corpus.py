@@ -124,7 +124,7 @@ def test_jsonl_records_load_with_their_metadata(tmp_path: Path):
 
 @pytest.mark.parametrize("line, message", [
     ('{"doc_id": "a", "text": "ok"}\n{not json}\n', "line 2 is not valid JSON"),
-    ('{"doc_id": "a", "title": "t"}\n', "line 1 has no 'text'"),
+    ('{"doc_id": "a", "title": "t"}\n', "line 1: field 'text' is missing"),
     ('["a", "b"]\n', "line 1 is not a JSON object"),
 ])
 def test_malformed_jsonl_names_the_line(tmp_path: Path, line: str, message: str):
@@ -183,3 +183,45 @@ def test_offsets_point_into_the_article_as_the_readme_reads_it(tmp_path: Path, f
         assert read[hit.start:hit.end] == hit.text and read[hit.quote_start:hit.quote_end] == hit.quote
         assert hit.start > 0 or hit.end > 200  # not only the first line: offsets after line breaks
     assert max(hit.end for hit in answer.hits) > text.index("\n") + 1
+
+
+# Protects against: a JSONL field of the wrong type ending `qa build` in a traceback (or being indexed as
+# "2024" or "['a']"): every field and JSON type is refused in one line naming the file, line and field,
+# before anything is written; null in an optional field is the same as leaving it out.
+FIELDS = {"doc_id": "j1", "title": "Bawaslu Boyolali", "url": "https://contoh.id/j1", "date": "10 Oktober 2024",
+          "source": "Contoh", "text": "Ketua Bawaslu Boyolali, Hasan Basri, meminta ASN tidak hadir di kampanye."}
+
+
+@pytest.mark.parametrize("field", list(FIELDS))
+@pytest.mark.parametrize("value, kind", [(2024, "a number"), (1.5, "a number"), (["a", "b"], "a list"),
+                                         ({"nama": "x"}, "an object"), (True, "true/false"), (None, "null")])
+def test_a_jsonl_field_of_the_wrong_type_is_one_line_before_anything_is_written(tmp_path: Path, fake_embedder,
+                                                                                 field: str, value, kind: str):
+    from qa.build import build
+
+    first = {**FIELDS, "doc_id": "j0", "text": "Ketua Bawaslu Klaten meminta ASN netral."}
+    path = tmp_path / "news.jsonl"
+    path.write_text(json.dumps(first) + "\n" + json.dumps({**FIELDS, field: value}) + "\n", encoding="utf-8")
+    root = tmp_path / "index"
+    if value is None and field not in ("doc_id", "text"):
+        build([path], root, fake_embedder, progress=False)
+        article = corpus.load([path])[1]
+        assert article.doc_id == "j1" and (field != "url" or article.source == "news.jsonl")
+        return
+    with pytest.raises(CorpusError) as caught:
+        build([path], root, fake_embedder, progress=False)
+    message = str(caught.value)
+    assert "\n" not in message and f"{path} line 2: field '{field}' is {kind}" in message
+    assert sorted(p.name for p in root.iterdir()) == [".lock"]  # only the build lock: no build folder, no manifest
+
+
+@pytest.mark.parametrize("name, field", [("title_num.jsonl", "title"), ("date_num.jsonl", "date")])
+def test_qa_build_names_the_file_line_and_field_of_a_number(tmp_path: Path, cli_env: dict, name: str, field: str):
+    import subprocess
+    import sys
+
+    source = Path(__file__).parent / "data" / "issue18" / "jsonl" / name
+    result = subprocess.run([sys.executable, "-m", "qa", "-q", "build", "--source", str(source), "--index",
+                             str(tmp_path / "index")], env=cli_env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"{name} line 1: field '{field}' is a number (20" in result.stderr
