@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from qa import abstain, cite, config
 from qa.engine import Engine, engine_from_settings
 from qa.errors import FATAL, AnswerError, InputError, QAError, describe
+from qa.question_type import fits, kind_of, verdict
 from qa.quote import best_sentence
 from qa.reader import Reader, Reading
 from qa.retrieve import DENSE_WEIGHT, Signals, search
@@ -59,6 +60,7 @@ class Hit:
     answer_start: int = 0  # offsets into the article: article[answer_start:answer_end] == answer
     answer_end: int = 0
     reader_probability: float | None = None  # the reader's calibrated probability that this passage answers (None: not read)
+    verdict: str = ""  # yes/no questions: "Tidak boleh", "Wajib" or "Boleh" when the answer clause states it; else ""
 
     def citation(self) -> str:
         """``[1] Title — Outlet, date (source)``: the one citation format (:mod:`qa.cite`)."""
@@ -83,7 +85,8 @@ class Answer:
         """A readable answer: the reader's answer span (when there is one), the quote, then numbered citations."""
         lines = []
         if self.answered and self.hits and self.hits[0].answer:
-            lines.append(f"Jawaban: {self.hits[0].answer}")
+            verdict = f"{self.hits[0].verdict} — " if self.hits[0].verdict else ""
+            lines.append(f"Jawaban: {verdict}{self.hits[0].answer}")
         if not self.answered:
             lines.append(NO_ANSWER)
             if self.hits:
@@ -148,9 +151,12 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
                       reader=active.fingerprint if active else "")
     # The reader decides whether the passages retrieved for the question answer it; it never saw a passage
     # on another topic while training, so the retrieval evidence must also find the articles on topic.
-    read = max((h.reader_probability or 0.0 for h in hits), default=0.0)
+    # A hit answers when the reader's probability reaches its threshold and its span fits the question's type
+    # (a name for "Siapa", a date for "Kapan", a number for "Berapa"): see _hit.
+    spans = [h.reader_probability or 0.0 for h in hits if h.answer]
+    read = max(spans, default=min(active.threshold * 0.99, max((h.reader_probability or 0.0 for h in hits), default=0.0)))
     confidence = read if on_topic else min(read, retrieved)  # off topic: below the reader's threshold too
-    return Answer(question=text, answered=on_topic and read >= active.threshold, hits=hits, confidence=confidence,
+    return Answer(question=text, answered=on_topic and bool(spans), hits=hits, confidence=confidence,
                   reader=active.fingerprint)
 
 
@@ -171,22 +177,28 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
         readings = [read[i] if i < len(read) else None for i in order]
         candidates = [candidates[i] for i in order]
     idf = engine.index.lexical.idf()
-    hits = [_hit(engine, rank, candidate, reading, text, idf, reader)
+    kind = kind_of(text)
+    hits = [_hit(engine, rank, candidate, reading, text, idf, reader, kind)
             for rank, (candidate, reading) in enumerate(zip(candidates[:k], readings[:k]), start=1)]
     return hits, signals
 
 
 def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question: str, idf: dict[str, float],
-         reader: Reader | None) -> Hit:
+         reader: Reader | None, kind: str) -> Hit:
     """A retrieved passage as a cited hit: the quote is the sentence holding the reader's answer, if any,
-    else the sentence that best matches the question."""
+    else the sentence that best matches the question. The reader's span is an answer only when its
+    probability reaches the threshold and it fits the question's ``kind`` (:mod:`qa.question_type`)."""
     passage = engine.index.passages[candidate.position]
     article = engine.index.articles[passage.doc_id]
     answer_start = answer_end = 0
-    if reader is not None and reading is not None and reading.probability >= reader.threshold and reading.end > reading.start:
+    stated = ""
+    if (reader is not None and reading is not None and reading.probability >= reader.threshold
+            and reading.end > reading.start and fits(kind, passage.text[reading.start:reading.end])):
         answer_start, answer_end = passage.start + reading.start, passage.start + reading.end
         holding = [(s, e) for s, e in passage.sentences if s < answer_end and e > answer_start]
         q_start, q_end = holding[0][0], holding[-1][1]
+        # the rule word may stand just before the span ("dilarang | menjadi relawan"): the clause from the sentence start
+        stated = verdict(kind, article.text[q_start:answer_end], answer_start - q_start)
     else:
         q_start, q_end = best_sentence(question, article.text, passage.sentences, idf)
     folded = tuple(_citation(engine, i) for i in candidate.also_in)
@@ -195,7 +207,7 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question
                text=passage.text, start=passage.start, end=passage.end, quote=article.text[q_start:q_end],
                quote_start=q_start, quote_end=q_end, place=article.place, also_in=folded,
                answer=article.text[answer_start:answer_end], answer_start=answer_start, answer_end=answer_end,
-               reader_probability=None if reading is None else round(reading.probability, 6))
+               reader_probability=None if reading is None else round(reading.probability, 6), verdict=stated)
 
 
 def _citation(engine: Engine, position: int) -> Citation:

@@ -113,7 +113,8 @@ def answer_html(answer: Answer) -> str:
         first = answer.hits[0]
         quote = _span(first.quote, 0, len(first.quote), first.answer_start - first.quote_start,
                       first.answer_end - first.quote_start, "answer") if first.answer else esc(first.quote)
-        return (f'<blockquote class="answer-quote">“{quote}”</blockquote>'
+        verdict = f'<p class="verdict"><strong>{esc(first.verdict)}</strong></p>' if first.verdict else ""
+        return (f'{verdict}<blockquote class="answer-quote">“{quote}”</blockquote>'
                 '<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div>'
                 f'<ol class="cites">{cites}</ol>')
     closest = f'<div class="closest-label">{esc(CLOSEST)}</div><ol class="cites closest">{cites}</ol>' if cites else ""
