@@ -193,7 +193,7 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question
     answer_start = answer_end = 0
     stated = ""
     if (reader is not None and reading is not None and reading.probability >= reader.threshold
-            and reading.end > reading.start and fits(kind, passage.text[reading.start:reading.end])):
+            and reading.end > reading.start and fits(kind, passage.text[reading.start:reading.end], question)):
         answer_start, answer_end = passage.start + reading.start, passage.start + reading.end
         holding = [(s, e) for s, e in passage.sentences if s < answer_end and e > answer_start]
         q_start, q_end = holding[0][0], holding[-1][1]

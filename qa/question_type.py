@@ -14,27 +14,11 @@ from __future__ import annotations
 
 import re
 
-WHO, WHEN, COUNT, YESNO, OTHER = "who", "when", "count", "yesno", "other"
+from qa.quote import asks_for, holds
+
+WHO, WHEN, COUNT, YESNO, OTHER = "person", "date", "number", "yesno", "other"  # the first three as in qa.quote
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
-# Offices, roles and institutions: a "who" span made only of these names nobody.
-ROLE_WORDS = frozenset("""
-ketua wakil kepala sekretaris sekda daerah jenderal umum direktur menteri gubernur bupati wali kota walikota camat lurah
-presiden komisioner anggota divisi koordinator kadiv kakanwil kanwil kantor wilayah plt pj penjabat asisten pemerintahan
-bawaslu panwaslu panwascam kpu kemenkumham kementerian hukum ham dinas badan komisi dewan pengawas pemilu pemilihan
-asn pns aparatur sipil negara pegawai pejabat polisi kapolres kapolda dandim tni polri jaksa hakim rektor dekan staf
-kabupaten provinsi kecamatan desa kelurahan pemerintah pemkot pemkab pemprov setda sekretariat bagian bidang seksi
-sub subbagian kasubbag kabag kabid biro unit tim panitia pusat ri republik indonesia jawa tengah timur barat utara
-selatan dki jakarta jateng jabar jatim tersebut para sang bapak ibu saudara pak bu mantan calon kandidat pasangan
-""".split())
-_MONTHS = ("januari februari maret april mei juni juli agustus september oktober november desember jan feb mar apr jun "
-           "jul agu ags sep sept okt nov des january february march may june july august october december").split()
-_DAYS = "senin selasa rabu kamis jumat jum'at sabtu minggu ahad monday tuesday wednesday thursday friday saturday sunday".split()
-WHEN_WORDS = frozenset(_MONTHS + _DAYS + "kemarin besok lusa pagi siang sore malam pekan minggu bulan tahun abad "
-                                         "lalu depan hari tanggal yesterday today tomorrow".split())
-NUMBER_WORDS = frozenset("""satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas seratus seribu sejuta
-puluh puluhan belas ratus ratusan ribu ribuan juta jutaan miliar triliun setengah separuh seluruh semua beberapa
-one two three four five six seven eight nine ten hundred thousand million dozens hundreds thousands""".split())
 # Rule words as written, and the verdict each states ("tidak boleh" before "boleh": longest first).
 RULES = (("tidak dilarang", "Boleh"), ("tidak diperbolehkan", "Tidak boleh"), ("tidak diizinkan", "Tidak boleh"), ("tidak boleh", "Tidak boleh"),
          ("tak boleh", "Tidak boleh"), ("dilarang", "Tidak boleh"), ("larangan", "Tidak boleh"),
@@ -49,40 +33,27 @@ _MODAL = re.compile(r"\b(boleh|bolehkah|dilarang|wajib|harus|haruskah|berhak|dip
 _TAG = re.compile(r"\b(gak|ga|nggak|ngga|enggak|engga|tidak|kah|ndak|kagak)\s*(sih|ya|kan|dong)?\s*\??\s*$", re.IGNORECASE)
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
 def kind_of(question: str) -> str:
-    """The kind of answer ``question`` asks for: ``who``, ``when``, ``count``, ``yesno`` or ``other``."""
+    """The kind of answer ``question`` asks for: ``yesno``, or :func:`qa.quote.asks_for`'s ``person``, ``date``,
+    ``number``, ``place``, ``reason``, or ``other``."""
     q = question.strip().lower()
-    first = words(q)[:1]
-    if re.search(r"\b(siapa|siapakah|who|whom)\b", q) and not re.search(r"\bsiapa saja\b", q) and not _MODAL.search(q):
-        return WHO  # "Siapa saja …", "Siapa yang dilarang …" ask for a group (ASN, TNI), not a person
-    if re.search(r"\b(kapan|kapankah|when)\b|\b(tanggal|tahun|hari) (berapa|apa)\b|\bwhat (date|year|day)\b", q):
-        return WHEN
-    if re.search(r"\b(berapa|berapakah|brp|how many|how much)\b", q):
-        return COUNT
+    first = _WORD.findall(q)[:1]
     if first and first[0] in ("apakah", "bolehkah", "haruskah", "wajibkah", "benarkah", "bisakah", "dapatkah"):
         return YESNO
     if _MODAL.search(q) and (_YESNO_START.match(q) or _TAG.search(q)):
         return YESNO
-    return OTHER
+    if re.search(r"\b(siapa|siapakah)\b", q) and (re.search(r"\bsiapa saja\b", q) or _MODAL.search(q)):
+        return OTHER  # "Siapa saja …", "Siapa yang dilarang …" ask for a group (ASN, TNI), not a person
+    return asks_for(question) or OTHER
 
 
-def fits(kind: str, span: str) -> bool:
-    """Whether ``span`` can be an answer of this kind: a name (a capitalised word that is no role or office)
-    for ``who``, a date or time word or a number for ``when``, a number for ``count``; any span otherwise."""
-    tokens = words(span)
-    if not tokens:
+def fits(kind: str, span: str, question: str = "") -> bool:
+    """Whether ``span`` can answer a question of this kind: it must hold a person's name (a capitalised word that
+    is no office, role or place, nor a word of the question) for ``person``, a date for ``date``, a number for
+    ``number`` (:func:`qa.quote.holds`); any non-blank span otherwise."""
+    if not span.strip():
         return False
-    if kind == WHO:
-        return any(t[:1].isupper() and t.lower() not in ROLE_WORDS for t in tokens)
-    if kind == WHEN:
-        return any(any(c.isdigit() for c in t) or t.lower() in WHEN_WORDS for t in tokens)
-    if kind == COUNT:
-        return any(any(c.isdigit() for c in t) or t.lower() in NUMBER_WORDS for t in tokens)
-    return True
+    return holds(kind, span, question) if kind in (WHO, WHEN, COUNT) else True
 
 
 def verdict(kind: str, clause: str, span_start: int = 0, before: int = 40) -> str:

@@ -43,6 +43,7 @@ _NOT_NAMES = frozenset(
     "selatan utara republik indonesia negara aparatur sipil rapat koordinasi deklarasi netralitas komisi partai "
     "dalam sebagai kegiatan selain namun sementara menurut dengan oleh untuk para seluruh jajaran semua bahkan "
     "bawaslu kemenkumham kanwil pemkab pemkot pemprov sekda wabup forkompimda polri pemda opd kpk kpu dprd "
+    "plt plh pj kapolres kapolda dandim camat lurah panwascam panwaslu "
     "the".split()
 ) | {day.lower() for day in DAY_NAMES}
 
