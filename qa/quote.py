@@ -146,3 +146,21 @@ def prepare(question: str, idf: dict[str, float]) -> Question:
 def best_sentence(question: str, text: str, sentences: tuple[tuple[int, int], ...], idf: dict[str, float]) -> tuple[int, int]:
     """The (start, end) of the sentence of a passage that best answers the question."""
     return best_span(prepare(question, idf), text, sentences)[0]
+
+
+def reading_window(question: str, text: str, sentences: tuple[tuple[int, int], ...], idf: dict[str, float],
+                   chars: int) -> tuple[int, int]:
+    """The (start, end) of the stretch of a passage worth reading for the question: its best sentence, grown by
+    whole neighbouring sentences (the better-scoring side first) while it stays within ``chars`` characters.
+    A best sentence longer than ``chars`` is kept whole (the reader cuts it into windows)."""
+    prepared = prepare(question, idf)
+    (start, end), _ = best_span(prepared, text, sentences)
+    i = j = sentences.index((start, end))
+    while True:
+        sides = [(k, prepared.score(text[sentences[k][0]:sentences[k][1]])) for k in (i - 1, j + 1) if 0 <= k < len(sentences)]
+        sides = [(k, score) for k, score in sides if max(end, sentences[k][1]) - min(start, sentences[k][0]) <= chars]
+        if not sides:
+            return start, end
+        k = max(sides, key=lambda side: (side[1], side[0] > j))[0]
+        i, j = min(i, k), max(j, k)
+        start, end = sentences[i][0], sentences[j][1]
