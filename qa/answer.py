@@ -173,7 +173,7 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
     readings: list[Reading | None] = [None] * len(candidates)
     idf = engine.index.lexical.idf()
     if reader is not None:
-        read = _read(engine, reader, text, candidates[:READ], idf)
+        read = read_candidates(engine, reader, text, candidates[:READ], idf)
         order = sorted(range(len(read)), key=lambda i: -(read[i].logit + RETRIEVAL_WEIGHT * candidates[i].score))
         order += list(range(len(read), len(candidates)))
         readings = [read[i] if i < len(read) else None for i in order]
@@ -184,7 +184,7 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
     return hits, signals
 
 
-def _read(engine: Engine, reader: Reader, question: str, candidates, idf: dict[str, float]) -> list[Reading]:
+def read_candidates(engine: Engine, reader: Reader, question: str, candidates, idf: dict[str, float]) -> list[Reading]:
     """The reader's reading of each candidate passage, from its best stretch of ``READ_CHARS`` characters (about
     130 tokens: fewer tokens read, a faster answer); offsets are into the passage text."""
     windows = []

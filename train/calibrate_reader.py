@@ -1,0 +1,135 @@
+"""Calibrate the reader's "do the articles answer?" decision through the real pipeline, on the backend that ships.
+
+    .venv/bin/python train/calibrate_reader.py [--reader qa/data/reader] [--questions 1500] [--write]
+
+The training script fits its calibration on held-out (question, own context) windows: the reader
+never meets retrieval there. This script rebuilds the same held-out slice (same seed, hold-out
+share and SQuAD share as recorded in ``reader.json``) with its augmentations (false-premise swaps,
+yes/no, "Siapa <jabatan>", informal), indexes every held-out context plus held-out IndoSum articles
+as distractors with the project's own build, and asks each held-out question through retrieval and
+the reader as :func:`qa.answer.answer_with` does (ONNX, the shipped backend). For the hit shown first
+it takes the answer logit and span margin; the label is whether that passage is the question's own
+context and answers it. It fits ``sigmoid(a·logit + c·margin + b)`` on that, sets the threshold to the
+highest probability that still answers 95% of the questions labelled 1, and with ``--write`` stores
+both in ``reader.json`` (``calibration``, with the figures under ``calibration.pipeline``).
+Indonesian questions only: English ones are decided by retrieval at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import random
+import re
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa import abstain  # noqa: E402
+from qa.answer import ENGLISH_SHARE, READ, RETRIEVAL_WEIGHT, read_candidates  # noqa: E402
+from qa.config import DEFAULT_MODEL  # noqa: E402
+from qa.embed import make_embedder  # noqa: E402
+from qa.engine import open_engine  # noqa: E402
+from qa.build import build  # noqa: E402
+from qa.reader import DATA, Reader  # noqa: E402
+from qa.retrieve import DENSE_WEIGHT, search  # noqa: E402
+from train.augment import generate  # noqa: E402
+from train.reader import auc, fit_logistic, no_nan, operating_point  # noqa: E402
+from train.reader_data import split_news, training_pairs  # noqa: E402
+
+log = logging.getLogger("train.calibrate")
+
+
+def context_id(text: str) -> str:
+    return "ctx-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "benchmarks" / "train")
+    p.add_argument("--reader", type=Path, default=DATA)
+    p.add_argument("--questions", type=int, default=1500, help="held-out questions asked (a seeded sample)")
+    p.add_argument("--distractors", type=int, default=150, help="held-out IndoSum articles added to the index")
+    p.add_argument("--work", type=Path, default=Path.home() / ".cache" / "qa" / "train-reader")
+    p.add_argument("--write", action="store_true", help="store the calibration in <reader>/reader.json")
+    args = p.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    record = json.loads((args.reader / "reader.json").read_text(encoding="utf-8"))
+    settings = record["training"]
+    seed, holdout = settings["seed"], settings["holdout"]
+    files = sorted(args.data.glob("*.jsonl"))
+    _, _, held = training_pairs(files, settings.get("squad_share", 1.0), settings.get("limit", 0), holdout, seed)
+    _, news_held = split_news(args.data, holdout)
+    held += [pair for _, pair in generate(held, news_held, seed + 1, per_kind=250)]
+    held = [q for q in held if abstain.english(q.question) < ENGLISH_SHARE]
+    rng = random.Random(seed)
+    asked = rng.sample(held, min(args.questions, len(held)))
+
+    started = time.time()
+    contexts = sorted({q.context for q in held})
+    index_root = args.work / f"calibration-index-{hashlib.sha256(''.join(contexts).encode()).hexdigest()[:10]}"
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "held.jsonl"
+        with source.open("w", encoding="utf-8") as f:
+            for text in contexts:
+                f.write(json.dumps({"doc_id": context_id(text), "title": " ".join(text.split()[:8]), "text": text},
+                                   ensure_ascii=False) + "\n")
+            for doc_id, text in news_held[: args.distractors]:
+                f.write(json.dumps({"doc_id": doc_id, "title": doc_id, "text": text}, ensure_ascii=False) + "\n")
+        embedder = make_embedder(DEFAULT_MODEL)
+        build([source], index_root, embedder, progress=False)
+        engine = replace(open_engine(index_root, embedder), reader=Reader("onnx", args.reader))
+    log.info("index of %d held-out contexts and %d distractor articles ready in %.0f s", len(contexts),
+             args.distractors, time.time() - started)
+
+    features, labels, kinds = [], [], []
+    idf = engine.index.lexical.idf()
+    for n, q in enumerate(asked, 1):
+        vector = engine.embedder.encode_queries([q.question])[0]
+        candidates, _ = search(engine.index, vector, q.question, READ, dense_weight=DENSE_WEIGHT)
+        readings = read_candidates(engine, engine.reader, q.question, candidates[:READ], idf)
+        if not readings:
+            continue
+        top = max(range(len(readings)), key=lambda i: readings[i].logit + RETRIEVAL_WEIGHT * candidates[i].score)
+        passage = engine.index.passages[candidates[top].position]
+        features.append((readings[top].logit, readings[top].margin))
+        labels.append(int(q.answer_start >= 0 and passage.doc_id == context_id(q.context)))
+        kinds.append(re.sub(r"\d+$", "", q.question_id.split("~")[1]) if "~" in q.question_id else "original")
+        if n % 200 == 0:
+            log.info("%d/%d questions asked", n, len(asked))
+    x, y = np.array(features), np.array(labels)
+    a, c, b = fit_logistic(x, y)
+    probability = 1 / (1 + np.exp(-(x @ np.array([a, c]) + b)))
+    threshold = operating_point(probability, y)
+    by_kind = {k: {"questions": int(sum(1 for kk in kinds if kk == k)),
+                   "answered": round(float(np.mean([p >= threshold for p, kk in zip(probability, kinds) if kk == k])), 4)}
+               for k in sorted(set(kinds))}
+    pipeline = {"questions": int(len(y)), "answerable_top_hit": int(y.sum()), "auc": auc(probability, y),
+                "answered_when_labelled_1": round(float(np.mean(probability[y == 1] >= threshold)), 4),
+                "answered_when_labelled_0": round(float(np.mean(probability[y == 0] >= threshold)), 4),
+                "by_kind": by_kind, "index": f"{len(contexts)} held-out contexts + {args.distractors} IndoSum articles",
+                "backend": engine.reader.backend, "seconds": round(time.time() - started)}
+    log.info("pipeline calibration: a=%.4f c=%.4f b=%.4f threshold=%.4f %s", a, c, b, threshold, pipeline)
+    if args.write:
+        record["calibration"] = {"a": float(a), "c": float(c), "b": float(b), "threshold": threshold,
+                                 "operating_point": "the highest probability that still answers 95% of held-out questions "
+                                                    "whose first hit through retrieval and the reader is their own, answering context",
+                                 "fitted_on": "held-out training questions asked through the real pipeline "
+                                              "(train/calibrate_reader.py)",
+                                 "window_calibration": record["calibration"].get("window_calibration", record["calibration"]),
+                                 "pipeline": pipeline}
+        (args.reader / "reader.json").write_text(json.dumps(no_nan(record), indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+        log.info("wrote the calibration into %s", args.reader / "reader.json")
+
+
+if __name__ == "__main__":
+    main()
