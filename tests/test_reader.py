@@ -186,3 +186,22 @@ def test_a_question_at_the_length_limit_is_answered_by_the_reader(seed_engine):
     answer = answer_with(seed_engine, question, k=3)
     assert answer.hits and answer.reader == seed_engine.reader.fingerprint
     assert all(hit.reader_probability is not None for hit in answer.hits)
+
+
+def test_the_reader_reads_the_best_sentence_and_its_neighbours_within_the_budget(seed_engine):
+    from qa.answer import READ_CHARS
+    from qa.quote import best_sentence, reading_window
+
+    idf = seed_engine.index.lexical.idf()
+    question = "Siapa Ketua Bawaslu Jawa Tengah?"
+    grown = 0
+    for passage in seed_engine.index.passages[:40]:
+        text = seed_engine.index.articles[passage.doc_id].text
+        start, end = reading_window(question, text, passage.sentences, idf, READ_CHARS)
+        best = best_sentence(question, text, passage.sentences, idf)
+        assert start <= best[0] and best[1] <= end, "the best sentence is always read"
+        assert passage.start <= start < end <= passage.end
+        assert (start, end) == best or end - start <= READ_CHARS, "grown only within the budget"
+        assert any(s == start for s, _ in passage.sentences) and any(e == end for _, e in passage.sentences)
+        grown += (start, end) != best
+    assert grown, "windows grow past the best sentence when there is room"
