@@ -34,7 +34,7 @@ STRIDE = 96
 PAD_ID = 1
 MAX_ANSWER_TOKENS = 30
 QUESTION_TOKENS = 64  # a longer question is read by its last this many tokens (where a long question asks)
-EXPORT_VERSION = "2"  # bump when the exported graph changes
+EXPORT_VERSION = "3"  # bump when the exported graph changes
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,17 @@ def _export(folder: Path, record: dict, backend: str, out: Path) -> None:
                                         "start": {0: "batch", 1: "tokens"}, "end": {0: "batch", 1: "tokens"},
                                         "answer": {0: "batch"}})
     config = net.bert.config
-    optimise(out / "fp32.onnx", out / "model.onnx", backend, config.num_attention_heads, config.hidden_size)
+    if backend != "onnx":
+        optimise(out / "fp32.onnx", out / "model.onnx", backend, config.num_attention_heads, config.hidden_size)
+        return
+    # fp32 everywhere but the 250k-token embedding matrix, int8 (dynamic, per row): 470 -> 182 MB on disk and in
+    # memory; logits move by at most 0.18 (span) and 0.02 (answer) on the seeds, the best spans not at all
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    optimise(out / "fp32.onnx", out / "fused.onnx", backend, config.num_attention_heads, config.hidden_size)
+    quantize_dynamic(str(out / "fused.onnx"), str(out / "model.onnx"), weight_type=QuantType.QInt8,
+                     op_types_to_quantize=["Gather"], extra_options={"DefaultTensorType": 1})
+    (out / "fused.onnx").unlink()
 
 
 class Reader:
