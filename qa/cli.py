@@ -59,6 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
 
+    er = commands.add_parser("eval-reader", help="read each question of a SQuAD 2.0 file with its own paragraph; "
+                             "score it with the official SQuAD 2.0 metric")
+    er.add_argument("data", type=Path, help="SQuAD 2.0 JSON file (data -> paragraphs -> context, qas)")
+    er.add_argument("--predictions", type=Path, required=True, help="write the answers here: {id: text}, \"\" for none")
+    er.add_argument("--na-probs", type=Path, help="also write {id: probability of no answer} here")
+    er.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
+                    help="encoder backend the reader goes with (default: $QA_BACKEND, else onnx-int8: the reader on ONNX fp32)")
+    er.add_argument("--json", action="store_true", help="print the scores as JSON, as the official script does")
+
     session = commands.add_parser("session", help="a training session's question bank: check it, make its handout")
     steps = session.add_subparsers(dest="step", required=True)
     check = steps.add_parser("check", help="answer every question of a bank and check its expected citations")
@@ -155,6 +164,20 @@ def _run(args: argparse.Namespace) -> int:
                 values = [report.to_dict()[field] for report in reports.values()]
                 print(f"{field:18}" + "".join(f"{'-' if v is None else (f'{v:.3f}' if isinstance(v, float) else v):>16}"
                                               for v in values))
+    elif args.command == "eval-reader":
+        from qa import squad
+        from qa.engine import reader_for
+
+        questions = squad.read_squad(args.data)  # a bad file or output folder fails before the reader loads
+        for path in (args.predictions, args.na_probs):
+            if path is not None:
+                squad.check_writable(path)
+        predictions, na_probs = squad.predict(reader_for(config.backend_name(config.DEFAULT_MODEL, args.backend)), questions)
+        squad.write_json(args.predictions, predictions)
+        if args.na_probs is not None:
+            squad.write_json(args.na_probs, na_probs)
+        result = squad.score(questions, predictions, na_probs if args.na_probs is not None else None)
+        print(json.dumps(result, indent=2) if args.json else squad.format_scores(result))
     elif args.command == "session":
         return _session(args)
     elif args.command == "serve":

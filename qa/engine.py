@@ -1,6 +1,6 @@
 """An open index with its embedding model, checked against each other, cached once per process.
 
-``_ENGINES`` is the one process-wide cache: one :class:`Engine` per (index folder, model
+``_ENGINES`` (with ``_READERS``) is the one process-wide cache: one :class:`Engine` per (index folder, model
 name, backend, reader on or off); engines that share a model and backend share its loaded embedder, and
 engines with the reader on share one loaded reader per backend. It is what makes the model, the reader
 and the index load once, on the first question, and never again. It is filled under ``_LOCK``, so
@@ -31,6 +31,7 @@ _ENGINES: dict[tuple[str, str, str, bool], "Engine"] = {}
 # The reader runs in fp32 on ONNX Runtime when the encoder runs on ONNX: int8 weights moved its answer logits
 # by up to 1.8 on the seeds (tests/test_reader.py compares the backends), the encoder's vectors barely.
 READER_BACKEND = {"onnx-int8": "onnx"}
+_READERS: dict[str, Reader] = {}  # one loaded reader per reader backend, shared by the engines and `qa eval-reader`
 _LOCK = threading.RLock()  # held while an engine is opened: one load per key, whatever the threads
 
 
@@ -90,11 +91,19 @@ def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None 
             embedder = next((e.embedder for (_, name, b, _), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
             engine = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
             if reader:
-                reader_backend = READER_BACKEND.get(chosen, chosen)
-                loaded = next((e.reader for e in _ENGINES.values() if e.reader and e.reader.backend == reader_backend), None)
-                engine = replace(engine, reader=loaded or Reader(reader_backend))
+                engine = replace(engine, reader=reader_for(chosen))
             _ENGINES[key] = engine
         return _ENGINES[key]
+
+
+def reader_for(backend: str) -> Reader:
+    """The reader alone, without an index, for an encoder backend (``qa eval-reader``, and every engine with the
+    reader on): ONNX fp32 for the ONNX backends, torch with torch. Loaded once per reader backend and shared."""
+    reader_backend = READER_BACKEND.get(backend, backend)
+    with _LOCK:
+        if reader_backend not in _READERS:
+            _READERS[reader_backend] = Reader(reader_backend)
+        return _READERS[reader_backend]
 
 
 def engine_from_settings(settings: config.Settings) -> Engine:
@@ -107,3 +116,4 @@ def forget() -> None:
     """Empty the cache (tests, and a server that rebuilt its index)."""
     with _LOCK:
         _ENGINES.clear()
+        _READERS.clear()

@@ -39,5 +39,8 @@ def test_every_cli_flag_in_the_readme_exists():
     help_text = " ".join(helps(_parser()))
     cli_lines = [line for line in README.splitlines() if re.search(r"(^|/|\s)qa (build|ask|eval|serve|session|verify)\b", line)]
     assert len(cli_lines) >= 4
+    commands = _parser()._subparsers._group_actions[0].choices
+    for line in cli_lines:  # `qa eval-reader` is a command of its own, not `qa eval` with a suffix
+        assert re.search(r"\bqa ([a-z-]+)", line).group(1) in commands, line
     for flag in set(re.findall(r"(--[a-z][a-z-]+)", "\n".join(cli_lines))):
         assert flag in help_text, flag
