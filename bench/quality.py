@@ -1,4 +1,5 @@
-"""Retrieval quality in one run: seeds, FacQA dev, IDK-MRC dev, and both again with 2,000 IndoSum distractors.
+"""Retrieval and reader quality in one run: seeds, FacQA dev, IDK-MRC dev, both again with 2,000 IndoSum distractors,
+and the reader alone on both dev sets with the official SQuAD 2.0 metric.
 
 For each question set and each mode (lexical only, dense only, hybrid): R@1, R@5 and MRR@10
 of the gold article (as ``qa eval``), and, where the file gives answer strings, the share of
@@ -7,6 +8,14 @@ first passage's quote. Abstention precision, recall and ROC AUC where unanswerab
 exist (hybrid, the shipped mode). Writes the ``quality`` section of bench/RESULTS.md.
 
     .venv/bin/python bench/quality.py [--index-root DIR] [--sets seeds,facqa,...] [--no-write]
+
+The seed questions also get the table a user would feel (``seed_table``): answer in the first passage,
+in the shown span, false "no answer", abstention on unanswerable / false-premise / off-topic questions,
+and per kind, retrieval alone beside the reader. ``idkmrc-squad`` and ``facqa-squad`` score the reader alone
+with the gold paragraph with the official SQuAD 2.0 metric (``qa/squad.py``, as ``qa eval-reader``), beside
+the published figures. The seed table alone, quickly (about a minute):
+
+    .venv/bin/python bench/quality.py --sets seeds --modes hybrid,reader --no-write
 
 Indexes are built into ``--index-root`` when missing (IndoSum's 8,000 passages take about
 15 minutes on 2 cores) and reused otherwise: changing retrieval code needs no rebuild.
@@ -32,7 +41,9 @@ from qa.answer import answer_with  # noqa: E402
 from qa.build import build  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
 from qa.embed import make_embedder  # noqa: E402
-from qa.engine import engine_for  # noqa: E402
+from qa import squad  # noqa: E402
+from qa.config import backend_name  # noqa: E402
+from qa.engine import engine_for, reader_for  # noqa: E402
 from qa.evaluate import MODES, auc, f1, gold_ids, normalise, read_questions  # noqa: E402
 
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
@@ -44,6 +55,19 @@ SETS = {  # name: (question file, sources)
     "facqa+indosum": (BENCHMARKS / "facqa" / "questions_dev.jsonl", [BENCHMARKS / "facqa" / "corpus.jsonl", INDOSUM]),
     "idkmrc+indosum": (BENCHMARKS / "idkmrc" / "questions_dev.jsonl", [BENCHMARKS / "idkmrc" / "corpus.jsonl", INDOSUM]),
 }
+# The reader alone with the gold paragraph, scored with the official SQuAD 2.0 metric (qa/squad.py, `qa eval-reader`):
+# IDK-MRC's valid split as the SQuAD 2.0 file it ships in; FacQA dev (all answerable) made into one from its gold passages.
+SQUAD_SETS = {
+    "idkmrc-squad": (BENCHMARKS / "idkmrc" / "dev_squad2.json", None),
+    "facqa-squad": (BENCHMARKS / "facqa" / "questions_dev.jsonl", BENCHMARKS / "facqa" / "corpus.jsonl"),
+}
+PUBLISHED = {  # the same split, gold paragraph, official metric (../shared/benchmarks/README.md; issue 16)
+    "idkmrc-squad": "published on this split: IndoBERT-base EM ≈ 59.9 (HasAns F1 64.6), mBERT-base EM ≈ 73.2 "
+                    "(HasAns F1 72.7), XLM-R-large EM 74.1 / F1 81.0; issue 16's target EM ≥ 70, F1 ≥ 76",
+    "facqa-squad": "no published figure on this split with this metric (IndoNLU scores FacQA as token tagging); "
+                   "issue 16's target EM ≥ 65, F1 ≥ 80",
+}
+UNANSWERABLE_KINDS = ("unanswerable", "falsepremise")
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 NOTES = """
 How the settings were chosen (dev sets only; int8 encoder unless said, 2026-11-23; R@1 unless said):
@@ -97,12 +121,13 @@ def article_rank(hits, gold: set[str]) -> int | None:
 def measure(engine, rows: list[dict], mode: str) -> dict:
     """Every metric of one question set in one mode (one ``answer_with`` call per question)."""
     ranks, in_passage, in_quote, timings, spans = [], [], [], [], []
-    answerable_conf, unanswerable_conf, kinds = [], [], {}
+    answerable_conf, unanswerable_conf, kinds, outcomes = [], [], {}, []
     abstained_right = abstained_wrong = answered_answerable = 0
     for row in rows:
         started = time.perf_counter()
         answer = answer_with(engine, row["question"], k=10, dense_weight=MODES.get(mode), reader=mode == "reader")
         timings.append(time.perf_counter() - started)
+        outcomes.append(outcome(row, answer, mode))
         if not row.get("answerable", True):
             unanswerable_conf.append(answer.confidence)
             abstained_right += not answer.answered
@@ -139,7 +164,105 @@ def measure(engine, rows: list[dict], mode: str) -> dict:
                    "abstain_AUC": auc([-c for c in unanswerable_conf], [-c for c in answerable_conf]),
                    "answered": answered_answerable / n,
                    "by_kind": {kind: sum(v) / len(v) for kind, v in kinds.items()}}
-    return result
+    return result | {"user": user_facing(outcomes)}
+
+
+def outcome(row: dict, answer, mode: str) -> dict:
+    """What a user sees for one question: the kind, whether it was answered, and for an answerable question whether
+    the first passage holds the gold answer and whether the shown span does (SQuAD-normalised words, in order). The
+    span is the reader's ``answer`` with the reader on; retrieval alone marks no span, so there it is the quote."""
+    seen = {"kind": row.get("kind") or ("answerable" if row.get("answerable", True) else "unanswerable"),
+            "answerable": row.get("answerable", True), "answered": answer.answered}
+    answers = row.get("all_answers") or ([row["answer"]] if row.get("answer") else [])
+    if seen["answerable"] and answers:
+        top = answer.hits[0] if answer.hits else None
+        gold = top is not None and top.doc_id in gold_ids(row)
+        shown = "" if top is None else top.answer if mode == "reader" else top.quote
+        seen["first"] = gold and any(normal(a) in normal(top.text) for a in answers)
+        seen["span"] = gold and any(squad.holds(shown, a) for a in answers)
+    return seen
+
+
+def user_facing(outcomes: list[dict]) -> dict:
+    """The columns a user feels, over one question set in one mode: answer in the first passage and in the shown span
+    (of answerable questions, whatever the decision), false "no answer" (share of answerable questions not answered),
+    abstained on unanswerable + false-premise and on off-topic questions, and the same per kind of question."""
+    def share(items: list[dict], key: str) -> float | None:
+        values = [o[key] for o in items if key in o]
+        return sum(values) / len(values) if values else None
+
+    def said_no(items: list[dict]) -> float | None:
+        return sum(not o["answered"] for o in items) / len(items) if items else None
+
+    answerable = [o for o in outcomes if o["answerable"]]
+    kinds = sorted({o["kind"] for o in outcomes})
+    return {"first": share(answerable, "first"), "span": share(answerable, "span"), "false_no": said_no(answerable),
+            "abstained_unanswerable": said_no([o for o in outcomes if not o["answerable"] and o["kind"] != "offtopic"]),
+            "abstained_offtopic": said_no([o for o in outcomes if o["kind"] == "offtopic"]),
+            "by_kind": {k: {"n": len(of), "first": share(of, "first"), "span": share(of, "span"), "no_answer": said_no(of)}
+                        for k in kinds for of in [[o for o in outcomes if o["kind"] == k]]}}
+
+
+def squad_questions(name: str) -> list[squad.Question]:
+    """The questions of a SQuAD set of :data:`SQUAD_SETS`, each with its gold paragraph (FacQA: its gold passage)."""
+    path, corpus = SQUAD_SETS[name]
+    if corpus is None:
+        return squad.read_squad(path)
+    texts = {r["doc_id"]: r["text"] for r in map(json.loads, corpus.read_text(encoding="utf-8").splitlines()) if r}
+    return [squad.Question(qid=r["qid"], question=r["question"], context=texts[r["gold_doc_id"]],
+                           answers=tuple(r.get("all_answers") or ([r["answer"]] if r.get("answer") else [])))
+            for r in read_questions(path)]
+
+
+def squad_scores(reader, questions: list[squad.Question]) -> dict:
+    """The official SQuAD 2.0 scores of the reader on these questions (as `qa eval-reader ... --na-probs` prints them)."""
+    started = time.perf_counter()
+    predictions, na_probs = squad.predict(reader, questions)
+    return squad.score(questions, predictions, na_probs) | {"ms_per_question": (time.perf_counter() - started) * 1000 / len(questions)}
+
+
+def seed_table(results: dict) -> str:
+    """The seed questions as a user meets them, retrieval alone (hybrid) beside the reader, and per kind of question."""
+    modes = [m for m in ("hybrid", "reader") if m in results]
+    labels = {"hybrid": "retrieval only (hybrid)", "reader": "reader on"}
+    columns = [("first", "answer in the first passage", "≥ 0.92", True),
+               ("span", "answer span holds the answer (retrieval only: the quote)", "≥ 0.80", True),
+               ("false_no", "false \"no answer\", share of answerable", "≤ 0.05", False),
+               ("abstained_unanswerable", "unanswerable + false-premise abstained", "≥ 0.85", True),
+               ("abstained_offtopic", "off-topic abstained", "1.00", True)]
+    rows = [[label] + [results[m]["user"][key] for m in modes] + [target] for key, label, target, _ in columns]
+    lines = [table(["seed questions"] + [labels[m] for m in modes] + ["target (issue 16)"], rows)]
+    if len(modes) == 2:
+        worse = [label for key, label, _, higher in columns
+                 if None not in (results["hybrid"]["user"][key], results["reader"]["user"][key])
+                 and (results["reader"]["user"][key] - results["hybrid"]["user"][key]) * (1 if higher else -1) < 0]
+        lines.append("\nReader on against retrieval only: " + ("better or equal on every column." if not worse else
+                     "worse on " + "; ".join(worse) + "."))
+    kinds = results[modes[0]]["user"]["by_kind"]
+    headers = ["kind", "n"] + [f"{m} {c}" for m in modes for c in ("first", "span", "no answer")]
+    body = [[kind, kinds[kind]["n"]] + [results[m]["user"]["by_kind"][kind][c] for m in modes
+                                        for c in ("first", "span", "no_answer")] for kind in kinds]
+    lines += ["", "Per kind (first: answer in the first passage; span: in the shown span; no answer: share answered "
+              "\"no answer\", wrong for answerable kinds, right for the others):", "", table(headers, body)]
+    return "\n".join(lines)
+
+
+def squad_lines(results: dict) -> list[str]:
+    """One line per SQuAD set: the official scores beside the published ones."""
+    lines = []
+    for name in SQUAD_SETS:
+        r = results.get(name, {}).get("squad")
+        if r:
+            parts = [f"EM {r['exact']:.1f} / F1 {r['f1']:.1f} over {r['total']}"]
+            if "HasAns_total" in r:
+                parts.append(f"HasAns EM {r['HasAns_exact']:.1f} / F1 {r['HasAns_f1']:.1f} ({r['HasAns_total']})")
+            if "NoAns_total" in r:
+                parts.append(f"NoAns {r['NoAns_exact']:.1f} ({r['NoAns_total']})")
+            parts.append(f"best no-answer threshold EM {r['best_exact']:.1f} / F1 {r['best_f1']:.1f}")
+            lines.append(f"\n{name.replace('-squad', '').replace('idkmrc', 'IDK-MRC').replace('facqa', 'FacQA')} dev, "
+                         f"the reader alone with the gold paragraph, official SQuAD 2.0 metric (`qa eval-reader`): "
+                         + ", ".join(parts) + f"; {r['ms_per_question']:.0f} ms a question; {PUBLISHED[name]}.")
+    return lines
 
 
 def gold_passage_spans(engine, rows: list[dict]) -> dict:
@@ -173,6 +296,8 @@ def report(results: dict) -> str:
     rows = []
     for name, modes in results.items():
         for mode, r in modes.items():
+            if mode == "squad":
+                continue
             decides = mode in ("hybrid", "reader")
             rows.append([name, mode, r["R@1"], r["R@5"], r["MRR@10"], r.get("passage@1"), r.get("passage@5"),
                          r.get("quote"), r.get("EM"), r.get("F1"), r.get("answered") if decides else None,
@@ -187,6 +312,9 @@ def report(results: dict) -> str:
              "the confidence. ms: ask() p50 on this machine.", "",
              table(["set", "mode", "R@1", "R@5", "MRR@10", "passage@1", "passage@5", "quote", "EM", "F1", "answered",
                     "abstain P", "abstain R", "abstain AUC", "ms p50"], rows)]
+    if any(m in results.get("seeds", {}) for m in ("hybrid", "reader")):
+        lines += ["", seed_table(results["seeds"])]
+    lines += squad_lines(results)
     for name, modes in results.items():
         gold = modes.get("reader", {})
         if "gold_EM" in gold:
@@ -200,11 +328,11 @@ def report(results: dict) -> str:
                 lines.append(f"\n{mode.capitalize()} R@1 drop with the 2,000 IndoSum articles added ({base}): {drop:+.3f}.")
     for mode in ("hybrid", "reader"):
         seeds = results.get("seeds", {}).get(mode)
-        if seeds:
+        if seeds and "by_kind" in seeds:
             lines.append(f"\nSeed questions ({mode}): answered {seeds['answered']:.3f} of the answerable ones; abstained on "
                          + ", ".join(f"{share:.0%} of {kind}" for kind, share in seeds["by_kind"].items())
                          + f"; ask() p50 {seeds['ms_p50']:.1f} ms, of which the query encode "
-                         f"{results['seeds']['hybrid']['encode_ms_p50']:.1f} ms.")
+                         f"{results['seeds'][next(iter(results['seeds']))]['encode_ms_p50']:.1f} ms.")
     if CALIBRATION.is_file():
         cal = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         cv = cal["cross_validated"]
@@ -217,6 +345,12 @@ def report(results: dict) -> str:
     return "\n".join(lines) + "\n" + NOTES
 
 
+def seed_report(modes: tuple[str, ...] = ("hybrid", "reader"), index_root: Path | None = None) -> str:
+    """The seed table (:func:`seed_table`) measured now, for a caller (the reader's trainer) that wants it alone."""
+    engine = index_for(index_root or default_root(), "seeds", SETS["seeds"][1])
+    return seed_table({mode: measure(engine, read_questions(SEED_QUESTIONS), mode) for mode in modes})
+
+
 def default_root() -> Path:
     """Where the benchmark indexes live: ``$QA_BENCH_CACHE/quality`` (default ``~/.cache/qa/bench/quality``)."""
     return Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench") / "quality"
@@ -226,13 +360,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-root", type=Path, default=default_root(),
                         help="folder for the benchmark indexes (default $QA_BENCH_CACHE/quality or ~/.cache/qa/bench/quality)")
-    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
+    parser.add_argument("--sets", default=",".join([*SETS, *SQUAD_SETS]), help="comma-separated: " + ", ".join([*SETS, *SQUAD_SETS]))
     parser.add_argument("--no-write", action="store_true", help="print the table without writing RESULTS.md")
     parser.add_argument("--modes", default="lexical,dense,hybrid,reader", help="comma-separated modes to measure")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     results = {}
     for name in args.sets.split(","):
+        if name in SQUAD_SETS:
+            if not all(p is None or p.exists() for p in SQUAD_SETS[name]):
+                print(f"skipping {name}: its files are not here", file=sys.stderr)
+                continue
+            results[name] = {"squad": squad_scores(reader_for(backend_name(DEFAULT_MODEL)), squad_questions(name))}
+            print(name, json.dumps(results[name]), flush=True)
+            continue
+        if name not in SETS:
+            parser.error(f"unknown set {name!r}; choose from {', '.join([*SETS, *SQUAD_SETS])}")
         questions, sources = SETS[name]
         if not all(Path(s).exists() for s in [questions, *sources]):
             print(f"skipping {name}: its files are not here", file=sys.stderr)
@@ -248,7 +391,8 @@ def main() -> None:
             engine.embedder.encode_queries([row["question"]])
             encode.append(time.perf_counter() - started)
         results[name][next(iter(results[name]))]["encode_ms_p50"] = statistics.median(encode) * 1000
-        print(name, json.dumps(results[name]), flush=True)
+        print(name, json.dumps({m: {k: v for k, v in r.items() if k != "user"} for m, r in results[name].items()}),
+              flush=True)
     body = report(results)
     print(body)
     if not args.no_write:
