@@ -203,7 +203,8 @@ def predict(reader: Reads, questions: Sequence[Question]) -> tuple[dict[str, str
     """Read each question with its own paragraph: ``({id: answer text}, {id: 1 - probability})``.
 
     The answer is the reader's span, or ``""`` when its calibrated probability is under its threshold or it marks
-    no span (the rule the answer page uses, :func:`qa.answer.answer_with`). One read per question.
+    no span: the reader alone, as SQuAD scores readers (the answer page also drops a span that does not fit the
+    question's type, :mod:`qa.question_type`; that check is not applied here). One read per question.
     """
     predictions, na_probs = {}, {}
     logger.info("reading %d questions, each with its own paragraph", len(questions))
