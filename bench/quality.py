@@ -312,6 +312,8 @@ def report(results: dict) -> str:
              "the confidence. ms: ask() p50 on this machine.", "",
              table(["set", "mode", "R@1", "R@5", "MRR@10", "passage@1", "passage@5", "quote", "EM", "F1", "answered",
                     "abstain P", "abstain R", "abstain AUC", "ms p50"], rows)]
+    if not rows:  # only the SQuAD sets were run
+        lines = lines[:1]
     if any(m in results.get("seeds", {}) for m in ("hybrid", "reader")):
         lines += ["", seed_table(results["seeds"])]
     lines += squad_lines(results)
