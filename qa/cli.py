@@ -13,6 +13,12 @@ from qa import config
 from qa.errors import FATAL, InputError, QAError, describe
 
 
+def reader_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reader", action=argparse.BooleanOptionalAction, default=None,
+                        help="read the best passages with the trained reader (--no-reader: retrieval alone; "
+                             f"default: $QA_READER, else {'on' if config.READER_DEFAULT else 'off'})")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Tanya Netralitas: questions answered from news articles, with citations.")
     parser.add_argument("-q", "--quiet", action="store_true", help="log only warnings and errors, no progress bars")
@@ -44,8 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--model", help="sentence-transformers name or folder")
     ask.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
                        help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
-    ask.add_argument("--no-reader", dest="reader", action="store_false", default=None,
-                       help="answer from retrieval alone, without the trained reader (or set QA_READER=0)")
+    reader_flag(ask)
 
     ev = commands.add_parser("eval", help="measure retrieval on a questions .jsonl file")
     ev.add_argument("questions", type=Path)
@@ -53,8 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", help="sentence-transformers name or folder")
     ev.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
                        help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
-    ev.add_argument("--no-reader", dest="reader", action="store_false", default=None,
-                       help="answer from retrieval alone, without the trained reader (or set QA_READER=0)")
+    reader_flag(ev)
     ev.add_argument("-k", type=int, default=10)
     ev.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -87,8 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--model", help="sentence-transformers name or folder")
     serve.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
                        help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
-    serve.add_argument("--no-reader", dest="reader", action="store_false", default=None,
-                       help="answer from retrieval alone, without the trained reader (or set QA_READER=0)")
+    reader_flag(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--session", type=Path,

@@ -60,11 +60,18 @@ def backend_name(model: str, override: str | None = None) -> str:
     return chosen
 
 
+# Whether the trained reader reads the candidates unless told otherwise: on only while it beats retrieval alone on
+# every user-facing column of the seed questions (bench/RESULTS.md, section "reader").
+READER_DEFAULT = True
+
+
 def reader_enabled(override: bool | None = None) -> bool:
-    """``reader=`` / ``--no-reader`` wins, then ``QA_READER`` (``0``, ``false``, ``no`` or ``off`` turn it off); on by default."""
+    """``reader=`` / ``--reader`` / ``--no-reader`` wins, then ``QA_READER`` (``1``/``true``/``yes``/``on`` or
+    ``0``/``false``/``no``/``off``), then :data:`READER_DEFAULT`."""
     if override is not None:
         return override
-    return os.environ.get("QA_READER", "1").strip().lower() not in {"0", "false", "no", "off"}
+    value = os.environ.get("QA_READER", "").strip().lower()
+    return READER_DEFAULT if not value else value not in {"0", "false", "no", "off"}
 
 
 def cache_dir() -> Path:
