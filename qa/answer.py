@@ -141,24 +141,20 @@ def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float |
 
 def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vector, reader: bool) -> Answer:
     active = engine.reader if reader else None
-    hits, signals = retrieve_hits(engine, text, k, dense_weight, vector, active)
-    calibration = engine.calibration
-    retrieved = abstain.confidence(signals, text, hits, engine.index.lexical.idf(), calibration)
-    on_topic = bool(hits) and retrieved >= calibration.threshold
+    hits, _, retrieved = _retrieve(engine, text, k, dense_weight, vector, active)
     if active is None or abstain.english(text) >= ENGLISH_SHARE:
-        # without the reader, or for an English question (the reader learnt from Indonesian questions only and
-        # gives English ones low probabilities): the retrieval evidence decides, calibrated with English questions
+        # without the reader, or for an English question (the reader is calibrated on Indonesian questions): the
+        # retrieval evidence decides, calibrated with English questions
+        on_topic = bool(hits) and retrieved >= engine.calibration.threshold
         return Answer(question=text, answered=on_topic, hits=hits, confidence=retrieved,
                       reader=active.fingerprint if active else "")
-    # The reader decides whether the passages retrieved for the question answer it; it never saw a passage
-    # on another topic while training, so the retrieval evidence must also find the articles on topic.
-    # A hit answers when the reader's probability reaches its threshold and its span fits the question's type
-    # (a name for "Siapa", a date for "Kapan", a number for "Berapa"): see _hit.
+    # The reader decides, from its reading joined with the retrieval evidence (Reader.decide, calibrated through
+    # the real pipeline): a hit answers when that probability reaches the threshold and its span fits the
+    # question's type (a name for "Siapa", a date for "Kapan", a number for "Berapa"); see _hit.
     spans = [h.reader_probability or 0.0 for h in hits if h.answer]
-    read = max(spans, default=min(active.threshold * 0.99, max((h.reader_probability or 0.0 for h in hits), default=0.0)))
-    confidence = read if on_topic else min(read, retrieved)  # off topic: below the reader's threshold too
-    return Answer(question=text, answered=on_topic and bool(spans), hits=hits, confidence=confidence,
-                  reader=active.fingerprint)
+    unfit = max((h.reader_probability or 0.0 for h in hits), default=0.0)
+    confidence = max(spans) if spans else min(unfit, active.decision_threshold * 0.99)
+    return Answer(question=text, answered=bool(spans), hits=hits, confidence=confidence, reader=active.fingerprint)
 
 
 def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None = None,
@@ -166,14 +162,24 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
     """The hits for a cleaned question and the retrieval signals. With a reader, the candidates it read come in
     the order of its score, each quote the sentence holding its answer; otherwise each quote is the passage's
     best sentence for the question."""
+    hits, signals, _ = _retrieve(engine, text, k, dense_weight, vector, reader)
+    return hits, signals
+
+
+def _retrieve(engine: Engine, text: str, k: int, dense_weight: float | None, vector,
+              reader: Reader | None) -> tuple[list[Hit], Signals, float]:
+    """:func:`retrieve_hits` and the retrieval evidence that the first passage in retrieval order (with its best
+    sentence as the quote, as retrieval alone shows it) answers: :func:`qa.abstain.confidence`."""
     if vector is None:
         vector = engine.embedder.encode_queries([text])[0]
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     candidates, signals = search(engine.index, vector, text, max(k, READ) if reader else k, dense_weight=weight)
-    readings: list[Reading | None] = [None] * len(candidates)
     idf = engine.index.lexical.idf()
+    retrieved = retrieval_confidence(engine, text, candidates, signals, idf)
+    readings: list[Reading | None] = [None] * len(candidates)
     if reader is not None:
-        read = read_candidates(engine, reader, text, candidates[:READ], idf)
+        read = [replace(r, probability=reader.decide(r.logit, r.margin, retrieved))
+                for r in read_candidates(engine, reader, text, candidates[:READ], idf)]
         order = sorted(range(len(read)), key=lambda i: -(read[i].logit + RETRIEVAL_WEIGHT * candidates[i].score))
         order += list(range(len(read), len(candidates)))
         readings = [read[i] if i < len(read) else None for i in order]
@@ -181,7 +187,14 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
     kind = kind_of(text)
     hits = [_hit(engine, rank, candidate, reading, text, idf, reader, kind)
             for rank, (candidate, reading) in enumerate(zip(candidates[:k], readings[:k]), start=1)]
-    return hits, signals
+    return hits, signals, retrieved
+
+
+def retrieval_confidence(engine: Engine, text: str, candidates, signals: Signals, idf: dict[str, float]) -> float:
+    """The retrieval evidence that the first candidate (in retrieval order, its best sentence as the quote, as
+    retrieval alone shows it) answers the question: :func:`qa.abstain.confidence`, 0..1."""
+    plain = [_hit(engine, 1, candidates[0], None, text, idf, None, "")] if candidates else []
+    return abstain.confidence(signals, text, plain, idf, engine.calibration)
 
 
 def read_candidates(engine: Engine, reader: Reader, question: str, candidates, idf: dict[str, float]) -> list[Reading]:
@@ -207,7 +220,7 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question
     article = engine.index.articles[passage.doc_id]
     answer_start = answer_end = 0
     stated = ""
-    if (reader is not None and reading is not None and reading.probability >= reader.threshold
+    if (reader is not None and reading is not None and reading.probability >= reader.decision_threshold
             and reading.end > reading.start and fits(kind, passage.text[reading.start:reading.end], question)):
         answer_start, answer_end = passage.start + reading.start, passage.start + reading.end
         holding = [(s, e) for s, e in passage.sentences if s < answer_end and e > answer_start]

@@ -187,6 +187,12 @@ class Reader:
         calibration = self.record["calibration"]
         self._a, self._b, self._c = float(calibration["a"]), float(calibration["b"]), float(calibration.get("c", 0.0))
         self.threshold = float(calibration["threshold"])
+        # the ask() decision: the reading joined with the retrieval evidence (train/calibrate_reader.py); a record
+        # without one decides by the reading alone
+        decision = self.record.get("decision") or {"a": self._a, "c": self._c, "d": 0.0, "b": self._b,
+                                                   "threshold": self.threshold}
+        self._decision = tuple(float(decision[name]) for name in ("a", "c", "d", "b"))
+        self.decision_threshold = float(decision["threshold"])
         self._tokenizer = pair_tokenizer(materialise_default() / "tokenizer.json", int(self.record["max_length"]),
                                          int(self.record["stride"]))
         self._question_tokenizer, self._question_limit = question_tokenizer(self._tokenizer), question_limit(self._tokenizer)
@@ -223,6 +229,15 @@ class Reader:
     def probability(self, logit: float, margin: float) -> float:
         """The calibrated probability that a passage answers, from its answer logit and span margin."""
         z = self._a * logit + self._c * margin + self._b
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def decide(self, logit: float, margin: float, retrieved: float) -> float:
+        """The calibrated probability that a retrieved passage answers the question, from the reading (answer
+        logit, span margin) and the retrieval evidence ``retrieved`` (:func:`qa.abstain.confidence`, 0..1)."""
+        if not (math.isfinite(logit) and math.isfinite(margin)):
+            return 0.0  # nothing of the passage was read
+        a, c, d, b = self._decision
+        z = a * logit + c * margin + d * retrieved + b
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def _run(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

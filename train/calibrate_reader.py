@@ -8,10 +8,12 @@ share and SQuAD share as recorded in ``reader.json``) with its augmentations (fa
 yes/no, "Siapa <jabatan>", informal), indexes every held-out context plus held-out IndoSum articles
 as distractors with the project's own build, and asks each held-out question through retrieval and
 the reader as :func:`qa.answer.answer_with` does (ONNX, the shipped backend). For the hit shown first
-it takes the answer logit and span margin; the label is whether that passage is the question's own
-context and answers it. It fits ``sigmoid(a·logit + c·margin + b)`` on that, sets the threshold to the
-highest probability that still answers 95% of the questions labelled 1, and with ``--write`` stores
-both in ``reader.json`` (``calibration``, with the figures under ``calibration.pipeline``).
+it takes the answer logit and span margin, beside the retrieval evidence (:func:`qa.answer.retrieval_confidence`);
+the label is whether that passage is the question's own context and answers it. A quarter of the held-out
+contexts stay out of the index, so their questions have no answer there (as an off-topic question has none).
+It fits ``sigmoid(a·logit + c·margin + d·retrieval + b)`` on that, sets the threshold to the highest
+probability that still answers 95% of the questions labelled 1, and with ``--write`` stores both in
+``reader.json`` under ``decision`` (what :meth:`qa.reader.Reader.decide` uses), figures under ``decision.pipeline``.
 Indonesian questions only: English ones are decided by retrieval at run time.
 """
 
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa import abstain  # noqa: E402
-from qa.answer import ENGLISH_SHARE, READ, RETRIEVAL_WEIGHT, read_candidates  # noqa: E402
+from qa.answer import ENGLISH_SHARE, READ, RETRIEVAL_WEIGHT, read_candidates, retrieval_confidence  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
 from qa.embed import make_embedder  # noqa: E402
 from qa.engine import open_engine  # noqa: E402
@@ -58,6 +60,7 @@ def main() -> None:
     p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "benchmarks" / "train")
     p.add_argument("--reader", type=Path, default=DATA)
     p.add_argument("--questions", type=int, default=1500, help="held-out questions asked (a seeded sample)")
+    p.add_argument("--indexed", type=float, default=0.75, help="share of the held-out contexts put in the index")
     p.add_argument("--distractors", type=int, default=150, help="held-out IndoSum articles added to the index")
     p.add_argument("--work", type=Path, default=Path.home() / ".cache" / "qa" / "train-reader")
     p.add_argument("--write", action="store_true", help="store the calibration in <reader>/reader.json")
@@ -76,6 +79,8 @@ def main() -> None:
 
     started = time.time()
     contexts = sorted({q.context for q in held})
+    indexed = set(rng.sample(contexts, int(len(contexts) * args.indexed)))  # the others: questions with no answer here
+    contexts = sorted(indexed)
     index_root = args.work / f"calibration-index-{hashlib.sha256(''.join(contexts).encode()).hexdigest()[:10]}"
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "held.jsonl"
@@ -83,7 +88,8 @@ def main() -> None:
             for text in contexts:
                 f.write(json.dumps({"doc_id": context_id(text), "title": " ".join(text.split()[:8]), "text": text},
                                    ensure_ascii=False) + "\n")
-            for doc_id, text in news_held[: args.distractors]:
+            sources = {q.question_id.split("~")[0] for q in held}  # news a yes/no or role question was cut from
+            for doc_id, text in [n for n in news_held if n[0] not in sources][: args.distractors]:
                 f.write(json.dumps({"doc_id": doc_id, "title": doc_id, "text": text}, ensure_ascii=False) + "\n")
         embedder = make_embedder(DEFAULT_MODEL)
         build([source], index_root, embedder, progress=False)
@@ -95,20 +101,21 @@ def main() -> None:
     idf = engine.index.lexical.idf()
     for n, q in enumerate(asked, 1):
         vector = engine.embedder.encode_queries([q.question])[0]
-        candidates, _ = search(engine.index, vector, q.question, READ, dense_weight=DENSE_WEIGHT)
+        candidates, signals = search(engine.index, vector, q.question, READ, dense_weight=DENSE_WEIGHT)
         readings = read_candidates(engine, engine.reader, q.question, candidates[:READ], idf)
         if not readings:
             continue
+        retrieved = retrieval_confidence(engine, q.question, candidates, signals, idf)
         top = max(range(len(readings)), key=lambda i: readings[i].logit + RETRIEVAL_WEIGHT * candidates[i].score)
         passage = engine.index.passages[candidates[top].position]
-        features.append((readings[top].logit, readings[top].margin))
+        features.append((readings[top].logit, readings[top].margin, retrieved))
         labels.append(int(q.answer_start >= 0 and passage.doc_id == context_id(q.context)))
         kinds.append(re.sub(r"\d+$", "", q.question_id.split("~")[1]) if "~" in q.question_id else "original")
         if n % 200 == 0:
             log.info("%d/%d questions asked", n, len(asked))
     x, y = np.array(features), np.array(labels)
-    a, c, b = fit_logistic(x, y)
-    probability = 1 / (1 + np.exp(-(x @ np.array([a, c]) + b)))
+    a, c, d, b = fit_logistic(x, y)
+    probability = 1 / (1 + np.exp(-(x @ np.array([a, c, d]) + b)))
     threshold = operating_point(probability, y)
     by_kind = {k: {"questions": int(sum(1 for kk in kinds if kk == k)),
                    "answered": round(float(np.mean([p >= threshold for p, kk in zip(probability, kinds) if kk == k])), 4)}
@@ -118,15 +125,14 @@ def main() -> None:
                 "answered_when_labelled_0": round(float(np.mean(probability[y == 0] >= threshold)), 4),
                 "by_kind": by_kind, "index": f"{len(contexts)} held-out contexts + {args.distractors} IndoSum articles",
                 "backend": engine.reader.backend, "seconds": round(time.time() - started)}
-    log.info("pipeline calibration: a=%.4f c=%.4f b=%.4f threshold=%.4f %s", a, c, b, threshold, pipeline)
+    log.info("decision: a=%.4f c=%.4f d=%.4f b=%.4f threshold=%.4f %s", a, c, d, b, threshold, pipeline)
     if args.write:
-        record["calibration"] = {"a": float(a), "c": float(c), "b": float(b), "threshold": threshold,
-                                 "operating_point": "the highest probability that still answers 95% of held-out questions "
-                                                    "whose first hit through retrieval and the reader is their own, answering context",
-                                 "fitted_on": "held-out training questions asked through the real pipeline "
-                                              "(train/calibrate_reader.py)",
-                                 "window_calibration": record["calibration"].get("window_calibration", record["calibration"]),
-                                 "pipeline": pipeline}
+        record["decision"] = {"a": float(a), "c": float(c), "d": float(d), "b": float(b), "threshold": threshold,
+                              "function": "sigmoid(a * answer logit + c * span margin + d * retrieval confidence + b)",
+                              "operating_point": "the highest probability that still answers 95% of held-out questions "
+                                                 "whose first hit through retrieval and the reader is their own, answering context",
+                              "fitted_on": "held-out training questions asked through the real pipeline "
+                                           "(train/calibrate_reader.py)", "pipeline": pipeline}
         (args.reader / "reader.json").write_text(json.dumps(no_nan(record), indent=1, ensure_ascii=False, allow_nan=False) + "\n")
         log.info("wrote the calibration into %s", args.reader / "reader.json")
 
