@@ -1,0 +1,115 @@
+"""The reader's cost on the seeds, beside retrieval alone, in one run: ask() latency, serving memory, cold `qa ask`.
+
+    .venv/bin/python bench/reader_speed.py [--rounds 3] [--no-write]
+
+- ask() p50 / p95: every seed question (tests/data/seed_questions.jsonl) asked ``--rounds`` times through one
+  open engine, reader on and off alternating per question (so both see the same machine load).
+- Serving memory: a fresh process opens the engine as `qa serve` does, asks 30 questions, and reports its RSS
+  (VmRSS) and peak (VmHWM), reader on and off.
+- Cold `qa ask`: a fresh `python -m qa ask` up to the printed answer (model folder and exports already cached).
+Writes the ``reader-speed`` section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import machine, table, write_section  # noqa: E402
+
+QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
+MEMORY = """
+import json, sys
+from qa.answer import answer_with
+from qa.engine import engine_for
+from qa.config import DEFAULT_MODEL
+engine = engine_for(sys.argv[1], DEFAULT_MODEL, reader=sys.argv[2] == "1")
+for row in map(json.loads, open(sys.argv[3], encoding="utf-8").read().splitlines()[:30]):
+    answer_with(engine, row["question"], k=5)
+status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
+print(json.dumps({"rss_mib": int(status["VmRSS"].split()[0]) / 1024, "peak_mib": int(status["VmHWM"].split()[0]) / 1024}))
+"""
+
+
+def _env(reader: bool) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    return env | {"PYTHONPATH": str(ROOT), "QA_READER": "1" if reader else "0"}
+
+
+def latency(index: Path, rounds: int) -> dict[bool, list[float]]:
+    from qa.answer import answer_with
+    from qa.config import DEFAULT_MODEL
+    from qa.engine import engine_for
+
+    engine = engine_for(index, DEFAULT_MODEL, reader=True)
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    for question in questions[:5]:  # warm-up
+        answer_with(engine, question, k=5)
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(rounds):
+        for question in questions:
+            for reader in (True, False):
+                started = time.perf_counter()
+                answer_with(engine, question, k=5, reader=reader)
+                times[reader].append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def memory(index: Path, reader: bool) -> dict:
+    done = subprocess.run([sys.executable, "-c", MEMORY, str(index), "1" if reader else "0", str(QUESTIONS)],
+                          capture_output=True, text=True, env=_env(reader), cwd=ROOT, timeout=600, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def cold_ask(index: Path, reader: bool, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "qa", "-q", "ask", "Siapa Ketua Bawaslu Jawa Tengah?", "--index", str(index)],
+                       capture_output=True, text=True, env=_env(reader), cwd=ROOT, timeout=300, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    from qa.build import build
+    from qa.config import DEFAULT_MODEL
+    from qa.embed import make_embedder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        index = Path(tmp) / "index"
+        build([ROOT / "seeds"], index, make_embedder(DEFAULT_MODEL), progress=False)
+        times = latency(index, args.rounds)
+        rows = []
+        for reader in (False, True):
+            ms = sorted(times[reader])
+            mem = memory(index, reader)
+            rows.append(["reader on" if reader else "retrieval only", len(ms), statistics.median(ms),
+                         ms[int(0.95 * (len(ms) - 1))], mem["rss_mib"], mem["peak_mib"], cold_ask(index, reader)])
+    body = "\n".join([
+        f"Measured by `bench/reader_speed.py` on {machine()}.", "",
+        f"ask() over the {len(times[True]) // args.rounds} seed questions × {args.rounds} rounds in one process, reader on "
+        "and off alternating per question; RSS of a fresh process that opened the engine and asked 30 questions; "
+        "cold `qa ask`: a fresh process up to the printed answer (exports cached), median of 3.", "",
+        table(["mode", "asks", "ask() p50 ms", "p95 ms", "RSS MiB", "peak RSS MiB", "cold qa ask s"], rows)])
+    print(body)
+    if not args.no_write:
+        write_section("reader-speed", body)
+
+
+if __name__ == "__main__":
+    main()
