@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup serve test chromium bench
+.PHONY: setup serve test chromium bash-doc bench
 
 setup: $(VENV)/.installed
 
@@ -22,10 +22,14 @@ $(VENV)/.installed: pyproject.toml
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# A real PDF the project did not write, for tests/test_documents.py: /usr/share/doc/bash/bash.pdf
+bash-doc:
+	@[ -f /usr/share/doc/bash/bash.pdf ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bash-doc >/dev/null; }
+
 serve: setup
 	$(BIN)/qa serve
 
-test: setup chromium
+test: setup chromium bash-doc
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -1,15 +1,20 @@
-"""Load articles from folders of .txt files and from JSONL files, with their metadata.
+"""Load articles from folders of .txt, PDF, HTML and DOCX files and from JSONL files, with their metadata.
 
 A ``.txt`` file is one article (UTF-8). A ``.jsonl`` file holds one record per line:
 ``{"doc_id", "title", "text"}`` plus optional ``url``, ``date`` and ``source`` (the outlet).
 ``doc_id`` and ``text`` must be non-empty strings; ``title``, ``url``, ``date`` and ``source`` strings,
 or null (the same as leaving them out). Any other type (a number, a list, an object, true/false) stops
 the build with one line naming the file, the line and the field, before anything is written.
+A PDF, HTML or DOCX file is one article whose text is what :mod:`qa.documents` extracts (a PDF's
+article also knows where each page starts); its doc id is its file name ("pedoman.pdf"). The format
+is told by content (:func:`qa.documents.kind_of`): a PDF named ``.txt`` is read as a PDF. A document
+that cannot be read (encrypted, corrupt, over a limit) is skipped with one warning naming it, and
+the rest of the corpus builds.
 
 An article's text, which every offset points into, is what the ordinary way of reading it gives
 (:data:`TEXT_FORM`): for a ``.txt`` file ``open(path, encoding="utf-8-sig").read()``, that is
 without a byte-order mark and with CRLF and CR line endings read as LF; for a ``.jsonl`` record
-its ``text`` field as is.
+its ``text`` field as is; for a document the text its reader extracts (:data:`qa.documents.RECIPE`).
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from qa import documents
 from qa.clean import clean
-from qa.errors import CorpusError
+from qa.errors import CorpusError, DocumentError
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +49,30 @@ class Article:
     date: str
     source: str  # file path relative to the corpus root, or URL
     blocks: tuple[tuple[int, int], ...]
+    pages: tuple[int, ...] = ()  # start offset of each page of a PDF (qa.documents.Document.pages); () unpaged
+
+    def page(self, offset: int) -> int | None:
+        """The 1-based page holding character ``offset``; None for an unpaged article."""
+        return documents.page_of(self.pages, offset)
 
     def to_dict(self) -> dict:
-        return {"doc_id": self.doc_id, "title": self.title, "outlet": self.outlet, "place": self.place,
-                "date": self.date, "source": self.source, "text": self.text, "blocks": [list(b) for b in self.blocks]}
+        record = {"doc_id": self.doc_id, "title": self.title, "outlet": self.outlet, "place": self.place,
+                  "date": self.date, "source": self.source, "text": self.text, "blocks": [list(b) for b in self.blocks]}
+        return {**record, "pages": list(self.pages)} if self.pages else record
 
     @classmethod
     def from_dict(cls, record: dict) -> "Article":
-        return cls(**{**record, "blocks": tuple(tuple(b) for b in record["blocks"])})
+        """The article a :meth:`to_dict` record describes (records written before pages existed have none)."""
+        return cls(**{**record, "blocks": tuple(tuple(b) for b in record["blocks"]),
+                      "pages": tuple(record.get("pages", ()))})
+
+
+TEXT_SUFFIXES = {".txt", ".jsonl"}
+
+
+def _wanted(path: Path) -> bool:
+    """Whether a corpus folder picks up this file (the content then decides the reader)."""
+    return path.suffix in TEXT_SUFFIXES or path.suffix.lower() in documents.SUFFIXES
 
 
 def source_files(sources: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]:
@@ -59,11 +81,12 @@ def source_files(sources: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]
     for source in sources:
         root = Path(source)
         if root.is_dir():
-            found = sorted(p for p in root.rglob("*") if p.suffix in {".txt", ".jsonl"} and p.is_file())
+            found = sorted(p for p in root.rglob("*") if _wanted(p) and p.is_file())
             files.extend((p, p.relative_to(root.parent).as_posix()) for p in found)
         elif root.is_file():
-            if root.suffix not in {".txt", ".jsonl"}:
-                raise CorpusError(f"source {str(source)!r} is neither a .txt nor a .jsonl file; pass a folder of .txt files or a .jsonl file")
+            if not _wanted(root):
+                raise CorpusError(f"source {str(source)!r} is not a .txt, .jsonl, .pdf, .html, .htm or .docx file; "
+                                  f"pass a folder of such files or one of them")
             files.append((root, root.name))
         else:
             raise CorpusError(f"source {str(source)!r} does not exist; pass a folder of .txt files or a .jsonl file")
@@ -157,8 +180,39 @@ _JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a 
                type(None): "null"}
 
 
+def _document_article(path: Path, name: str, kind: str) -> list[Article]:
+    """The one article of a PDF, HTML or DOCX file; none (with a warning naming the file) when it cannot be read."""
+    try:
+        document = documents.read(path, kind)
+    except DocumentError as exc:
+        logger.warning("skipping %s", exc)
+        return []
+    for note in document.notes:
+        logger.warning("%s", note)
+    text = document.text
+    cleaned = clean(text, given_title=document.title, given_date=document.date, given_outlet=document.outlet)
+    blocks = cleaned.blocks
+    if kind != "html":  # a regulation or a circular is all content: the news clean-up would drop its lists
+        lead, trail = len(text) - len(text.lstrip()), len(text.rstrip())
+        blocks = ((lead, trail),) if trail > lead else ()
+    return [Article(doc_id=path.name, text=text, title=cleaned.title, outlet=cleaned.outlet, place=cleaned.place,
+                    date=cleaned.date, source=document.url or name, blocks=blocks, pages=document.pages)]
+
+
 def read_file(path: Path, name: str, decode_errors: str = "strict") -> list[Article]:
-    """The articles of one source file (a .jsonl file's records, or one .txt article), cleaned."""
+    """The articles of one source file (a .jsonl file's records, one .txt article, or one document), cleaned.
+
+    The content picks the reader (:func:`qa.documents.kind_of`); a document that cannot be read gives no articles
+    and one warning. A file named as a document that is none of them is skipped with a warning too.
+    """
+    kind = documents.kind_of(path)
+    if kind in documents.DOCUMENT_KINDS:
+        return _document_article(path, name, kind)
+    if path.suffix.lower() in documents.SUFFIXES or kind != "text":
+        what = {"doc": "an old binary Word file: save it as .docx", "zip": "a ZIP that is not a DOCX (or a broken one)"}
+        logger.warning("skipping %s: %s", path, what.get(kind, f"its content is not {path.suffix.lstrip('.').upper()}; "
+                                                               "check the file"))
+        return []
     if path.suffix == ".jsonl":
         return list(_jsonl_articles(path, name, decode_errors))
     return [_article(path.stem, _decode(path, path.read_bytes(), decode_errors), name)]

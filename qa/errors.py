@@ -19,6 +19,10 @@ class CorpusError(QAError):
     """An article source cannot be read (missing, not UTF-8, malformed JSONL...)."""
 
 
+class DocumentError(CorpusError):
+    """One PDF, HTML or DOCX file cannot be read (encrypted, corrupt, over a limit); the rest of the corpus builds."""
+
+
 class ModelError(QAError):
     """The embedding model cannot be found, materialised or loaded."""
 
@@ -51,5 +55,5 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-__all__ = ["QAError", "InputError", "BankError", "CorpusError", "ModelError", "BadIndexError", "IndexWriteError",
+__all__ = ["QAError", "InputError", "BankError", "CorpusError", "DocumentError", "ModelError", "BadIndexError", "IndexWriteError",
            "IndexBusyError", "AnswerError", "FATAL", "describe"]

@@ -1,0 +1,134 @@
+"""Real PDF, DOCX and HTML files made in code for the document reader tests (reportlab, python-docx, by hand).
+
+The PDF has a running header, a footer with page numbers, words hyphenated across line ends
+(one reduplication), a list, and a page without a text layer (a drawn box only, like a scan).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HEADER = "PEDOMAN NETRALITAS ASN PADA PILKADA"
+# Each page's lines, top to bottom; "" pages are drawn without text.
+PAGES = [
+    ["Pedoman ini mengatur netralitas aparatur sipil negara dalam pemi-",
+     "lihan kepala daerah serentak tahun 2024 di seluruh kabupaten.",
+     "ASN wajib menjaga netralitas dan tidak berpihak kepada pasangan calon manapun.",
+     "Larangan bagi ASN meliputi:",
+     "a. memasang spanduk atau baliho yang mempromosikan calon;",
+     "b. menyukai atau membagikan unggahan calon di media sosial;",
+     "c. menghadiri deklarasi pasangan calon."],
+    ["Setiap pelanggaran dilaporkan kepada Badan Pengawas Pemilihan Umum setempat dan masing-",
+     "masing instansi wajib menindaklanjuti laporan itu dalam waktu tujuh hari kerja.",
+     "Sanksi bagi ASN yang menyukai unggahan calon adalah teguran tertulis dari pejabat pembina",
+     "kepegawaian sesuai Peraturan Pemerintah Nomor 94 Tahun 2021."],
+    "",
+    ["Kepala daerah yang membiarkan pelanggaran netralitas dapat dikenai sanksi administratif oleh",
+     "Kementerian Dalam Negeri setelah pemeriksaan oleh inspektorat jenderal."],
+    ["Pedoman ini berlaku sejak tanggal ditetapkan dan disebarluaskan kepada seluruh instansi."],
+]
+
+
+def make_pdf(path: Path, pages=PAGES, header: str = HEADER, password: str | None = None) -> Path:
+    """A PDF with ``header`` at the top and "Halaman N dari M" at the bottom of every page with text."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    width, height = A4
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=password, invariant=1)
+    pdf.setTitle("Pedoman Netralitas ASN")
+    for number, lines in enumerate(pages, start=1):
+        if lines == "":
+            pdf.rect(72, 300, 400, 300, fill=1)  # a "scan": no text layer
+        else:
+            pdf.setFont("Helvetica", 9)
+            pdf.drawString(72, height - 40, header)
+            pdf.setFont("Helvetica", 11)
+            for i, line in enumerate(lines):
+                pdf.drawString(72, height - 90 - 16 * i, line)
+            pdf.setFont("Helvetica", 9)
+            pdf.drawString(width / 2 - 30, 30, f"Halaman {number} dari {len(pages)}")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+WORDS = ("aparatur sipil negara wajib netral dalam pemilihan kepala daerah dan dilarang berpihak kepada calon "
+         "manapun baik melalui media sosial maupun kegiatan kampanye terbuka di wilayah kabupaten").split()
+
+
+def sentence(page: int, line: int) -> str:
+    """A line of text that differs from page to page ("kode P-L" and a word order drawn from P and L)."""
+    import random
+
+    words = random.Random(page * 1000 + line).sample(WORDS, 10)
+    return f"Butir kode {page}-{line} menyatakan {' '.join(words)}."
+
+
+def make_long_pdf(path: Path, pages: int, lines: int = 30) -> Path:
+    """A PDF of ``pages`` pages of varied text (:func:`sentence`) with a header and a page-number footer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    width, height = A4
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for number in range(1, pages + 1):
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(72, height - 40, "SURAT EDARAN BUPATI TENTANG NETRALITAS ASN")
+        pdf.setFont("Helvetica", 10)
+        for i in range(lines):
+            pdf.drawString(72, height - 80 - 14 * i, sentence(number, i))
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(width / 2, 30, str(number))
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def make_docx(path: Path) -> Path:
+    """A circular with a title, headings, a numbered and a bulleted list, and a table of violations and sanctions."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Surat Edaran Netralitas ASN", level=0)
+    document.add_paragraph("Dalam rangka pemilihan kepala daerah tahun 2024, Bupati menegaskan hal-hal berikut.")
+    document.add_heading("Larangan", level=1)
+    document.add_paragraph("ASN dilarang memasang spanduk calon.", style="List Number")
+    document.add_paragraph("ASN dilarang menghadiri deklarasi calon.", style="List Number")
+    document.add_paragraph("ASN dilarang menyukai unggahan calon.", style="List Number")
+    document.add_heading("Sanksi", level=1)
+    document.add_paragraph("Sanksi dijatuhkan oleh pejabat pembina kepegawaian:")
+    document.add_paragraph("teguran lisan atau tertulis;", style="List Bullet")
+    document.add_paragraph("penundaan kenaikan pangkat.", style="List Bullet")
+    table = document.add_table(rows=3, cols=2)
+    for row, (kind, sanction) in enumerate([("Jenis pelanggaran", "Sanksi"),
+                                            ("Menyukai unggahan calon", "Teguran tertulis"),
+                                            ("Menjadi tim kampanye", "Penurunan jabatan")]):
+        table.cell(row, 0).text, table.cell(row, 1).text = kind, sanction
+    document.add_paragraph("Demikian surat edaran ini untuk dilaksanakan.")
+    document.save(str(path))
+    return path
+
+
+HTML = """<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8"><title>Bupati Kendal larang ASN kampanye | Kabar Jateng</title>
+<link rel="canonical" href="https://kabar.example/berita/bupati-kendal-larang-asn">
+<meta property="og:site_name" content="Kabar Jateng">
+<meta property="article:published_time" content="2024-06-06T10:00:00+07:00"></head>
+<body><nav><ul><li><a href="/">Beranda</a></li><li><a href="/politik">Politik</a></li></ul></nav>
+<div class="cookie-banner">Kami memakai cookie untuk pengalaman terbaik. Setuju</div>
+<article><h1>Bupati Kendal larang ASN kampanye</h1>
+<p>Kendal - Bupati Kendal, Dico Ganinduto, melarang ASN ikut kampanye dalam pilkada 2024 di kabupatennya.</p>
+<p>Larangan itu meliputi:</p>
+<ul><li>memasang spanduk calon;</li><li>menyukai unggahan calon di media sosial;</li><li>menghadiri deklarasi calon.</li></ul>
+<p>Baca juga: Bawaslu awasi ASN di Jawa Tengah</p>
+<p>Menurut Dico, ASN yang melanggar akan dijatuhi sanksi disiplin sesuai PP 94 tahun 2021 tentang disiplin PNS.</p>
+</article>
+<aside><h3>Terpopuler</h3><ol><li><a href="/a">Harga cabai naik lagi</a></li><li><a href="/b">Jadwal sepak bola</a></li></ol></aside>
+<footer>Hak cipta 2024 Kabar Jateng. Semua hak dilindungi.</footer></body></html>
+"""
+
+
+def make_html(path: Path) -> Path:
+    path.write_text(HTML, encoding="utf-8")
+    return path
