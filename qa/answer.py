@@ -62,10 +62,11 @@ class Hit:
     answer_end: int = 0
     reader_probability: float | None = None  # the reader's calibrated probability that this passage answers (None: not read)
     verdict: str = ""  # yes/no questions: "Tidak boleh", "Wajib" or "Boleh" when the answer clause states it; else ""
+    page: int | None = None  # the 1-based PDF page the quote starts on; None for an unpaged source
 
     def citation(self) -> str:
-        """``[1] Title — Outlet, date (source)``: the one citation format (:mod:`qa.cite`)."""
-        return cite.citation(self.title, self.outlet, self.date, rank=self.rank, source=self.source)
+        """``[1] Title — Outlet, date (source, hlm. 3)``: the one citation format (:mod:`qa.cite`)."""
+        return cite.citation(self.title, self.outlet, self.date, rank=self.rank, source=self.source, page=self.page)
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,8 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question
                text=passage.text, start=passage.start, end=passage.end, quote=article.text[q_start:q_end],
                quote_start=q_start, quote_end=q_end, place=article.place, also_in=folded,
                answer=article.text[answer_start:answer_end], answer_start=answer_start, answer_end=answer_end,
-               reader_probability=None if reading is None else round(reading.probability, 6), verdict=stated)
+               reader_probability=None if reading is None else round(reading.probability, 6), verdict=stated,
+               page=article.page(q_start))
 
 
 def _citation(engine: Engine, position: int) -> Citation:

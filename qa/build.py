@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from qa import corpus, records, store
+from qa import corpus, documents, records, store
 from qa.corpus import Article
 from qa.embed import Embedder
 from qa.errors import QAError
@@ -72,7 +72,7 @@ def expected_spec(embedder: Embedder) -> IndexSpec:
                      target_words=TARGET_WORDS, overlap_words=OVERLAP_WORDS, context=CONTEXT, offsets=corpus.TEXT_FORM,
                      lexical_tokens=TOKENS_VERSION, vector_index=vectors.recipe(),
                      calibration=calibration_for(embedder.name, embedder.backend).identity(),
-                     reader=reader_identity())
+                     reader=reader_identity(), documents=documents.RECIPE)
 
 
 def built_spec(manifest: dict) -> IndexSpec:
@@ -86,7 +86,8 @@ def source_record(files: list[tuple[Path, str]], sources: Sequence[str | os.Path
 
 
 def _versions() -> dict:
-    names = ("faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "numpy")
+    names = ("faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "numpy", "pypdfium2", "trafilatura",
+             "python-docx")
     found = {}
     for name in names:
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from qa.answer import NO_ANSWER, Answer, Citation, Hit
 from qa.cite import citation, title_line
@@ -50,27 +50,50 @@ def source_html(source: str) -> str:
     return f"<code>{esc(source)}</code>"
 
 
-def _span(text: str, s: int, e: int, inner_start: int, inner_end: int, css: str, inside=None) -> str:
+Escape = Callable[[str, int, int], str]  # (text, s, e) -> text[s:e] as HTML
+
+
+def _esc(text: str, s: int, e: int) -> str:
+    return esc(text[s:e])
+
+
+def paged(pages: Sequence[int]) -> Escape:
+    """An escaper that also marks where each page of a PDF begins (``<span class="page-break" data-page=N>``, its
+    label drawn by CSS so that the text copied from the reader stays the article's); ``pages`` are page starts."""
+    starts = {at: number for number, at in enumerate(pages, start=1)}  # a page without text yields to the next
+
+    def escape(text: str, s: int, e: int) -> str:
+        cuts = sorted(at for at in starts if s <= at < e)
+        out, pos = [], s
+        for at in cuts:
+            out.append(esc(text[pos:at]) + f'<span class="page-break" data-page="{starts[at]}"></span>')
+            pos = at
+        return "".join(out) + esc(text[pos:e])
+
+    return escape
+
+
+def _span(text: str, s: int, e: int, inner_start: int, inner_end: int, css: str, inside=None, escape: Escape = _esc) -> str:
     """``text[s:e]`` escaped, with ``[inner_start, inner_end)`` (clipped to it) in ``<mark class=css>``;
     ``inside(text, a, b)`` renders the marked part (escaped text by default)."""
     a, b = max(s, min(e, inner_start)), max(s, min(e, inner_end))
     if b <= a:
-        return esc(text[s:e])
-    middle = inside(text, a, b) if inside else esc(text[a:b])
-    return esc(text[s:a]) + f'<mark class="{css}">{middle}</mark>' + esc(text[b:e])
+        return escape(text, s, e)
+    middle = inside(text, a, b) if inside else escape(text, a, b)
+    return escape(text, s, a) + f'<mark class="{css}">{middle}</mark>' + escape(text, b, e)
 
 
 def marked(text: str, start: int, end: int, q_start: int, q_end: int, offset: int = 0,
-           a_start: int = -1, a_end: int = -1) -> str:
+           a_start: int = -1, a_end: int = -1, escape: Escape = _esc) -> str:
     """``text[start:end]`` escaped, with the quote ``[q_start, q_end)`` in ``<mark class="quote">`` and the
     reader's answer ``[a_start, a_end)`` inside it in ``<mark class="answer">``.
 
     Offsets are article offsets; ``offset`` is where ``text`` begins in the article.
     """
     def answer(t: str, s: int, e: int) -> str:
-        return _span(t, s, e, a_start - offset, a_end - offset, "answer")
+        return _span(t, s, e, a_start - offset, a_end - offset, "answer", escape=escape)
 
-    return _span(text, start - offset, end - offset, q_start - offset, q_end - offset, "quote", answer)
+    return _span(text, start - offset, end - offset, q_start - offset, q_end - offset, "quote", answer, escape=escape)
 
 
 def _open_attrs(doc_id: str, passage_id: str = "", q_start: int = -1, q_end: int = -1, a_start: int = -1,
@@ -95,6 +118,7 @@ def hit_html(hit: Hit, answered: bool) -> str:
     meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in (
         ("Judul", esc(hit.title)), ("Media", esc(hit.outlet or "–")), ("Tanggal", esc(hit.date or "–")),
         ("Tempat", esc(hit.place or "–")), ("Sumber", source_html(hit.source)),
+        *((("Halaman", str(hit.page)),) if hit.page is not None else ()),
         ("Bagian", f"<code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})")))
     cite = esc(label(hit.rank, hit.title, hit.outlet, hit.date))
     passage = marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, offset=hit.start, a_start=a_start, a_end=a_end)
@@ -150,17 +174,20 @@ def conversation_html(turns: Sequence[Turn], articles: int = 0) -> str:
 
 def reader_html(article: Article, start: int = -1, end: int = -1, q_start: int = -1, q_end: int = -1,
                 a_start: int = -1, a_end: int = -1) -> str:
-    """The whole article with the passage ``[start, end)`` highlighted and the quote marked inside it."""
+    """The whole article with the passage ``[start, end)`` highlighted and the quote marked inside it; where each
+    page of a PDF begins is marked (:func:`paged`)."""
     text, n = article.text, len(article.text)
+    escape = paged(article.pages) if article.pages else _esc
     meta = " · ".join(esc(p) for p in (article.outlet, article.date, article.place) if p)
     head = (f'<div class="reader-head"><div class="reader-title">{esc(article.title or "(tanpa judul)")}</div>'
             f'<div class="reader-meta">{meta}</div>'
             f'<div class="reader-source">Sumber: {source_html(article.source)}</div></div>')
     if 0 <= start < end <= n:
-        passage = marked(text, start, end, q_start, q_end, a_start=a_start, a_end=a_end)
-        body = esc(text[:start]) + f'<span class="passage" id="reader-passage">{passage}</span>' + esc(text[end:])
+        passage = marked(text, start, end, q_start, q_end, a_start=a_start, a_end=a_end, escape=escape)
+        body = (escape(text, 0, start) + f'<span class="passage" id="reader-passage">{passage}</span>'
+                + escape(text, end, n))
     else:
-        body = esc(text)
+        body = escape(text, 0, n)
     return f'<div class="reader">{head}<div class="reader-body">{body}</div></div>'
 
 
@@ -215,6 +242,9 @@ button.open-reader{font-size:.9em}
 .reader-title{font-weight:700;font-size:1.1em}.reader-meta,.reader-source{font-size:.9em;opacity:.85}
 .reader-body{white-space:pre-wrap;max-height:calc(100vh - 18rem);overflow-y:auto;position:relative;margin-top:.5rem;
 padding:.5rem .7rem;border:1px solid var(--border-color-primary);border-radius:8px;line-height:1.55}
+.page-break{display:block;margin:.6rem 0;border-top:1px dashed var(--border-color-primary,#999);font-size:.8em;
+  color:var(--body-text-color-subdued,#666);text-align:center;user-select:none}
+.page-break::before{content:"hlm. " attr(data-page)}
 .reader-body .passage{display:inline;padding:.1em 0;margin:0;background:#dbeafe;color:#111;border-radius:0}
 table.articles{width:100%}table.articles td,table.articles th{padding:.25rem .4rem;vertical-align:top}
 .examples-label{font-size:.9em;opacity:.8;margin-top:.2rem}

@@ -20,7 +20,7 @@ from pathlib import Path
 from qa.errors import BadIndexError
 
 RECORDED_ONLY = ("calibration", "reader")  # written for the record; never a reason to refuse an index
-OPTIONAL: tuple[str, ...] = ()  # compared only when both sides have one
+OPTIONAL: tuple[str, ...] = ("documents",)  # compared only when both sides have one (indexes older than the field load)
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class IndexSpec:
     vector_index: dict = field(default_factory=dict)  # qa.vectors.recipe(): the FAISS choice
     calibration: str = ""  # abstention weights in use when built (recorded only)
     reader: str | None = None  # the trained reader's identity, when there is one
+    documents: str | None = None  # qa.documents.RECIPE: how PDF, HTML and DOCX text is extracted (None: before it)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -5,7 +5,7 @@
       .lock                held by the one build allowed at a time
       build-<id>/
         manifest.json      spec (model, settings: qa.spec), corpus hash, counts, versions, sha256 of every file
-        articles.jsonl     each article's text as loaded, metadata and content blocks
+        articles.jsonl     each article's text as loaded, metadata, content blocks and (a PDF's) page starts
         passages.jsonl     passage ids, offsets, sentence offsets, hash of the embedded text
         *.jsonl.offsets.npy  byte offset of each line (records are parsed when asked for: qa.records)
         articles.ids.json  doc ids in row order, with each article's first passage

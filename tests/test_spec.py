@@ -23,7 +23,8 @@ from qa.errors import BadIndexError
 # A value unlike the one written, for every field that decides the index.
 CHANGED = {"model": "other/model", "backend": "onnx", "fingerprint": "other-weights", "dim": 65, "runtime": "numpy 0.1",
            "query_prompt": "query: ", "passage_prompt": "passage: ", "target_words": 121, "overlap_words": 51,
-           "context": "title only", "offsets": "crlf kept", "lexical_tokens": -1, "vector_index": {"metric": "l2"}}
+           "context": "title only", "offsets": "crlf kept", "lexical_tokens": -1, "vector_index": {"metric": "l2"},
+           "documents": "documents v0"}
 
 
 def _rewrite_spec(root: Path, **changes) -> None:
@@ -63,6 +64,21 @@ def test_the_reader_and_the_calibration_are_only_recorded():
     assert spec.difference(replace(wanted, reader="sha256:another"), wanted) is None
     assert spec.difference(replace(wanted, reader=None), wanted) is None
     assert spec.difference(replace(wanted, calibration="refitted:1234"), wanted) is None
+
+
+def test_an_index_from_before_the_document_readers_still_opens(seeds_copy: Path, tmp_path: Path):
+    """Indexes built before PDF, HTML and DOCX were read have no ``documents`` field and no article pages."""
+    root = tmp_path / "index"
+    embedder = HashEmbedder()
+    build([seeds_copy], root, embedder, progress=False)
+    path = store.current_folder(root) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["spec"]["documents"]
+    path.write_text(json.dumps(manifest))
+    assert is_current(root, [seeds_copy], embedder)
+    index = open_engine(root, embedder).index
+    article = next(iter(index.articles.values()))
+    assert article.pages == () and article.page(0) is None
 
 
 def test_a_tokens_change_is_refused_when_opening_by_folder(monkeypatch, seeds_copy: Path, tmp_path: Path):
