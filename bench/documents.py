@@ -1,0 +1,207 @@
+"""PDF text extraction speed and quality: a folder of 50 PDFs × 20 pages, and the three libraries compared.
+
+    .venv/bin/python bench/documents.py [--files 50] [--pages 20] [--no-embed]
+
+Writes the folder into a temporary directory with reportlab (the test extra): each page has a
+running header, a footer "Halaman N dari 20" and 40 lines of sentences drawn at random from
+the seed articles, so that no two pages are alike. Measures
+
+- the corpus stage on the folder (``qa.corpus.load``: pypdfium2 text, furniture out, hyphens
+  joined, the Article) in pages/s, and checks that no header or footer is left;
+- raw text extraction with pypdfium2, pypdf and pdfplumber (pdfplumber on the first 5 files: it
+  is slow) in pages/s, and their quality: the share of the drawn lines found verbatim (spaces
+  normalised) in the page text the library returns;
+- the same three on Debian's ``/usr/share/doc/bash/bash.pdf`` (bash-doc): pages/s, and the share
+  of its words (4 letters or more, line-end hyphens joined for all three) that are words of the
+  manual page's roff source ``/usr/share/man/man1/bash.1.gz``: words broken apart ("interacti ve")
+  or run together ("fileinstead") are not;
+- unless ``--no-embed``: the passages of the folder and the time to embed them with the default
+  model and backend, reported apart from extraction.
+
+Writes the ``documents`` section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import tempfile
+import textwrap
+import time
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import machine, table, write_section  # noqa: E402
+from qa import corpus  # noqa: E402
+
+HEADER = "PEDOMAN NETRALITAS APARATUR SIPIL NEGARA"
+LINES = 40
+REAL_PDF = Path("/usr/share/doc/bash/bash.pdf")
+
+
+def _sentences() -> list[str]:
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt")))
+    return [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s.split()) >= 6]
+
+
+def make_folder(folder: Path, files: int, pages: int) -> dict[str, list[list[str]]]:
+    """Write the PDFs; returns each file's drawn lines per page (the ground truth)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    sentences = _sentences()
+    width, height = A4
+    drawn = {}
+    for f in range(files):
+        rng = random.Random(f)
+        name = f"pedoman_{f:03d}.pdf"
+        pdf = canvas.Canvas(str(folder / name), pagesize=A4, invariant=1)
+        drawn[name] = []
+        for number in range(1, pages + 1):
+            lines: list[str] = []
+            while len(lines) < LINES:
+                lines += textwrap.wrap(" ".join(rng.sample(sentences, 4)), 95)
+            lines = lines[:LINES]
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(60, height - 30, HEADER)
+            pdf.setFont("Helvetica", 9)
+            for i, line in enumerate(lines):
+                pdf.drawString(60, height - 60 - 18 * i, line)
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(width / 2 - 30, 25, f"Halaman {number} dari {pages}")
+            pdf.showPage()
+            drawn[name].append(lines)
+        pdf.save()
+    return drawn
+
+
+def _pdfium(path: Path) -> list[str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    texts = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    document.close()
+    return texts
+
+
+def _pypdf(path: Path) -> list[str]:
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(str(path)).pages]
+
+
+def _pdfplumber(path: Path) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+LIBRARIES = {"pypdfium2": (_pdfium, None), "pypdf": (_pypdf, None), "pdfplumber": (_pdfplumber, 5)}
+LICENCES = {"pypdfium2": "Apache-2.0 or BSD-3-Clause (PDFium: BSD-3-Clause)", "pypdf": "BSD-3-Clause",
+            "pdfplumber": "MIT (pdfminer.six: MIT)"}
+
+
+def _words(text: str) -> list[str]:
+    text = re.sub(r"[-\ufffe]\s*\n\s*", "", text.replace("\r\n", "\n"))
+    return [w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)]
+
+
+def _roff_words() -> set[str]:
+    import gzip
+
+    source = Path("/usr/share/man/man1/bash.1.gz")
+    if not source.is_file():
+        return set()
+    roff = gzip.decompress(source.read_bytes()).decode("utf-8", "replace")
+    roff = re.sub(r"\\f[BIRP]|\\f\(\w\w|\\[-&|^]|\\\(\w\w|\\s[-+]?\d", " ", roff)  # font, size, escapes
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", roff)}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\ufffe", "-").split())
+
+
+def compare(files: list[Path], drawn: dict[str, list[list[str]]]) -> list[list]:
+    rows = []
+    vocabulary = _roff_words()
+    for name, (extract, limit) in LIBRARIES.items():
+        chosen = files[:limit] if limit else files
+        started = time.perf_counter()
+        found = total = pages = 0
+        for path in chosen:
+            texts = extract(path)
+            pages += len(texts)
+            for text, lines in zip(texts, drawn[path.name]):
+                page = _norm(text)
+                found += sum(_norm(line) in page for line in lines)
+                total += len(lines)
+        seconds = time.perf_counter() - started
+        real = intact = ""
+        if REAL_PDF.is_file():
+            started = time.perf_counter()
+            texts = extract(REAL_PDF)
+            real = f"{len(texts) / (time.perf_counter() - started):.0f}"
+            words = [w for t in texts for w in _words(t)]
+            if vocabulary and words:
+                intact = f"{sum(w in vocabulary for w in words) / len(words):.3f}"
+        rows.append([name, metadata.version(name), LICENCES[name], pages, f"{pages / seconds:.0f}", f"{found / total:.3f}",
+                     real, intact])
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--no-embed", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pdf"
+        folder.mkdir()
+        drawn = make_folder(folder, args.files, args.pages)
+        pages = args.files * args.pages
+        started = time.perf_counter()
+        articles = corpus.load([folder])
+        load_s = time.perf_counter() - started
+        left = sum(a.text.count(HEADER) + len(re.findall(r"Halaman \d+ dari", a.text)) for a in articles)
+        assert len(articles) == args.files and all(len(a.pages) == args.pages for a in articles)
+        rows = compare(sorted(folder.glob("*.pdf")), drawn)
+        embed_line = "Embedding: not measured (--no-embed)."
+        if not args.no_embed:
+            from qa.build import passages_of
+            from qa.config import DEFAULT_MODEL
+            from qa.embed import make_embedder
+
+            passages, texts = passages_of(articles)
+            embedder = make_embedder(DEFAULT_MODEL)
+            embedder.encode_passages(texts[:32])  # warm up
+            started = time.perf_counter()
+            embedder.encode_passages(texts)
+            embed_s = time.perf_counter() - started
+            embed_line = (f"Embedding the folder's {len(passages)} passages with {DEFAULT_MODEL} ({embedder.backend}): "
+                          f"{embed_s:.1f} s, {len(passages) / embed_s:.1f} passages/s, {pages / embed_s:.1f} pages/s — "
+                          f"embedding, not extraction, sets the pace of building a PDF folder.")
+    body = (f"Measured by `bench/documents.py` on {machine()}.\n\n"
+            f"Corpus stage on {args.files} PDFs × {args.pages} pages (`qa.corpus.load`: text, furniture out, hyphens "
+            f"joined, Article): **{pages / load_s:.0f} pages/s** ({load_s:.2f} s for {pages} pages; target ≥ 10); "
+            f"header and footer lines left in the text: {left}.\n\n"
+            f"Raw text extraction by library: pages/s on the same folder (pdfplumber on its first 5 files), quality "
+            f"= share of the drawn lines found verbatim (spaces normalised) in the library's page text, and pages/s "
+            f"on Debian's bash.pdf (87 pages of a groff-made manual page) with the share of its words that are words of the "
+            f"page's roff source (broken or run-together words are not).\n\n"
+            + table(["library", "version", "licence", "pages", "pages/s", "lines verbatim", "bash.pdf pages/s",
+                     "bash.pdf words intact"], rows)
+            + f"\n\n{embed_line}\n")
+    print(body)
+    write_section("documents", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
