@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="build or refresh the index from articles")
-    build.add_argument("--source", action="append", help="folder of .txt files or a .jsonl file (repeatable; default: seeds)")
+    build.add_argument("--source", action="append",
+                       help="folder of .txt, PDF, HTML and DOCX files, one such file, or a .jsonl file (repeatable; "
+                            "default: seeds)")
     build.add_argument("--index", help="index folder (default: $QA_INDEX or ./index)")
     build.add_argument("--model", help="sentence-transformers name or folder (default: $QA_MODEL or multilingual-e5-small)")
     build.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],

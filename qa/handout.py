@@ -12,7 +12,7 @@ import time
 from typing import Sequence
 
 from qa.answer import NO_ANSWER, Answer, Citation, Hit
-from qa.cite import citation, title_line
+from qa.cite import citation, page_label, title_line
 from qa.render import CLOSEST, Turn, esc, label
 
 ANSWER_LABEL = "Jawaban:"
@@ -32,13 +32,15 @@ def md_code(text: str) -> str:
 
 
 def full_citation(item: Hit | Citation) -> str:
-    """``Title — Outlet, date (source, bagian passage_id)`` as plain text (the rank is added by the caller)."""
-    return citation(item.title, item.outlet, item.date, source=item.source, passage_id=item.passage_id)
+    """``Title — Outlet, date (source, hlm. page, bagian passage_id)`` as plain text (the rank is added by the caller)."""
+    return citation(item.title, item.outlet, item.date, source=item.source, passage_id=item.passage_id,
+                    page=getattr(item, "page", None))
 
 
 def md_citation(item: Hit | Citation) -> str:
     """:func:`full_citation` in Markdown: the title line escaped, the file and passage id as code."""
-    where = f"({md_code(item.source)}, bagian {md_code(item.passage_id)})"
+    page = page_label(getattr(item, "page", None))
+    where = f"({md_code(item.source)}, {page + ', ' if page else ''}bagian {md_code(item.passage_id)})"
     return f"{md_escape(title_line(item.title, item.outlet, item.date))} {where}"
 
 
@@ -98,7 +100,8 @@ def html_answer(answer: Answer) -> str:
         near = f"<br>“{esc(hit.quote)}”" if not answer.answered else ""
         also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in hit.also_in)
         items.append(f'<li>{esc(label(hit.rank, hit.title, hit.outlet, hit.date))}<br><span class="src">'
-                     f"{esc(hit.source)}, bagian {esc(hit.passage_id)}{also}</span>{near}</li>")
+                     f"{esc(hit.source)}, {esc(page_label(hit.page) + ', ' if hit.page else '')}bagian "
+                     f"{esc(hit.passage_id)}{also}</span>{near}</li>")
     return "".join(body) + f"<ul>{''.join(items)}</ul>"
 
 

@@ -175,3 +175,22 @@ def test_a_real_pdf_from_debian(tmp_path: Path):
         page_text = " ".join(raw[number - 1].get_textpage().get_text_range().replace("\ufffe", "").split())
         assert " ".join(words[1:4]) in page_text, number
         assert article.page(article.text.index(" ".join(words), start)) == number
+
+
+def test_handouts_cite_the_page(tmp_path: Path, fake_embedder):
+    from qa import handout
+    from qa.answer import answer_with
+    from qa.build import build
+    from qa.engine import open_engine
+    from qa.render import Turn
+
+    folder = tmp_path / "korpus"
+    folder.mkdir()
+    make_pdf(folder / "pedoman.pdf")
+    build([folder], tmp_path / "index", fake_embedder, progress=False)
+    answer = answer_with(open_engine(tmp_path / "index", fake_embedder), "Siapa menindaklanjuti laporan pelanggaran?",
+                         k=1, reader=False)
+    page = answer.hits[0].page
+    assert page is not None
+    assert f"hlm. {page}, bagian `pedoman.pdf#" in handout.as_markdown([Turn(answer.question, answer=answer)])
+    assert f"korpus/pedoman.pdf, hlm. {page}, bagian pedoman.pdf#" in handout.as_html([Turn(answer.question, answer=answer)])
