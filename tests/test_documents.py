@@ -194,3 +194,14 @@ def test_handouts_cite_the_page(tmp_path: Path, fake_embedder):
     assert page is not None
     assert f"hlm. {page}, bagian `pedoman.pdf#" in handout.as_markdown([Turn(answer.question, answer=answer)])
     assert f"korpus/pedoman.pdf, hlm. {page}, bagian pedoman.pdf#" in handout.as_html([Turn(answer.question, answer=answer)])
+
+
+def test_a_footer_run_into_the_last_line_is_cut_off():
+    """PDFium sometimes gives a page's last line and its footer as one line: '…pelanggaranHalaman 2 dari 20'."""
+    pages = [[f"PEDOMAN NETRALITAS ASN {'Isi awal' if n == 3 else ''}".rstrip(), f"ASN dan kalimat {word}.",
+              f"akhir kalimat {word}" + (f"Halaman {n + 1} dari 6" if n % 2 else ""), f"Halaman {n + 1} dari 6"][: 4 - n % 2]
+             for n, word in enumerate(["netral", "kampanye", "spanduk", "unggahan", "deklarasi", "sanksi"])]
+    kept = strip_furniture(pages)
+    assert [page[-1] for page in kept] == [f"akhir kalimat {w}" for w in ["netral", "kampanye", "spanduk", "unggahan",
+                                                                           "deklarasi", "sanksi"]]
+    assert kept[3][0] == "Isi awal" and all(page[0].startswith("ASN dan") for i, page in enumerate(kept) if i != 3)

@@ -10,7 +10,10 @@ Works on each page's lines as the text layer gives them (see :mod:`.pdf`):
   A line at an edge that starts or ends with the page's printed number is one too ("Chapter 3:
   Basic Shell Features 34"), where printed numbers run with the pages: the printed number is the
   page's position less the same offset at an edge of that share of pages.
-  Lines are removed from each edge inwards, stopping at the first line that is content.
+  Lines are removed from each edge inwards, stopping at the first line that is content. When the
+  text layer runs a footer or header into a content line ("…pelanggaranHalaman 2 dari 20"), the
+  glued part is cut off the page's first or last line: a page number with its total, or a line
+  that is a running header or footer on other pages.
 - **Hyphens.** A line ending in a hyphen (or PDFium's U+FFFE line-end hyphen marker) followed by
   a line that starts in lower case is one word: "pemi-" + "lihan" is "pemilihan". The hyphen is
   kept for Indonesian reduplication ("masing-" + "masing", "sewenang-" + "wenang").
@@ -91,6 +94,7 @@ def strip_furniture(pages: Sequence[list[str]]) -> list[list[str]]:
         return bool(_PAGE_NUMBER.match(line)) or edges[_key(line)] >= needed or (
             offset is not None and position - offset in _numbers(line))
 
+    glued = [_glued_pattern(key) for key, count in edges.items() if count >= needed and re.search(r"\w", key)]
     kept = []
     for position, lines in enumerate(pages):
         top, bottom = 0, len(lines)
@@ -98,8 +102,42 @@ def strip_furniture(pages: Sequence[list[str]]) -> list[list[str]]:
             top += 1
         while bottom > max(top, len(lines) - EDGE_LINES) and furniture(lines[bottom - 1], position):
             bottom -= 1
-        kept.append(lines[top:bottom])
+        page = lines[top:bottom]
+        if page:
+            page[0], page[-1] = _unglued(page[0], glued, head=True), _unglued(page[-1], glued, head=False)
+        kept.append([line for line in page if line])
     return kept
+
+
+_PAGE_OF_TOTAL = re.compile(r"(?:halaman|hal\.|hlm\.|page)\s*\d{1,4}\s*(?:/|dari|of)\s*\d{1,4}\s*$", re.I)
+
+
+def _glued_pattern(key: str) -> re.Pattern:
+    """A furniture line's key (lower case, digits as #) as a pattern that finds it inside another line."""
+    return re.compile(r"\s*".join(re.escape(part).replace("\\#", "#").replace("#", r"\d+") for part in key.split()),
+                      re.I)
+
+
+def _unglued(line: str, glued: list[re.Pattern], head: bool) -> str:
+    """A page's first (``head``) or last line without a running header or footer run into it."""
+    if not head:
+        found = _PAGE_OF_TOTAL.search(line)
+        if found and found.start() > 0:
+            line = line[: found.start()].rstrip()
+    for pattern in glued:
+        if head and (found := pattern.match(line)) and found.end() < len(line):
+            line = line[found.end():].lstrip()
+        elif not head and (found := _search_end(pattern, line)) is not None and found > 0:
+            line = line[:found].rstrip()
+    return line
+
+
+def _search_end(pattern: re.Pattern, line: str) -> int | None:
+    """Where a match of ``pattern`` that ends the line starts, or None."""
+    for found in pattern.finditer(line):
+        if found.end() == len(line.rstrip()):
+            return found.start()
+    return None
 
 
 def _hyphenated(left: str, right: str) -> bool:
