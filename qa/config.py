@@ -74,6 +74,12 @@ def reader_enabled(override: bool | None = None) -> bool:
     return READER_DEFAULT if not value else value not in {"0", "false", "no", "off"}
 
 
+def upload_password(override: str | None = None) -> str | None:
+    """The password the chat page asks before it takes a document: ``--upload-password`` wins, then
+    ``QA_UPLOAD_PASSWORD``; None when neither is set (or both are empty)."""
+    return override or os.environ.get("QA_UPLOAD_PASSWORD") or None
+
+
 def cache_dir() -> Path:
     """Where the materialised default model lives: ``QA_CACHE`` or ``~/.cache/qa``."""
     configured = os.environ.get("QA_CACHE")

@@ -15,6 +15,10 @@ class BankError(InputError):
     """A training-session question bank is malformed (the message names the file and the line)."""
 
 
+class UploadError(InputError):
+    """A document added from the chat page is refused (too large, wrong type, unreadable, wrong password)."""
+
+
 class CorpusError(QAError):
     """An article source cannot be read (missing, not UTF-8, malformed JSONL...)."""
 
@@ -55,5 +59,5 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-__all__ = ["QAError", "InputError", "BankError", "CorpusError", "DocumentError", "ModelError", "BadIndexError", "IndexWriteError",
+__all__ = ["QAError", "InputError", "BankError", "UploadError", "CorpusError", "DocumentError", "ModelError", "BadIndexError", "IndexWriteError",
            "IndexBusyError", "AnswerError", "FATAL", "describe"]
