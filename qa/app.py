@@ -17,6 +17,7 @@ import math
 import re
 import shutil
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
@@ -25,7 +26,7 @@ from typing import Callable, Iterator
 
 import gradio as gr
 
-from qa import config, handout, render, session_handout, session_page
+from qa import config, handout, render, session_handout, session_page, upload, upload_page
 from qa.answer import Answer, answer_with
 from qa.bank import read_bank
 from qa.engine import Engine, engine_from_settings
@@ -93,6 +94,17 @@ class ChatApp:
         self.session = session  # a training session's bank with its prepared answers (qa serve --session)
         self.handouts = Path(tempfile.mkdtemp(prefix="qa-handouts-"))
         atexit.register(shutil.rmtree, self.handouts, True)
+        self.uploads: upload_page.UploadPanel | None = None  # the "Tambah dokumen" panel (qa serve --allow-upload)
+        self._swap_lock = threading.Lock()
+
+    def swap(self, engine: Engine) -> None:
+        """Answer from ``engine`` from now on (a fully built and loaded index): one reference assignment."""
+        with self._swap_lock:
+            self.engine = engine
+
+    def article_list(self) -> tuple:
+        articles = self.engine.index.articles
+        return render.articles_html(articles), gr.Accordion(label=f"Daftar artikel di indeks ({len(articles)})")
 
     def answer(self, question: str, k: object) -> Answer:
         prepared = self.session.lookup(question, _whole(k)) if self.session else None
@@ -167,11 +179,12 @@ class ChatApp:
         """The source reader for a clicked citation: only articles in the index, found by doc_id."""
         data = getattr(evt, "_data", None)
         data = data if isinstance(data, dict) else {}
-        article = self.engine.index.articles.get(str(data.get("doc", "")))
+        index = self.engine.index  # once: an upload may swap the engine meanwhile
+        article = index.articles.get(str(data.get("doc", "")))
         if article is None:
             logger.warning("source reader: %r is not an article in the index", str(data.get("doc", ""))[:100])
             return render.reader_empty("Artikel ini tidak ada di indeks.")
-        passage = self.engine.index.passage(str(data.get("passage", "")))
+        passage = index.passage(str(data.get("passage", "")))
         if passage is None or passage.doc_id != article.doc_id:
             return render.reader_html(article)
         return render.reader_html(article, passage.start, passage.end, _offset(data.get("qs")), _offset(data.get("qe")),
@@ -208,9 +221,12 @@ class ChatApp:
                                                          interactive=bool(page), elem_id="handout-html", min_width=120)
                     with gr.Accordion("Pengaturan", open=False, elem_id="settings"):
                         k = gr.Slider(1, 10, value=DEFAULT_K, step=1, label="Jumlah bagian artikel per jawaban")
-                    with gr.Accordion(f"Daftar artikel di indeks ({len(articles)})", open=False, elem_id="articles-box"):
+                    with gr.Accordion(f"Daftar artikel di indeks ({len(articles)})", open=False,
+                                      elem_id="articles-box") as articles_box:
                         listing = gr.HTML(render.articles_html(articles), elem_id="articles",
                                           js_on_load=render.CLICK_JS)
+                    if self.uploads:
+                        upload_parts = self.uploads.build()
                 with gr.Column(scale=2, min_width=300, elem_id="reader-col"):
                     gr.HTML('<h2 class="panel-title">Pembaca sumber</h2>')
                     reader = gr.HTML(render.reader_empty(), elem_id="reader", js_on_load=render.READER_JS)
@@ -227,29 +243,36 @@ class ChatApp:
             large.change(None, large, None, js=render.LARGE_JS)
             if self.session:
                 session_page.wire(self.respond, self.session, agenda, presenter, [k, turns], common)
+            if self.uploads:
+                self.uploads.wire(*upload_parts, [listing, articles_box])
             gr.api(self.ask, api_name="ask", concurrency_id="model", concurrency_limit=1)
         return demo
 
 
 def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
-          session: str | Path | None = None) -> None:
+          session: str | Path | None = None, allow_upload: bool = False, upload_password: str | None = None) -> None:
     """Open the index once (building the default one from ./seeds if needed) and serve the chat page.
 
-    With ``session`` (a question bank), the bank's answers are computed before the page opens.
+    With ``session`` (a question bank), the bank's answers are computed before the page opens. With
+    ``allow_upload``, the page takes documents into the index's corpus folder (:mod:`qa.upload_page`).
     """
     started = time.perf_counter()
+    upload.check_host(host, allow_upload, upload_password)  # refused before the model loads
     bank = read_bank(session) if session is not None else None  # a malformed bank fails before the model loads
     engine = engine_from_settings(settings)
     answer_with(engine, "netralitas ASN", k=1)  # warm the model up so the first question is fast
     app = ChatApp(engine, prepare_session(engine, bank, DEFAULT_K) if bank else None)
+    if allow_upload:
+        app.uploads = upload_page.panel_for(settings.index, engine.index.manifest["corpus"]["sources"], upload_password,
+                                            lambda: app.engine, app.swap, app.article_list)
     demo = app.build()
     logger.info("index %s: %d articles, %d passages; ready in %.1f s", engine.index.folder,
                 len(engine.index.articles), len(engine.index.passages), time.perf_counter() - started)
     try:
         demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
                     ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
-                    css=render.PAGE_CSS + session_page.CSS,
-                    prevent_thread_lock=True)
+                    css=render.PAGE_CSS + session_page.CSS + upload_page.CSS,
+                    max_file_size=upload.MAX_BYTES if allow_upload else None, prevent_thread_lock=True)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc
     warm_up(demo.local_api_url)

@@ -98,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--session", type=Path,
                        help="question bank (.md or .jsonl): an agenda beside the chat, its answers prepared at start-up")
+    serve.add_argument("--allow-upload", action="store_true",
+                       help="let the page add PDF, DOCX, HTML and TXT files to the index's corpus folder (off by default)")
+    serve.add_argument("--upload-password",
+                       help="password the page asks before it takes a file (default: $QA_UPLOAD_PASSWORD); "
+                            "required with --allow-upload beyond 127.0.0.1")
     return parser
 
 
@@ -188,7 +193,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "serve":
         from qa.app import serve
 
-        serve(_settings(args), host=args.host, port=args.port, session=args.session)
+        serve(_settings(args), host=args.host, port=args.port, session=args.session, allow_upload=args.allow_upload,
+              upload_password=config.upload_password(args.upload_password))
     return 0
 
 
