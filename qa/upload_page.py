@@ -64,10 +64,14 @@ class UploadPanel:
         name = shown(Path(file).name)
         try:
             self.policy.check_password(password)
+        except UploadError as exc:
+            time.sleep(WRONG_PASSWORD_DELAY_S)
+            logger.warning("upload of %r refused: wrong password", name)
+            yield (outcome_html(Outcome(False, str(exc))),) + (gr.skip(), gr.skip())
+            return
+        try:
             saved = accept(Path(file), Path(file).name, self.policy, taken=set(self._taken()))
         except UploadError as exc:
-            if self.policy.password is not None and "sandi" in str(exc):
-                time.sleep(WRONG_PASSWORD_DELAY_S)
             logger.warning("upload refused: %s", exc)
             yield (outcome_html(Outcome(False, str(exc))),) + (gr.skip(), gr.skip())
             return

@@ -181,3 +181,14 @@ def test_a_failed_build_adds_nothing_and_the_old_index_keeps_answering(served, t
     assert outcome.message.startswith("baru.txt tidak ditambahkan") and "Indeks lama tetap dipakai" in outcome.message
     assert holder.engine is old and store.current_folder(root) == before and not saved.path.exists()
     assert answer_with(old, "Siapa Ketua Bawaslu Jawa Tengah?", k=1).hits
+
+
+def test_the_page_refuses_a_wrong_password_before_it_saves_anything(tmp_path, monkeypatch):
+    from qa import upload_page
+
+    monkeypatch.setattr(upload_page, "WRONG_PASSWORD_DELAY_S", 0)
+    policy = _policy(tmp_path, password="rahasia")
+    panel = upload_page.UploadPanel(policy, builder=None, taken=lambda: (), listing=lambda: ("", ""))  # type: ignore[arg-type]
+    shown = list(panel.handle(str(_file(tmp_path, "catatan.txt", FACT.encode())), "salah"))
+    assert len(shown) == 1 and 'data-state="failed"' in shown[0][0] and "Kata sandi unggah salah" in shown[0][0]
+    assert not list(policy.folder.iterdir())
