@@ -62,7 +62,7 @@ def backend_name(model: str, override: str | None = None) -> str:
 
 # Whether the trained reader reads the candidates unless told otherwise: on only while it beats retrieval alone on
 # every user-facing column of the seed questions (bench/RESULTS.md, section "reader").
-READER_DEFAULT = True
+READER_DEFAULT = False
 
 
 def reader_enabled(override: bool | None = None) -> bool:

@@ -55,7 +55,9 @@ def serving(index: Path, log_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def server(real_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving(real_index, tmp_path_factory.mktemp("serve") / "serve.log") as url:
+    # the reader on (it is off by default: qa.config.READER_DEFAULT): the page's reader path end to end; the
+    # session and upload browser tests serve the default, retrieval alone
+    with serving(real_index, tmp_path_factory.mktemp("serve") / "serve.log", env={**os.environ, "QA_READER": "1"}) as url:
         yield url
 
 

@@ -82,7 +82,7 @@ def test_training_runs_the_same_network_as_answering():
 @pytest.fixture(scope="module")
 def seed_engine(real_engine):
     if real_engine.reader is None:
-        pytest.fail("the reader is on by default; QA_READER must not be set for the tests")
+        pytest.fail("engine_for() opens the reader unless told not to")
     return real_engine
 
 
@@ -129,14 +129,19 @@ def test_the_onnx_reader_answers_as_torch_does(seed_engine):
     assert [(a.start, a.end) for a in fast] == [(b.start, b.end) for b in exact]
 
 
-def test_cli_no_reader_flag_and_env_turn_the_reader_off(real_index: Path, cli_env: dict):
+def test_cli_reader_flags_and_env_turn_the_reader_on_and_off(real_index: Path, cli_env: dict):
+    """Off by default (qa.config.READER_DEFAULT); --reader or QA_READER=1 turn it on, --no-reader wins over the env."""
     base = [sys.executable, "-m", "qa", "ask", "Siapa Ketua Bawaslu Jawa Tengah?", "--index", str(real_index), "--json", "-k", "2"]
-    with_reader = json.loads(subprocess.run(base, env=cli_env, capture_output=True, text=True, check=True).stdout)
-    flag = json.loads(subprocess.run(base + ["--no-reader"], env=cli_env, capture_output=True, text=True, check=True).stdout)
-    env = json.loads(subprocess.run(base, env=cli_env | {"QA_READER": "0"}, capture_output=True, text=True, check=True).stdout)
-    assert with_reader["reader"] and "Amin" in with_reader["hits"][0]["answer"]
-    assert flag["reader"] == env["reader"] == ""
-    assert flag["hits"][0]["answer"] == env["hits"][0]["answer"] == ""
+
+    def run(*extra: str, **env: str) -> dict:
+        return json.loads(subprocess.run(base + list(extra), env=cli_env | env, capture_output=True, text=True, check=True).stdout)
+
+    default, flag_on, env_on = run(), run("--reader"), run(QA_READER="1")
+    flag_off = run("--no-reader", QA_READER="1")
+    assert default["reader"] == flag_off["reader"] == ""
+    assert default["hits"][0]["answer"] == flag_off["hits"][0]["answer"] == ""
+    assert flag_on["reader"] and flag_on["reader"] == env_on["reader"]
+    assert "Amin" in flag_on["hits"][0]["answer"]
 
 
 # Protects against: a long but legal question making the tokenizer panic (a Rust panic is a BaseException,

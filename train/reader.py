@@ -253,7 +253,9 @@ def main() -> None:
     frozen = total - args.trained_layers
     for p in net.parameters():
         p.requires_grad = False
-    if args.resume and (args.work / "checkpoint.safetensors").is_file():
+    resumed = args.resume and (args.work / "checkpoint.safetensors").is_file()
+    resumed_from = sha256(args.work / "checkpoint.safetensors")[:16] if resumed else None
+    if resumed:
         from safetensors.torch import load_file
 
         net.load_state_dict({k: v.float() for k, v in load_file(str(args.work / "checkpoint.safetensors")).items()}, strict=False)
@@ -344,6 +346,7 @@ def main() -> None:
         "training": {"seed": args.seed, "minutes": args.minutes, "epochs_seen": round(seen / len(train_items), 3),
                      "steps": step, "lr": args.lr, "head_lr": args.head_lr, "squad_share": args.squad_share,
                      "augmentations": kinds, "autocast": "bf16", "frozen": "word embeddings",
+                     "resumed_from": resumed_from,
                      "batch_tokens": args.batch_tokens, "negatives": args.negatives, "holdout": args.holdout,
                      "limit": args.limit, "data": {f.name: sha256(f) for f in files},
                      "pairs": len(pairs), "windows": len(train_items), "held_windows": len(held_items),
