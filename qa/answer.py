@@ -84,7 +84,8 @@ class Answer:
                 "reader": self.reader, "hits": [asdict(hit) for hit in self.hits]}
 
     def format(self) -> str:
-        """A readable answer: the reader's answer span (when there is one), the quote, then numbered citations."""
+        """A readable answer: the reader's answer span (when there is one), the quote, then the articles cited,
+        each once with the passages it gives (``[1] Title — Outlet, date · bagian 1, 3 (source)``)."""
         lines = []
         if self.answered and self.hits and self.hits[0].answer:
             verdict = f"{self.hits[0].verdict} — " if self.hits[0].verdict else ""
@@ -95,7 +96,12 @@ class Answer:
                 lines.append("Bagian artikel yang paling dekat:")
         if self.hits:
             lines.append(f"“{self.hits[0].quote}”" if self.answered else "")
-        lines += [hit.citation() + ("" if self.answered else f": “{hit.quote}”") for hit in self.hits]
+        for number, group in cite.by_article(self.hits):
+            first = group[0]
+            lines.append(cite.article_citation(first.title, first.outlet, first.date, [h.passage_id for h in group],
+                                               rank=number, source=first.source))
+            if not self.answered:
+                lines += [f"  bagian {cite.part_number(h.passage_id)}: “{h.quote}”" for h in group]
         return "\n".join(line for line in lines if line)
 
 

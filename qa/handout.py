@@ -12,8 +12,8 @@ import time
 from typing import Sequence
 
 from qa.answer import NO_ANSWER, Answer, Citation, Hit
-from qa.cite import citation, page_label, title_line
-from qa.render import CLOSEST, Turn, esc, label
+from qa.cite import article_citation, by_article, citation, page_label, part_number, title_line
+from qa.render import CLOSEST, Turn, esc
 
 ANSWER_LABEL = "Jawaban:"
 
@@ -49,22 +49,35 @@ def answered(turns: Sequence[Turn]) -> list[tuple[str, Answer]]:
     return [(turn.question, turn.answer) for turn in turns if turn.answer is not None]
 
 
-def md_answer(answer: Answer) -> list[str]:
-    """One answer in Markdown: the answer span (when the reader found one) and the quote, or the plain
-    no-answer message and the closest passages; then the full citations."""
+def md_answer(answer: Answer, span: str | None = None) -> list[str]:
+    """One answer in Markdown: the answer span (when the reader found one, or ``span`` when the caller decides it)
+    and the quote, or the plain no-answer message and the closest passages; then the articles cited."""
     lines = []
     if answer.answered and answer.hits:
-        span = answer.hits[0].answer
+        span = answer.hits[0].answer if span is None else span
         lines += ([f"**{ANSWER_LABEL}** {md_escape(span)}", ""] if span else [])
         lines += [f"> “{md_escape(answer.hits[0].quote)}”", "", "Sumber:", ""]
     else:
         lines += [f"_{md_escape(NO_ANSWER)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
-    for hit in answer.hits:
-        lines.append(f"- [{hit.rank}] {md_citation(hit)}")
+    for number, hits in by_article(answer.hits):
+        lines.append(f"- {md_article(number, hits)}")
         if not answer.answered:
-            lines.append(f"  “{md_escape(hit.quote)}”")
-        lines += [f"  - juga di: {md_citation(c)}" for c in hit.also_in]
+            lines += [f"  - bagian {part_number(hit.passage_id)}: “{md_escape(hit.quote)}”" for hit in hits]
+        lines += [f"  - juga di: {md_citation(c)}" for c in also_in(hits)]
     return lines + [""]
+
+
+def also_in(hits: Sequence[Hit]) -> list[Citation]:
+    """The other articles that carry the same story as any of an article's cited passages, each once."""
+    return list({c.doc_id: c for hit in hits for c in hit.also_in}.values())
+
+
+def md_article(number: int, hits: Sequence[Hit]) -> str:
+    """``[1] Title — Outlet, date · bagian 1, 3 (`seeds/x.txt`; `x#1`, `x#3`)``: an article cited once, in Markdown."""
+    first, ids = hits[0], [hit.passage_id for hit in hits]
+    on = [hit.page for hit in hits]
+    return (f"[{number}] {md_escape(article_citation(first.title, first.outlet, first.date, ids, page_numbers=on))} "
+            f"({md_code(first.source)}; {', '.join(md_code(i) for i in ids)})")
 
 
 def as_markdown(turns: Sequence[Turn], title: str = "Tanya Netralitas") -> str:
@@ -87,21 +100,22 @@ blockquote{margin:.5rem 0;padding:.5rem 1rem;border-left:4px solid #0f766e;backg
 """
 
 
-def html_answer(answer: Answer) -> str:
+def html_answer(answer: Answer, span: str | None = None) -> str:
     """:func:`md_answer` as HTML, everything from the corpus escaped."""
     if answer.answered and answer.hits:
-        span = answer.hits[0].answer
+        span = answer.hits[0].answer if span is None else span
         body = [f'<p class="span"><strong>{esc(ANSWER_LABEL)}</strong> {esc(span)}</p>' if span else "",
                 f"<blockquote>“{esc(answer.hits[0].quote)}”</blockquote><p>Sumber:</p>"]
     else:
         body = [f'<p class="no-answer">{esc(NO_ANSWER)}</p>' + (f"<p>{esc(CLOSEST)}</p>" if answer.hits else "")]
     items = []
-    for hit in answer.hits:
-        near = f"<br>“{esc(hit.quote)}”" if not answer.answered else ""
-        also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in hit.also_in)
-        items.append(f'<li>{esc(label(hit.rank, hit.title, hit.outlet, hit.date))}<br><span class="src">'
-                     f"{esc(hit.source)}, {esc(page_label(hit.page) + ', ' if hit.page else '')}bagian "
-                     f"{esc(hit.passage_id)}{also}</span>{near}</li>")
+    for number, hits in by_article(answer.hits):
+        first, ids = hits[0], [hit.passage_id for hit in hits]
+        near = "".join(f"<br>bagian {esc(part_number(hit.passage_id))}: “{esc(hit.quote)}”" for hit in hits
+                       if not answer.answered)
+        also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in also_in(hits))
+        items.append(f'<li>{esc(article_citation(first.title, first.outlet, first.date, ids, rank=number, page_numbers=[h.page for h in hits]))}<br>'
+                     f'<span class="src">{esc(first.source)}; {esc(", ".join(ids))}{also}</span>{near}</li>')
     return "".join(body) + f"<ul>{''.join(items)}</ul>"
 
 

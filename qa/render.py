@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from qa.answer import NO_ANSWER, Answer, Citation, Hit
-from qa.cite import citation, title_line
+from qa.cite import article_citation, by_article, citation, page_label, pages, part_number, title_line
 from qa.corpus import Article
 
 CLOSEST = "Bagian artikel yang paling dekat (bukan jawaban, hanya untuk diperiksa):"
@@ -110,29 +110,57 @@ def _also_in(citations: Sequence[Citation]) -> str:
     return f'<div class="also-in">Berita yang sama juga dimuat di:<ul>{items}</ul></div>'
 
 
-def hit_html(hit: Hit, answered: bool) -> str:
-    """One numbered citation; opening it shows the passage with the quote highlighted and the metadata."""
-    a_start, a_end = (hit.answer_start, hit.answer_end) if hit.answer else (-1, -1)
-    attrs = _open_attrs(hit.doc_id, hit.passage_id, hit.quote_start, hit.quote_end, a_start, a_end)
+def _passage_html(hit: Hit, answered: bool, attrs: str, label_it: bool) -> str:
+    """One cited passage of an article: the near quote (no answer), the passage with its marks, where it is, and
+    the button that opens it in the source reader."""
     quote = "" if answered else f'<div class="near-quote">“{esc(hit.quote)}”</div>'
-    meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in (
-        ("Judul", esc(hit.title)), ("Media", esc(hit.outlet or "–")), ("Tanggal", esc(hit.date or "–")),
-        ("Tempat", esc(hit.place or "–")), ("Sumber", source_html(hit.source)),
-        *((("Halaman", str(hit.page)),) if hit.page is not None else ()),
-        ("Bagian", f"<code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})")))
-    cite = esc(label(hit.rank, hit.title, hit.outlet, hit.date))
+    a_start, a_end = _answer_span(hit, answered)
     passage = marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, offset=hit.start, a_start=a_start, a_end=a_end)
-    return (f'<li class="cite"><details><summary class="cite-label" {attrs}>{cite}</summary>'
-            f'{quote}<div class="passage">{passage}</div>'
-            f'<dl class="meta">{meta}</dl>{_also_in(hit.also_in)}'
-            f'<button type="button" class="open-reader" {attrs} data-jump="1">'
-            "Buka artikel lengkap di pembaca sumber</button>"
-            f"</details></li>")
+    head = f'<div class="part-label">bagian {esc(part_number(hit.passage_id))}</div>' if label_it else ""
+    page = f"{esc(page_label(hit.page))}, " if hit.page is not None else ""
+    where = (f'<div class="part-where">{page}Bagian <code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})'
+             "</div>")
+    return (f'<div class="part" data-passage="{esc(hit.passage_id)}">{head}{quote}<div class="passage">{passage}</div>'
+            f'{where}<button type="button" class="open-reader" {attrs} data-jump="1">'
+            "Buka artikel lengkap di pembaca sumber</button></div>")
+
+
+def _answer_span(hit: Hit, answered: bool) -> tuple[int, int]:
+    """The reader's span to mark in this hit: none on a turn that says there is no answer (one truth per turn)."""
+    return (hit.answer_start, hit.answer_end) if answered and hit.answer else (-1, -1)
+
+
+def _attrs(hit: Hit, answered: bool) -> str:
+    return _open_attrs(hit.doc_id, hit.passage_id, hit.quote_start, hit.quote_end, *_answer_span(hit, answered))
+
+
+def article_html(number: int, hits: Sequence[Hit], answered: bool) -> str:
+    """One cited article, once, with the passages it gives (``[1] Title — Outlet, date · bagian 1, 3``); opening
+    it shows each passage with its quote highlighted, and the article's metadata; a click opens the first
+    passage in the source reader."""
+    first = hits[0]
+    meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in (
+        ("Judul", esc(first.title)), ("Media", esc(first.outlet or "–")), ("Tanggal", esc(first.date or "–")),
+        ("Tempat", esc(first.place or "–")), ("Sumber", source_html(first.source)),
+        *((("Halaman", esc(pages([h.page for h in hits]).removeprefix("hlm. "))),)
+          if any(h.page is not None for h in hits) else ())))
+    cite = esc(article_citation(first.title, first.outlet, first.date, [h.passage_id for h in hits], rank=number,
+                                page_numbers=[h.page for h in hits]))
+    passages = "".join(_passage_html(hit, answered, _attrs(hit, answered), len(hits) > 1) for hit in hits)
+    also = list({c.doc_id: c for hit in hits for c in hit.also_in}.values())
+    return (f'<li class="cite" data-article="{esc(first.doc_id)}"><details>'
+            f'<summary class="cite-label" {_attrs(first, answered)}>{cite}</summary>'
+            f'{passages}<dl class="meta">{meta}</dl>{_also_in(also)}</details></li>')
+
+
+def hit_html(hit: Hit, answered: bool) -> str:
+    """One passage cited on its own: :func:`article_html` of an article that gives one passage."""
+    return article_html(hit.rank, [hit], answered)
 
 
 def answer_html(answer: Answer) -> str:
-    """The quote that answers (or the plain no-answer message), then the numbered citations."""
-    cites = "".join(hit_html(hit, answer.answered) for hit in answer.hits)
+    """The quote that answers (or the plain no-answer message), then the articles cited, each once."""
+    cites = "".join(article_html(number, group, answer.answered) for number, group in by_article(answer.hits))
     if answer.answered and answer.hits:
         first = answer.hits[0]
         quote = _span(first.quote, 0, len(first.quote), first.answer_start - first.quote_start,
@@ -229,6 +257,7 @@ blockquote.answer-quote{font-size:1.12em;border-left:4px solid var(--color-accen
 ol.cites{list-style:none;padding-left:0;margin:.2rem 0}.cite{margin:.15rem 0}
 .cite summary{cursor:pointer;color:var(--link-text-color);padding:.2rem 0}
 .closest .cite summary{color:inherit;opacity:.9}.near-quote{font-style:italic;margin:.2rem 0 .3rem 1rem}
+.part{margin:.2rem 0 .5rem}.part-label{font-weight:600;font-size:.88em}.part-where{font-size:.85em;opacity:.85}
 .passage{white-space:pre-wrap;background:var(--background-fill-secondary);padding:.5rem .7rem;border-radius:8px;
 margin:.3rem 0}
 mark.quote{background:#fde68a;color:#111;padding:0 .1em;border-radius:3px}

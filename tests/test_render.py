@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
@@ -183,13 +184,13 @@ def test_markdown_handout_lists_questions_quotes_and_full_citations_and_renders_
     md = handout.as_markdown(session())
     assert "## 1. Siapa \\<script\\>window.\\_\\_xss=1\\</script\\> ketua?" in md
     assert "## 2. Resep rendang" in md and "## 3." not in md  # errors and pending turns are not in the handout
-    assert "- [2] Judul — ANTARA, Kamis (26/9) (`seeds/d2.txt`, bagian `d2#0`)" in md
+    assert "- [2] Judul — ANTARA, Kamis (26/9) · bagian 0 (`seeds/d2.txt`; `d2#0`)" in md
     assert "\\[klik\\](javascript:window.\\_\\_xss=3)" in md
     assert NO_ANSWER in md and render.CLOSEST in md
     rendered = MarkdownIt("commonmark", {"html": True}).render(md)  # raw HTML allowed: only escaping keeps it inert
     text = assert_inert(rendered)
     assert SCRIPT in text and IMG in text and LINK in text and ENTITY in text
-    assert "“Dekat.”" in text and "[1] Judul — ANTARA, Kamis (26/9) (seeds/d1.txt, bagian d1#0)" in text
+    assert "bagian 0: “Dekat.”" in text and "[1] Judul — ANTARA, Kamis (26/9) · bagian 0 (seeds/d1.txt; d1#0)" in text
 
 
 def test_markdown_code_spans_show_backticks_literally():
@@ -204,7 +205,7 @@ def test_html_handout_is_a_static_printable_page_with_the_same_content():
     text = assert_inert(page)
     assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page and "@media print" in page
     assert f"1. Siapa {SCRIPT} ketua?" in text and "2. Resep rendang" in text and "3. " not in text
-    assert "[2] Judul — ANTARA, Kamis (26/9)" in text and "seeds/d2.txt, bagian d2#0" in text
+    assert "[2] Judul — ANTARA, Kamis (26/9) · bagian 0" in text and "seeds/d2.txt; d2#0" in text
     assert NO_ANSWER in text and "“Dekat.”" in text and f"juga di: Sama {IMG}" in text
 
 
@@ -230,3 +231,30 @@ def test_a_large_index_lists_only_the_first_articles_and_says_how_many_more():
     markup = render.articles_html(many)
     assert markup.count("<tr><td><button") == render.LISTED_ARTICLES and "Judul 0<" in markup
     assert f"Judul {render.LISTED_ARTICLES}<" not in markup and "dan 1.234 artikel lain" in markup
+
+
+def test_an_answer_cites_each_article_once_with_the_passages_it_gives():
+    second = replace(hit(1, quote="Kalimat kedua."), rank=3, passage_id="d1#2", start=300, end=340)
+    answer = Answer(question="q", answered=True, hits=[hit(1), hit(2), second])
+    markup = render.answer_html(answer)
+    labels = re.findall(r'<summary class="cite-label"[^>]*>(.*?)</summary>', markup)
+    assert labels == ["[1] Judul — ANTARA, Kamis (26/9) · bagian 0, 2", "[2] Judul — ANTARA, Kamis (26/9) · bagian 0"]
+    assert markup.count('class="part"') == 3 and markup.count('class="open-reader"') == 3  # each passage opens alone
+    assert 'data-passage="d1#2"' in markup and len(answer.hits) == 3  # the API still lists passages
+    text = answer.format()
+    assert "[1] Judul — ANTARA, Kamis (26/9) · bagian 0, 2 (seeds/d1.txt)" in text
+    assert "[2] Judul — ANTARA, Kamis (26/9) · bagian 0 (seeds/d2.txt)" in text and "[3]" not in text
+    md = handout.as_markdown([render.Turn("q", answer=answer)])
+    assert "- [1] Judul — ANTARA, Kamis (26/9) · bagian 0, 2 (`seeds/d1.txt`; `d1#0`, `d1#2`)" in md and "[3]" not in md
+
+
+def test_a_no_answer_turn_marks_no_span_anywhere():
+    spanned = replace(hit(1), answer="jawaban", answer_start=hit(1).quote_start + 8, answer_end=hit(1).quote_start + 15)
+    for answered in (True, False):
+        answer = Answer(question="q", answered=answered, hits=[spanned])
+        markup = render.answer_html(answer)
+        marks = ('<mark class="answer">' in markup, 'data-as="-1"' not in markup)
+        assert marks == (answered, answered)  # the passage view and the source reader's click data alike
+        shown = [handout.as_markdown([render.Turn("q", answer=answer)]), handout.as_html([render.Turn("q", answer=answer)]),
+                 answer.format()]
+        assert all(("Jawaban:" in s) == answered for s in shown)
