@@ -1,16 +1,17 @@
 """Training-session question banks: the file a trainer writes, read and checked line by line.
 
 A bank is Markdown (``# title``, ``## section`` headings, one question per list item) or JSONL
-(``{"question", "section", "expected", "note"}`` per line), UTF-8. In Markdown the expected
-passages follow an arrow, and a note is an indented field under its question::
+(``{"question", "section", "expected", "answer", "note"}`` per line), UTF-8. In Markdown the expected
+passages follow an arrow, then, after ``=``, the answer they should give; a note is an indented field under
+its question::
 
     # Netralitas ASN
     ## Larangan
-    - Apakah ASN boleh menjadi tim sukses? -> 000_5694f4041b0bfc12#2, 000_5694f4041b0bfc12
+    - Apakah ASN boleh menjadi tim sukses? -> 000_5694f4041b0bfc12#2, 000_5694f4041b0bfc12 = tidak boleh
       catatan: tanyakan dulu pendapat peserta
 
 ``→`` works as well as ``->``; ``<!-- … -->`` comments are skipped; ``sumber:`` (or ``expected:``) under a question is the same as
-the arrow, ``note:`` the same as ``catatan:``. An expected id is a passage id
+the arrow, ``jawaban:`` (or ``answer:``) the same as ``=``, ``note:`` the same as ``catatan:``. An expected id is a passage id
 (``<doc_id>#<n>``) or a doc id (any passage of that article). Anything else is a
 :class:`~qa.errors.BankError` naming the file and the line.
 """
@@ -19,15 +20,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qa.answer import clean_question
 from qa.errors import BankError, InputError
 
-JSONL_FIELDS = ("question", "section", "expected", "note")
+JSONL_FIELDS = ("question", "section", "expected", "answer", "note")
 NOTE_FIELDS = ("catatan", "note")
 EXPECTED_FIELDS = ("sumber", "expected")
+ANSWER_FIELDS = ("jawaban", "answer")
 ARROW = re.compile(r"\s*(?:→|->)\s*")
 ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 FIELD = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*)$")
@@ -36,13 +38,15 @@ ID = re.compile(r"^[\w.-]+(?:#\d+)?$")
 
 @dataclass(frozen=True)
 class Question:
-    """One prepared question: its text, section, expected passage or doc ids, the trainer's note, its line."""
+    """One prepared question: its text, section, expected passage or doc ids, the trainer's note, its line, and
+    the answer the reader's span should hold ("" when the bank does not say)."""
 
     text: str
     section: str = ""
     expected: tuple[str, ...] = ()
     note: str = ""
     line: int = 0
+    answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,14 @@ def _ids(path: Path, line: int, text: str) -> tuple[str, ...]:
     return ids
 
 
+def _answer(path: Path, line: int, text: str, stated: bool) -> str:
+    """The expected answer, spacing normalised; an ``=`` (or field) with nothing after it is an error."""
+    answer = " ".join(text.split())
+    if stated and not answer:
+        raise _fail(path, line, "the answer after '=' is empty; write the words the answer must hold, or drop the '='")
+    return answer
+
+
 def _read_markdown(path: Path, lines: list[str]) -> tuple[str, list[Question]]:
     title, section = "", ""
     questions: list[Question] = []
@@ -141,9 +153,10 @@ def _read_markdown(path: Path, lines: list[str]) -> tuple[str, list[Question]]:
             title, section = (text, section) if level == 1 else (title, text)
         elif item:
             text, *rest = ARROW.split(item.group(1), maxsplit=1)
-            expected = rest[0] if rest else ""
+            expected, _, answer = (rest[0] if rest else "").partition("=")
             questions.append(Question(text=_question(path, number, text), section=section,
-                                      expected=_ids(path, number, expected), line=number))
+                                      expected=_ids(path, number, expected), line=number,
+                                      answer=_answer(path, number, answer, bool(_))))
         elif indent >= 2 and questions:
             field = FIELD.match(stripped)
             if not field:
@@ -152,14 +165,16 @@ def _read_markdown(path: Path, lines: list[str]) -> tuple[str, list[Question]]:
             name, value = field.group(1).lower(), field.group(2).strip()
             last = questions[-1]
             if name in NOTE_FIELDS:
-                questions[-1] = Question(last.text, last.section, last.expected,
-                                         f"{last.note} {value}".strip(), last.line)
+                questions[-1] = replace(last, note=f"{last.note} {value}".strip())
             elif name in EXPECTED_FIELDS:
-                questions[-1] = Question(last.text, last.section, last.expected + _ids(path, number, value),
-                                         last.note, last.line)
+                questions[-1] = replace(last, expected=last.expected + _ids(path, number, value))
+            elif name in ANSWER_FIELDS:
+                if last.answer:
+                    raise _fail(path, number, "a second answer for the question; keep one")
+                questions[-1] = replace(last, answer=_answer(path, number, value, True))
             else:
                 raise _fail(path, number, f"unknown field {field.group(1)!r}; the fields are "
-                                          "'catatan:' (note) and 'sumber:' (expected ids)")
+                                          "'catatan:' (note), 'sumber:' (expected ids) and 'jawaban:' (the answer)")
         else:
             raise _fail(path, number, f"{stripped[:60]!r} is not a question; start each question with '- ' "
                                       "and each section with '## '")
@@ -192,7 +207,9 @@ def _read_jsonl(path: Path, lines: list[str]) -> tuple[str, list[Question]]:
                 raise _fail(path, number, f"{name!r} must be text")
         if not isinstance(expected, list) or not all(isinstance(e, str) for e in expected):
             raise _fail(path, number, "'expected' must be a list of passage or doc ids")
+        if not isinstance(row.get("answer", ""), str):
+            raise _fail(path, number, "'answer' must be text")
         questions.append(Question(text=_question(path, number, row["question"]), section=row.get("section", "").strip(),
                                   expected=_ids(path, number, " ".join(expected)), note=row.get("note", "").strip(),
-                                  line=number))
+                                  line=number, answer=_answer(path, number, row.get("answer", ""), "answer" in row)))
     return "", questions

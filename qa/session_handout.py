@@ -1,6 +1,7 @@
 """A training session's handout, made ahead: the bank's questions by section with their prepared answers.
 
-Each question has its answer span (when the reader found one), its quote and full citations
+Each question has its answer span (for a bank question, only one that holds the answer the bank states:
+:func:`qa.session.verified_span`), its quote and full citations
 (title, outlet, date, file, passage id), as in :mod:`qa.handout`; then the participants' own
 questions when the chat page made it, and the list of the articles cited. Markdown or a
 printable HTML page (A4, no scripts). The trainer's notes stay out: the handout is for the room.
@@ -20,6 +21,7 @@ from qa.errors import InputError
 from qa.handout import answered, html_answer, html_page, md_answer, md_code, md_escape
 from qa.cite import title_line
 from qa.render import Turn, esc
+from qa.session import verified_span
 
 PARTICIPANTS = "Pertanyaan peserta"
 ARTICLES = "Artikel yang dikutip"
@@ -29,15 +31,19 @@ section+section{border-top:1px dotted #bbb}.intro{color:#333}
 """
 
 
-def _parts(bank: Bank, answers: Sequence[Answer], extra: Sequence[Turn]) -> list[tuple[str, list[tuple[int, str, Answer]]]]:
-    """(section, [(number, question, answer)]) in order; the participants' answered questions come last."""
+Part = tuple[int, str, Answer, "str | None"]  # number, question, answer, span to show (None: the reader's)
+
+
+def _parts(bank: Bank, answers: Sequence[Answer], extra: Sequence[Turn]) -> list[tuple[str, list[Part]]]:
+    """(section, [(number, question, answer, span)]) in order; the participants' answered questions come last."""
     if len(answers) != len(bank.questions):
         raise ValueError(f"{len(answers)} answers for {len(bank.questions)} questions")
-    parts = [(name, [(n, q.text, answers[n - 1]) for n, q in items]) for name, items in bank.sections()]
+    parts = [(name, [(n, q.text, answers[n - 1], verified_span(q, answers[n - 1])) for n, q in items])
+             for name, items in bank.sections()]
     asked = {q.text for q in bank.questions}
     own = [(question, answer) for question, answer in answered(extra) if question not in asked]
     if own:
-        parts.append((PARTICIPANTS, [(len(answers) + i, q, a) for i, (q, a) in enumerate(own, start=1)]))
+        parts.append((PARTICIPANTS, [(len(answers) + i, q, a, None) for i, (q, a) in enumerate(own, start=1)]))
     return parts
 
 
@@ -57,13 +63,13 @@ def _intro(questions: int, articles: int) -> str:
 
 def as_markdown(bank: Bank, answers: Sequence[Answer], extra: Sequence[Turn] = ()) -> str:
     parts = _parts(bank, answers, extra)
-    everything = [a for _, items in parts for _, _, a in items]
+    everything = [a for _, items in parts for _, _, a, _ in items]
     lines = [f"# {md_escape(bank.title)}: handout sesi", "", f"Dibuat {time.strftime('%Y-%m-%d %H:%M')}. "
              + _intro(len(everything), len(cited(everything))), ""]
     for name, items in parts:
         lines += [f"## {md_escape(name)}", ""] if name else []
-        for number, question, answer in items:
-            lines += [f"### {number}. {md_escape(question)}", ""] + md_answer(answer)
+        for number, question, answer, span in items:
+            lines += [f"### {number}. {md_escape(question)}", ""] + md_answer(answer, span)
     lines += [f"## {ARTICLES}", ""]
     lines += [f"- {md_escape(title_line(a.title, a.outlet, a.date))} ({md_code(a.source)})" for a in cited(everything)]
     return "\n".join(lines) + "\n"
@@ -71,12 +77,12 @@ def as_markdown(bank: Bank, answers: Sequence[Answer], extra: Sequence[Turn] = (
 
 def as_html(bank: Bank, answers: Sequence[Answer], extra: Sequence[Turn] = ()) -> str:
     parts = _parts(bank, answers, extra)
-    everything = [a for _, items in parts for _, _, a in items]
+    everything = [a for _, items in parts for _, _, a, _ in items]
     body = [f'<p class="intro">{esc(_intro(len(everything), len(cited(everything))))}</p>']
     for name, items in parts:
         body.append(f'<h2 class="part">{esc(name)}</h2>' if name else "")
-        body += [f"<section><h3>{number}. {esc(question)}</h3>{html_answer(answer)}</section>"
-                 for number, question, answer in items]
+        body += [f"<section><h3>{number}. {esc(question)}</h3>{html_answer(answer, span)}</section>"
+                 for number, question, answer, span in items]
     rows = "".join(f'<li>{esc(title_line(a.title, a.outlet, a.date))}<br><span class="src">{esc(a.source)}</span></li>'
                    for a in cited(everything))
     body.append(f'<h2 class="part">{esc(ARTICLES)}</h2><ul>{rows}</ul>')

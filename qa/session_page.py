@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 import gradio as gr
 
 from qa.render import esc
-from qa.session import PreparedSession
+from qa.session import PreparedSession, verified_span
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +54,15 @@ PRESENTER_JS = "(on) => { document.body.classList.toggle('qa-presenter', !!on); 
 
 
 def agenda_html(session: PreparedSession) -> str:
-    """The bank's questions by section, each a button; the prepared answer span and the trainer's note under it."""
+    """The bank's questions by section, each a button; the prepared answer span (where it holds the bank's stated
+    answer) and the trainer's note under it."""
     parts = [f'<div class="agenda"><div class="agenda-title">{esc(session.bank.title)}</div>']
     for name, items in session.bank.sections():
         parts.append(f'<div class="agenda-section">{esc(name)}</div>' if name else "")
         rows = []
         for number, question in items:
             answer = session.answers[number - 1]
-            span = answer.hits[0].answer if answer.answered and answer.hits else ""
+            span = verified_span(question, answer)  # only a span the check passes
             rows.append(f'<li data-state="{"answered" if answer.answered else "no-answer"}">'
                         f'<button type="button" class="agenda-q" data-q="{number - 1}">{esc(question.text)}</button>'
                         + (f'<div class="agenda-span">Jawaban: {esc(span)}</div>' if span else "")

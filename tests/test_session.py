@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,42 @@ def test_markdown_bank_has_title_sections_expected_ids_and_notes(tmp_path: Path)
                                                                                    ("Tokoh", [3, 4])]
 
 
+def test_a_bank_may_state_each_answer_after_an_equals_sign_or_in_a_field(tmp_path: Path):
+    path = write(tmp_path, "- Siapa Ketua Bawaslu? → d1#2, d2 = Muhammad  Amin\n- Di mana rakor? -> d3 = MG Setos = Hotel\n"
+                           "- Siapa Sekda?\n  jawaban: Sumarno\n- Kapan?\n")
+    assert [(q.expected, q.answer) for q in read_bank(path).questions] == [
+        (("d1#2", "d2"), "Muhammad Amin"), (("d3",), "MG Setos = Hotel"), ((), "Sumarno"), ((), "")]
+    jsonl = write(tmp_path, '{"question": "Siapa?", "expected": ["d1"], "answer": "Amin"}\n', "b.jsonl")
+    assert read_bank(jsonl).questions[0].answer == "Amin"
+    for bad, message in (("- Siapa? → d1 =  \n", "line 1: the answer after '=' is empty"),
+                         ("- Siapa?\n  jawaban: A\n  answer: B\n", "line 3: a second answer"),
+                         ('{"question": "Siapa?", "answer": 3}\n', "line 1: 'answer' must be text")):
+        with pytest.raises(BankError, match=re.escape(message)):
+            read_bank(write(tmp_path, bad, "bad.jsonl" if bad.startswith("{") else "bad.md"))
+
+
+def test_the_check_fails_a_span_that_does_not_hold_the_stated_answer_and_a_no_answer_turn():
+    from qa.answer import Answer
+    from qa.bank import Bank
+    from qa.session import CheckReport, QuestionCheck, holds
+
+    assert holds("Ketua Bawaslu Jateng, Muhammad Amin.", "muhammad amin") and not holds("Muhammad Aminudin", "Muhammad Amin")
+    assert not holds("", "Amin") and not holds("2024", "dilarang menjadi relawan")
+    span = Hit(rank=1, score=0.5, doc_id="d1", passage_id="d1#3", title="t", outlet="o", date="", source="s",
+               text="x", start=0, end=1, quote="x", quote_start=0, quote_end=1, answer="Pemilu 2024")
+    question = Question("Apa yang dilarang?", expected=("d1",), answer="dilarang menjadi relawan")
+    cases = {"wrong": Answer("q", True, [span]), "none": Answer("q", False, [span]),
+             "right": Answer("q", True, [replace(span, answer="ASN dilarang menjadi relawan")])}
+    checks = tuple(QuestionCheck(n, question, answer, 1) for n, answer in enumerate(cases.values(), start=1))
+    assert [c.answer_status for c in checks] == list(cases) and [c.passed for c in checks] == [False, False, True]
+    report = CheckReport(Bank(Path("b.md"), "b", (question,) * 3), Path("index"), 5, checks)
+    text = report.format()
+    assert not report.passed and text.endswith("FAILED") and "answer held 1, wrong 1, not given 1" in text
+    assert "expected the answer 'dilarang menjadi relawan'; got the span 'Pemilu 2024'" in text
+    assert "got no answer (the turn says the articles do not answer)" in text
+    assert report.to_dict()["questions"][1]["answer"] == ""  # a no-answer turn gives no span, even in the JSON
+
+
 def test_jsonl_bank_and_title_from_the_file_name(tmp_path: Path):
     path = write(tmp_path, '{"question": "Siapa Sekda?", "section": "Tokoh", "expected": ["d1#0", "d2"], "note": "n"}\n\n'
                            '{"question": "Di mana rakor digelar?", "expected": "d3"}\n', "sesi-pagi_1.jsonl")
@@ -59,9 +96,9 @@ def test_jsonl_bank_and_title_from_the_file_name(tmp_path: Path):
     ("bank.md", "", "holds no questions; write one question per line starting with '- '"),
     ("bank.md", "# Judul saja\n\n## Bagian\n", "holds no questions"),
     ("bank.jsonl", "\n\n", "holds no questions; write one JSON object per line"),
-    ("bank.jsonl", '{"question": "Siapa Sekda?"}\n{"question": "Siapa Amin?", "answer": "x"}\n',
-     "line 2: unknown field 'answer'; the fields are question, section, expected, note"),
-    ("bank.md", "- Siapa Sekda?\n  jawaban: Sumarno\n", "line 2: unknown field 'jawaban'; the fields are 'catatan:'"),
+    ("bank.jsonl", '{"question": "Siapa Sekda?"}\n{"question": "Siapa Amin?", "jawab": "x"}\n',
+     "line 2: unknown field 'jawab'; the fields are question, section, expected, answer, note"),
+    ("bank.md", "- Siapa Sekda?\n  jawab: Sumarno\n", "line 2: unknown field 'jawab'; the fields are 'catatan:'"),
     ("bank.md", "## A\n- Siapa Sekda Jateng?\n## B\n- siapa  sekda jateng\n",
      "line 4 repeats the question of line 2 ('siapa sekda jateng'); remove one of them"),
     ("bank.jsonl", '{"question": "Siapa Sekda?"}\n{"question": "Siapa Sekda?"}\n', "line 2 repeats the question of line 1"),
@@ -137,7 +174,7 @@ def test_the_example_bank_covers_all_five_articles():
     assert 10 <= len(bank.questions) <= 15 and len(bank.sections()) >= 3
     docs = {e.split("#")[0] for q in bank.questions for e in q.expected}
     assert docs == {p.stem for p in SEEDS.glob("*.txt")}
-    assert all(q.expected for q in bank.questions)
+    assert all(q.expected for q in bank.questions) and all(q.answer for q in bank.questions)
 
 
 def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:

@@ -24,7 +24,7 @@ BANK = ROOT / "sessions" / "netralitas-asn.md"
 
 def bank() -> Bank:
     return Bank(path=Path("sesi.md"), title=f"Sesi {SCRIPT}", questions=(
-        Question("Siapa Ketua Bawaslu Jawa Tengah?", "Tokoh", ("d1",), "catatan rahasia pelatih", 3),
+        Question("Siapa Ketua Bawaslu Jawa Tengah?", "Tokoh", ("d1",), "catatan rahasia pelatih", 3, "Muhammad Amin"),
         Question(f"Apa yang disisipkan {IMG}?", "Tokoh", (), "", 4),
         Question("Resep rendang?", "Di luar topik", (), "", 6)))
 
@@ -46,8 +46,9 @@ def test_markdown_handout_has_sections_spans_citations_participants_and_articles
     md = session_handout.as_markdown(bank(), answers(), participants())
     assert md.startswith("# Sesi \\<script\\>window.\\_\\_xss=1\\</script\\>: handout sesi")
     order = ["## Tokoh", "### 1. Siapa Ketua Bawaslu Jawa Tengah?", "**Jawaban:** Muhammad Amin",
-             "> “Ketua Bawaslu Jateng Muhammad Amin mengatakan.”", "- [1] Bawaslu — ANTARA, Kamis (26/9) (`seeds/d1.txt`, bagian `d1#0`)",
-             "### 2. Apa yang disisipkan", "## Di luar topik", "### 3. Resep rendang?", f"_{NO_ANSWER}_", "  “Dekat saja.”",
+             "> “Ketua Bawaslu Jateng Muhammad Amin mengatakan.”", "- [1] Bawaslu — ANTARA, Kamis (26/9) · bagian 0 (`seeds/d1.txt`; `d1#0`)",
+             "### 2. Apa yang disisipkan", "## Di luar topik", "### 3. Resep rendang?", f"_{NO_ANSWER}_",
+             "  - bagian 0: “Dekat saja.”",
              "## Pertanyaan peserta", "### 4. Pertanyaan peserta sendiri?", "## Artikel yang dikutip",
              "- Bawaslu — ANTARA, Kamis (26/9) (`seeds/d1.txt`)"]
     positions = [md.index(part) for part in order]
@@ -65,7 +66,7 @@ def test_html_handout_is_static_printable_and_has_the_same_content():
     assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page and "<script" not in page
     assert "@page{size:A4" in page and "@media print" in page
     for part in (f"Sesi {SCRIPT}: handout sesi", "Tokoh", "1. Siapa Ketua Bawaslu Jawa Tengah?", "Jawaban: Muhammad Amin",
-                 "seeds/d1.txt, bagian d1#0", "3. Resep rendang?", NO_ANSWER, "Pertanyaan peserta",
+                 "seeds/d1.txt; d1#0", "3. Resep rendang?", NO_ANSWER, "Pertanyaan peserta",
                  "4. Pertanyaan peserta sendiri?", "Artikel yang dikutip"):
         assert part in text, part
     assert text.index("Jawaban: Muhammad Amin") < text.index("“Ketua Bawaslu Jateng") and "catatan rahasia" not in text
@@ -94,6 +95,22 @@ def test_the_agenda_lists_questions_by_section_with_spans_notes_and_abstentions_
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions) and text.count("Jawaban:") == 1
     assert '<ol class="agenda-list" start="3">' in markup  # numbering goes on across sections
+
+
+def test_agenda_and_handout_show_a_span_only_where_it_holds_the_stated_answer():
+    from qa.session import PreparedSession
+    from qa.session_page import agenda_html
+
+    wrong = replace(bank(), questions=(replace(bank().questions[0], answer="Nana Sudjana"), *bank().questions[1:]))
+    unstated = replace(bank(), questions=(replace(bank().questions[0], answer=""), *bank().questions[1:]))
+    for shown in (wrong, unstated):
+        assert "Jawaban:" not in assert_inert(agenda_html(PreparedSession(bank=shown, answers=answers(), k=3)))
+        md = session_handout.as_markdown(shown, answers(), participants())
+        assert md.count("**Jawaban:** Muhammad Amin") == 1  # the participant's own question keeps the reader's span
+        assert md.index("**Jawaban:**") > md.index("## Pertanyaan peserta")
+        assert "Jawaban: Muhammad Amin" not in assert_inert(session_handout.as_html(shown, answers()))
+    right = session_handout.as_html(bank(), answers())
+    assert "Jawaban: Muhammad Amin" in assert_inert(right)
 
 
 def test_write_picks_the_format_by_suffix_atomically_and_refuses_others(tmp_path: Path):
