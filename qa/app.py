@@ -266,16 +266,16 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
         app.uploads = upload_page.panel_for(settings.index, engine.index.manifest["corpus"]["sources"], upload_password,
                                             lambda: app.engine, app.swap, app.article_list)
     demo = app.build()
-    logger.info("index %s: %d articles, %d passages; ready in %.1f s", engine.index.folder,
-                len(engine.index.articles), len(engine.index.passages), time.perf_counter() - started)
     try:
         demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
                     ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
-                    css=render.PAGE_CSS + session_page.CSS + upload_page.CSS,
+                    css=render.PAGE_CSS + session_page.CSS + upload_page.CSS, quiet=True,  # the one line below says where
                     max_file_size=upload.MAX_BYTES if allow_upload else None, prevent_thread_lock=True)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc
     warm_up(demo.local_api_url)
+    logger.info("ready in %.1f s: open %s (index %s: %d articles, %d passages)", time.perf_counter() - started,
+                demo.local_url, engine.index.folder, len(engine.index.articles), len(engine.index.passages))
     demo.block_thread()
 
 
@@ -293,4 +293,4 @@ def warm_up(api_url: str) -> None:
     except (OSError, ValueError, KeyError) as exc:
         logger.warning("warm-up call to %s failed (%s); the first question may take a second longer", api_url, exc)
         return
-    logger.info("warmed up in %.0f ms", 1000 * (time.perf_counter() - started))
+    logger.debug("warmed up in %.0f ms", 1000 * (time.perf_counter() - started))

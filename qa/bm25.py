@@ -80,7 +80,7 @@ class LexicalIndex:
 
         shard_passages = shard_passages or SHARD_PASSAGES
         shards = []
-        with tqdm(total=len(texts), desc="lexical index", unit="passage", disable=not progress) as bar:
+        with tqdm(total=len(texts), desc="lexical index", unit="passage", disable=not progress, leave=False) as bar:
             for start in range(0, len(texts), shard_passages):
                 chunk = texts[start : start + shard_passages]
                 shards.append(shard(chunk))

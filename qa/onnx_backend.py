@@ -23,7 +23,7 @@ from typing import Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from qa import model as model_files
+from qa import firstuse, model as model_files, onnx_export
 from qa.config import CORES, cache_dir, write_cache_folder
 from qa.errors import ModelError
 
@@ -44,8 +44,9 @@ def export_dir(name: str, backend: str) -> Path:
     return cache_dir() / "models" / f"{slug}-{backend}-v{EXPORT_VERSION}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
-def _export(name: str, backend: str, out: Path) -> dict:
-    """Trace the model into ``out/model.onnx`` (+ tokenizer.json, export.json); torch only here."""
+def trace(name: str, backend: str, out: Path) -> None:
+    """The model traced into ``out`` (:func:`qa.onnx_export.trace`), with ``tokenizer.json`` and ``export.json``;
+    torch only here, in a child process of :func:`materialise`."""
     import torch
 
     st = model_files.load(name)
@@ -73,51 +74,41 @@ def _export(name: str, backend: str, out: Path) -> dict:
             return torch.nn.functional.normalize(pooled, dim=-1)
 
     sample = st.tokenizer(["query: contoh", "passage: contoh yang lebih panjang"], padding=True, return_tensors="pt")
-    fp32 = out / "fp32.onnx"
     try:
-        with torch.inference_mode():
-            torch.onnx.export(Pooled(), (sample["input_ids"], sample["attention_mask"]), str(fp32), dynamo=False,
-                              input_names=["input_ids", "attention_mask"], output_names=["embedding"], opset_version=17,
-                              dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                                            "embedding": {0: "batch"}})
+        onnx_export.trace(Pooled(), bert, (sample["input_ids"], sample["attention_mask"]), out, ["embedding"],
+                          {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                           "embedding": {0: "batch"}})
     finally:
         if hasattr(bert, "set_attn_implementation"):
             bert.set_attn_implementation("sdpa")
     config = bert.config
-    optimise(fp32, out / "model.onnx", backend, config.num_attention_heads, config.hidden_size)
     st.tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
     info = {"source": name, "source_fingerprint": model_files.fingerprint(name), "backend": backend,
             "export_version": EXPORT_VERSION, "pooling": pooling, "dim": int(config.hidden_size),
             "max_seq_length": int(st.max_seq_length), "pad_id": int(st.tokenizer.pad_token_id),
             "pad_token": st.tokenizer.pad_token, "prompts": model_files.model_prompts(st, name)}
     (out / "export.json").write_text(json.dumps(info, indent=2))
-    return info
 
 
-def optimise(fp32: Path, target: Path, backend: str, num_heads: int, hidden_size: int) -> None:
-    """Fuse a traced BERT graph's operators (ONNX Runtime's optimiser) and, for ``onnx-int8``, quantise its
-    weights to int8 (dynamic, per channel). ``fp32`` is removed."""
-    from onnxruntime.transformers.optimizer import optimize_model
+def finish(current: "firstuse.Step", out: Path, quantised: str | None) -> None:
+    """A traced graph in ``out`` fused, then quantised (``int8``: every weight; ``gather``: the word embeddings only;
+    None: not at all), into ``out/model.onnx``, each stage in its own child process: the encoder's and the reader's
+    export share it."""
+    current.stage("fusing")
+    firstuse.run_child(current, "fuse", str(out), "final" if quantised is None else "to-quantise")
+    if quantised is not None:
+        current.stage("quantising")
+        firstuse.run_child(current, "quantise", str(out), quantised)
 
-    for logger_name in list(logging.root.manager.loggerDict):  # the optimiser logs every fusion at INFO
-        if logger_name.startswith(("fusion", "onnx_model", "onnxruntime")):
-            logging.getLogger(logger_name).setLevel(logging.WARNING)
-    fused = optimize_model(str(fp32), model_type="bert", num_heads=num_heads, hidden_size=hidden_size, opt_level=1)
-    if backend == "onnx-int8":
-        from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        fused_path = target.with_name("fused.onnx")
-        fused.save_model_to_file(str(fused_path))
-        quantize_dynamic(str(fused_path), str(target), weight_type=QuantType.QInt8, per_channel=True,
-                         extra_options={"DefaultTensorType": 1})  # 1 = FLOAT, for outputs of fused operators
-        fused_path.unlink()
-    else:
-        fused.save_model_to_file(str(target))
-    fp32.unlink()
+def _export(current: "firstuse.Step", name: str, backend: str, out: Path) -> None:
+    current.stage("tracing")
+    firstuse.run_child(current, "trace-encoder", name, backend, str(out))
+    finish(current, out, "int8" if backend == "onnx-int8" else None)
 
 
 def materialise(name: str, backend: str) -> Path:
-    """The exported folder for a model and backend, written once (about 30 s)."""
+    """The exported folder for a model and backend, written once, in a child process (:mod:`qa.firstuse`)."""
     target = export_dir(name, backend)
     if (target / "export.json").is_file():
         made_from = json.loads((target / "export.json").read_text()).get("source_fingerprint")
@@ -125,12 +116,9 @@ def materialise(name: str, backend: str) -> Path:
             return target
         logger.warning("%s was exported from other weights of %s; exporting again", target, name)
         shutil.rmtree(target)
-    logger.info("exporting %s to ONNX (%s) into %s (once)", name, backend, target)
-    try:
-        return write_cache_folder(target, "export.json", lambda out: _export(name, backend, out))
-    except ImportError as exc:
-        raise ModelError(f"the {backend} backend needs onnxruntime and onnx ({exc}); run `pip install -e .` "
-                         f"or set QA_BACKEND=torch") from exc
+    with firstuse.step("exporting the encoder to ONNX", f"encoder exported to ONNX ({backend})", target,
+                       3 if backend == "onnx-int8" else 2) as current:
+        return write_cache_folder(target, "export.json", lambda out: _export(current, name, backend, out))
 
 
 class OnnxEmbedder:
@@ -205,14 +193,14 @@ class OnnxEmbedder:
             # would depend on its batch mates (cosine down to 0.996 between two batchings). One text per
             # run makes it a function of the text alone, the same in any build (local, Ray, incremental),
             # and is no slower on this CPU (no padding): bench/RESULTS.md, Ray build section.
-            with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress) as bar:
+            with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress, leave=False) as bar:
                 for i, encoding in enumerate(encodings):
                     out[i] = self._run([encoding], self.threads)[0]
                     bar.update(1)
             return out
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         start = 0
-        with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress) as bar:
+        with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress, leave=False) as bar:
             while start < len(order):
                 size = max(1, min(MAX_BATCH, TOKEN_BUDGET // len(encodings[order[start]].ids)))
                 chunk = order[start : start + size]

@@ -145,34 +145,50 @@ def _net(folder: Path, record: dict):
     return load_net(materialise_default(), load_file(str(folder / "reader.safetensors")))
 
 
-def _export(folder: Path, record: dict, backend: str, out: Path) -> None:
-    """The whole reader (base + trained layers + heads) as one ONNX graph, int8 for ``onnx-int8``."""
+def trace(folder: Path, out: Path) -> None:
+    """The whole reader (base + trained layers + heads) traced into ``out`` (:func:`qa.onnx_export.trace`); torch
+    only here, in a child process of :meth:`Reader._materialise`, which then fuses it (int8 for ``onnx-int8``)."""
     import torch
 
-    from qa.onnx_backend import optimise
+    from qa.onnx_export import trace as trace_graph
 
-    net = _net(folder, record)
+    net = _net(folder, load_record(folder))
     # two pairs of different lengths: the traced graph must keep the padding mask (one unpadded sample loses it)
     ids = torch.tensor([[0, 6, 7, 2, 2, 8, 9, 10, 11, 2], [0, 6, 2, 2, 8, 2, 1, 1, 1, 1]])
     mask = (ids != PAD_ID).long()
-    with torch.inference_mode():
-        torch.onnx.export(net, (ids, mask), str(out / "fp32.onnx"), dynamo=False, opset_version=17,
-                          input_names=["input_ids", "attention_mask"], output_names=["start", "end", "answer"],
-                          dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                                        "start": {0: "batch", 1: "tokens"}, "end": {0: "batch", 1: "tokens"},
-                                        "answer": {0: "batch"}})
-    config = net.bert.config
-    if backend != "onnx":
-        optimise(out / "fp32.onnx", out / "model.onnx", backend, config.num_attention_heads, config.hidden_size)
-        return
-    # fp32 everywhere but the 250k-token embedding matrix, int8 (dynamic, per row): 470 -> 182 MB on disk and in
-    # memory; logits move by at most 0.18 (span) and 0.02 (answer) on the seeds, the best spans not at all
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    trace_graph(net, net.bert, (ids, mask), out, ["start", "end", "answer"],
+                {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                 "start": {0: "batch", 1: "tokens"}, "end": {0: "batch", 1: "tokens"}, "answer": {0: "batch"}})
 
-    optimise(out / "fp32.onnx", out / "fused.onnx", backend, config.num_attention_heads, config.hidden_size)
-    quantize_dynamic(str(out / "fused.onnx"), str(out / "model.onnx"), weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["Gather"], extra_options={"DefaultTensorType": 1})
-    (out / "fused.onnx").unlink()
+
+def _fingerprint(record: dict, backend: str) -> str:
+    return hashlib.sha256(f"{record['weights_sha256']}:{backend}:{EXPORT_VERSION}".encode()).hexdigest()[:16]
+
+
+def materialise(backend: str, folder: Path = DATA, record: dict | None = None) -> Path:
+    """The reader exported to ONNX for ``backend`` into the model cache, once: traced, fused (and for ``onnx-int8``
+    quantised), each stage in a child process (:mod:`qa.firstuse`). :mod:`qa.engine` calls it before it loads
+    anything, so the exporter's children share the machine with a small parent."""
+    from qa import firstuse
+    from qa.onnx_backend import finish
+
+    record = record or load_record(folder)
+    target = cache_dir() / "models" / f"reader-{_fingerprint(record, backend)}"
+    if (target / "model.onnx").is_file():
+        return target
+
+    # fp32 ("onnx"): fp32 everywhere but the 250k-token embedding matrix, int8 (dynamic, per row): 470 -> 182 MB on
+    # disk and in memory; logits move by at most 0.18 (span) and 0.02 (answer) on the seeds, the best spans not at all
+    quantised = {"onnx-int8": "int8", "onnx": "gather"}.get(backend)
+
+    def export(current: firstuse.Step, out: Path) -> None:
+        current.stage("tracing")
+        firstuse.run_child(current, "trace-reader", str(folder), str(out))
+        finish(current, out, quantised)
+
+    with firstuse.step("exporting the reader to ONNX", f"reader exported to ONNX ({backend})", target,
+                       3 if quantised else 2) as current:
+        return write_cache_folder(target, "model.onnx", lambda out: export(current, out))
 
 
 class Reader:
@@ -183,7 +199,7 @@ class Reader:
 
         self.backend, self.folder = backend, folder
         self.record = load_record(folder)
-        self.fingerprint = hashlib.sha256(f"{self.record['weights_sha256']}:{backend}:{EXPORT_VERSION}".encode()).hexdigest()[:16]
+        self.fingerprint = _fingerprint(self.record, backend)
         calibration = self.record["calibration"]
         self._a, self._b, self._c = float(calibration["a"]), float(calibration["b"]), float(calibration.get("c", 0.0))
         self.threshold = float(calibration["threshold"])
@@ -205,14 +221,7 @@ class Reader:
             self._session = self._open(self._materialise())
 
     def _materialise(self) -> Path:
-        target = cache_dir() / "models" / f"reader-{self.fingerprint}"
-        if (target / "model.onnx").is_file():
-            return target
-        logger.info("exporting the reader to ONNX (%s) into %s (once)", self.backend, target)
-        try:
-            return write_cache_folder(target, "model.onnx", lambda out: _export(self.folder, self.record, self.backend, out))
-        except ImportError as exc:
-            raise ModelError(f"exporting the reader needs torch and onnx ({exc}); run `pip install -e .` or set QA_BACKEND=torch") from exc
+        return materialise(self.backend, self.folder, self.record)
 
     def _open(self, folder: Path):
         import onnxruntime as ort
