@@ -5,8 +5,9 @@ each held 2.5 to 4 GB; most of it is copies of the word embeddings (250k rows ×
 multilingual-e5-small's weights), which no stage but the last needs. So :func:`trace` writes the embeddings
 aside (``words.npy``) and traces the model with :data:`PLACEHOLDER_ROWS` rows in their place; :func:`fuse`
 fuses that small graph and then puts the real rows into it, and :func:`quantise` quantises the result. The file
-written is the same, byte for byte, as fusing the whole traced model (``tests/test_firstuse.py``). Each stage runs
-in a fresh process (:func:`qa.firstuse.run_child`), which hands its memory back when it ends.
+written was the same, byte for byte, as fusing and quantising the whole traced model when this was written
+(multilingual-e5-small, onnx-int8; bench/RESULTS.md, "First start"). Each stage runs in a fresh process
+(:func:`qa.firstuse.run_child`), which hands its memory back when it ends.
 """
 
 from __future__ import annotations
