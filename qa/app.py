@@ -246,6 +246,7 @@ class ChatApp:
             if self.uploads:
                 self.uploads.wire(*upload_parts, [listing, articles_box])
             gr.api(self.ask, api_name="ask", concurrency_id="model", concurrency_limit=1)
+            gr.HTML(render.FOOTER, elem_id="footer")  # in place of Gradio's English footer (launch(footer_links=[]))
         return demo
 
 
@@ -270,6 +271,7 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
         demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
                     ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
                     css=render.PAGE_CSS + session_page.CSS + upload_page.CSS, quiet=True,  # the one line below says where
+                    footer_links=[],  # Gradio's footer is English ("Use via API · Built with Gradio · Settings"): ours
                     max_file_size=upload.MAX_BYTES if allow_upload else None, prevent_thread_lock=True)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc

@@ -223,6 +223,11 @@ def reader_empty(message: str = READER_EMPTY) -> str:
     return f'<div class="reader"><div class="reader-empty">{esc(message)}</div></div>'
 
 
+# The page's footer, in Indonesian, in place of Gradio's English one (launch(footer_links=[]) turns that off, and with
+# it Gradio's English API and settings pages): the API is documented in the README.
+FOOTER = ('<footer class="qa-footer">Juga bisa dipakai lewat API: <code>/ask</code> (pertanyaan, jumlah bagian), '
+          'dengan <code>gradio_client</code>; lihat README · Dibuat dengan Gradio</footer>')
+
 LISTED_ARTICLES = 500  # a page lists this many articles at most; a million-passage index holds about 250k
 
 
@@ -277,6 +282,7 @@ padding:.5rem .7rem;border:1px solid var(--border-color-primary);border-radius:8
 .reader-body .passage{display:inline;padding:.1em 0;margin:0;background:#dbeafe;color:#111;border-radius:0}
 table.articles{width:100%}table.articles td,table.articles th{padding:.25rem .4rem;vertical-align:top}
 .examples-label{font-size:.9em;opacity:.8;margin-top:.2rem}
+.qa-footer{text-align:center;font-size:.85em;opacity:.75;margin:1rem 0 .5rem}
 @media (min-width:900px){#reader-col{position:sticky;top:.5rem;align-self:flex-start}}
 @media (max-width:640px){.turn .q{margin-left:0}.turn .a{margin-right:0}#chat .conv{max-height:none}
 .reader-body{max-height:70vh}

@@ -137,7 +137,10 @@ def test_enter_answers_with_a_quote_and_citations(browser: Browser, server: str)
     expect(first.locator("blockquote.answer-quote")).to_contain_text("Muhammad Amin")
     labels = first.locator(".cite summary")
     expect(labels.first).to_be_visible()
-    assert re.match(r"^\[1\] .+ — .+", labels.first.inner_text())
+    assert re.match(r"^\[1\] .+ — .+ · bagian \d+(, \d+)*$", labels.first.inner_text())
+    for turn in page.locator("#chat .turn").all():  # each article cited once per answer
+        docs = [label.get_attribute("data-doc") for label in turn.locator(".cite summary").all()]
+        assert len(docs) == len(set(docs)), docs
     assert page.locator("#chat .turn").count() == len(LATENCY_QUESTIONS) and not dialogs
 
 
@@ -149,7 +152,7 @@ def test_a_citation_opens_its_passage_and_the_source_reader_scrolled_to_it(brows
     title = summary.inner_text().split("] ", 1)[1].split(" — ")[0]
     summary.click()
     opened = turn.locator(".cite details[open]")
-    expect(opened.locator(".passage mark.quote")).to_have_text(quote)
+    expect(opened.locator(".passage mark.quote").first).to_have_text(quote)
     expect(opened.locator("dl.meta")).to_contain_text(title)
     expect(opened.locator("dl.meta")).to_contain_text("seeds/")
     expect(page.locator("#reader #reader-passage mark.quote")).to_have_text(quote)
@@ -163,11 +166,11 @@ def test_phone_width_shows_the_answer_and_jumps_to_the_reader(browser: Browser, 
     page, _ = open_page(browser, server, width=390, height=844)
     _, turn = ask(page, "Di mana deklarasi netralitas ASN digelar?")
     turn.locator(".cite summary").first.click()
-    expect(turn.locator(".cite details[open] .passage mark.quote")).to_be_visible()
+    expect(turn.locator(".cite details[open] .passage mark.quote").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     turn.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "answer-phone.png"))
-    turn.locator(".cite details[open] button.open-reader").click()
+    turn.locator(".cite details[open] button.open-reader").first.click()
     expect(page.locator("#reader #reader-passage mark.quote")).to_be_visible()
     page.wait_for_function("() => { const r = document.querySelector('#reader').getBoundingClientRect();"
                            " return r.top >= -5 && r.top < window.innerHeight / 2; }")
@@ -183,6 +186,20 @@ def test_off_topic_question_says_the_articles_do_not_answer_it(browser: Browser,
     expect(turn.locator(".closest-label")).to_contain_text("bukan jawaban")
     expect(turn.locator(".cite summary").first).to_be_visible()
     assert turn.locator("blockquote.answer-quote").count() == 0
+    turn.locator(".cite summary").first.click()  # one truth per turn: no span marked as the answer anywhere
+    expect(page.locator("#reader #reader-passage")).to_be_visible()
+    assert turn.locator("mark.answer").count() == 0 and page.locator("#reader mark.answer").count() == 0
+
+
+def test_the_page_speaks_indonesian_to_the_end(browser: Browser, server: str):
+    page, _ = open_page(browser, server)
+    footer = page.locator("#footer .qa-footer")
+    expect(footer).to_contain_text("Juga bisa dipakai lewat API")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    visible = page.locator("body").inner_text()
+    for english in ("Use via API", "Built with Gradio", "Settings", "Loading", "Submit", "Clear", "Stop"):
+        assert english not in visible, english
+    assert page.locator("footer").count() == 1  # ours; Gradio's English footer is turned off (footer_links=[])
 
 
 def test_bad_input_gets_a_friendly_message_in_the_chat(browser: Browser, server: str):
