@@ -12,8 +12,8 @@ from bench.startup import first_start
 
 STEPS = [r"model folder of intfloat/multilingual-e5-small written in \d+\.\d s: .+",
          r"encoder exported to ONNX \(onnx-int8\) in \d+\.\d s: .+",
-         r"index built from seeds \(5 articles, \d+ passages\) in \d+\.\d s: index",
          r"reader exported to ONNX \(onnx\) in \d+\.\d s: .+",
+         r"index built from seeds \(5 articles, \d+ passages\) in \d+\.\d s: index",
          r"ready in \d+\.\d s: open http://127\.0\.0\.1:\d+/ \(index .+: 5 articles, \d+ passages\)"]
 
 
