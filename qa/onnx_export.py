@@ -78,7 +78,8 @@ def quantise(out: Path, what: str) -> None:
                          extra_options={"DefaultTensorType": 1})  # 1 = FLOAT, for outputs of fused operators
     elif what == "gather":
         quantize_dynamic(str(out / FUSED), str(out / "model.onnx"), weight_type=QuantType.QInt8,
-                         op_types_to_quantize=["Gather"], extra_options={"DefaultTensorType": 1})
+                         # fused, the word-embedding lookup is an EmbedLayerNormalization node: "Gather" alone quantised nothing
+                         op_types_to_quantize=["EmbedLayerNormalization", "Gather"], extra_options={"DefaultTensorType": 1})
     else:
         raise ValueError(f"quantise {what!r}: expected int8 or gather")
     (out / FUSED).unlink()

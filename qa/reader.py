@@ -34,7 +34,7 @@ STRIDE = 96
 PAD_ID = 1
 MAX_ANSWER_TOKENS = 30
 QUESTION_TOKENS = 64  # a longer question is read by its last this many tokens (where a long question asks)
-EXPORT_VERSION = "3"  # bump when the exported graph changes
+EXPORT_VERSION = "4"  # bump when the exported graph changes
 
 
 @dataclass(frozen=True)
