@@ -64,8 +64,12 @@ def holds(span: str, answer: str) -> bool:
 
 
 def given_span(answer: Answer) -> str:
-    """The answer span a turn gives: the first passage's, and none when the turn says there is no answer."""
-    return answer.hits[0].answer if answer.answered and answer.hits else ""
+    """What a turn gives the room as its answer: the reader's span in the first passage, or, when retrieval alone
+    answered (the reader off, its default), the first passage's quote; none when the turn says there is no answer."""
+    if not (answer.answered and answer.hits):
+        return ""
+    first = answer.hits[0]
+    return first.answer or ("" if answer.reader else first.quote)
 
 
 def verified_span(question: Question, answer: Answer) -> str:

@@ -182,8 +182,7 @@ def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def test_the_example_bank_finds_every_citation_and_checks_every_answer_with_the_real_model(real_index: Path, cli_env: dict):
-    # Whether each span holds the bank's answer depends on the reader (being retrained): reported, not asserted here.
-    cli_env = {**cli_env, "QA_READER": "1"}  # answer spans come from the reader (off by default: config.READER_DEFAULT)
+    # Whether each quote holds the bank's answer depends on retrieval (the default, reader off): reported, not asserted.
     done = run_cli("session", "check", str(BANK), "--index", str(real_index), "--json", "-k", "1", env=cli_env)
     report = json.loads(done.stdout)
     assert report["summary"]["first"] == len(read_bank(BANK).questions), done.stdout
@@ -202,7 +201,7 @@ def test_check_exits_1_when_an_expected_citation_is_missing_and_2_on_a_bad_bank(
     assert [q["status"] for q in report["questions"]] == ["missing", "unchecked"]
     assert report["questions"][1]["answered"] is False and report["summary"]["abstained"] == 1
     right = write(tmp_path, "- Siapa Ketua Bawaslu Jawa Tengah? → 004_8bd08da9835bcf30 = Muhammad Amin\n")
-    reading = {**cli_env, "QA_READER": "1"}  # answer spans come from the reader (off by default: config.READER_DEFAULT)
+    reading = cli_env  # the default, retrieval alone: the check looks in the quote the turn shows
     done = run_cli("session", "check", str(right), "--index", str(real_index), env=reading)
     assert done.returncode == 0 and done.stdout.rstrip().endswith("PASSED"), done.stdout
     wrong = write(tmp_path, "- Siapa Ketua Bawaslu Jawa Tengah? → 004_8bd08da9835bcf30 = Nana Sudjana\n")
