@@ -365,6 +365,8 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join([*SETS, *SQUAD_SETS]), help="comma-separated: " + ", ".join([*SETS, *SQUAD_SETS]))
     parser.add_argument("--no-write", action="store_true", help="print the table without writing RESULTS.md")
     parser.add_argument("--modes", default="lexical,dense,hybrid,reader", help="comma-separated modes to measure")
+    parser.add_argument("--section", default="quality", help="RESULTS.md section to write (a subset of the sets "
+                                                             "or modes goes beside the full table, not over it)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     results = {}
@@ -398,7 +400,7 @@ def main() -> None:
     body = report(results)
     print(body)
     if not args.no_write:
-        write_section("quality", body)
+        write_section(args.section, body)
 
 
 if __name__ == "__main__":
