@@ -20,6 +20,7 @@ from qa.embed import Embedder
 from qa.errors import QAError
 from qa.bm25 import LexicalIndex
 from qa.lexical import TOKENS_VERSION
+from qa.passages import RECIPE as PASSAGES_RECIPE
 from qa.passages import Passage, split
 from qa import vectors
 from qa.calibration import calibration_for
@@ -70,7 +71,7 @@ def expected_spec(embedder: Embedder) -> IndexSpec:
     return IndexSpec(model=embedder.name, backend=embedder.backend, fingerprint=embedder.fingerprint(), dim=embedder.dim,
                      runtime=embedder.runtime, query_prompt=prompts["query"], passage_prompt=prompts["document"],
                      target_words=TARGET_WORDS, overlap_words=OVERLAP_WORDS, context=CONTEXT, offsets=corpus.TEXT_FORM,
-                     lexical_tokens=TOKENS_VERSION, vector_index=vectors.recipe(),
+                     lexical_tokens=TOKENS_VERSION, vector_index=vectors.recipe(), passages=PASSAGES_RECIPE,
                      calibration=calibration_for(embedder.name, embedder.backend).identity(),
                      reader=reader_identity(), documents=documents.RECIPE)
 

@@ -3,6 +3,11 @@
 Every sentence and passage is a (start, end) slice of the article text as loaded, so
 ``article.text[start:end] == passage.text`` always holds. Passages never cross a dropped
 boilerplate span, because they are built inside one content block.
+
+Every passage overlaps the next one of its block, whatever the text looks like: a "sentence" (a
+sentence, a list item, a line, or a piece of a run of words without punctuation) is at most half a
+passage long, so a passage always holds two or more of them and the next passage starts with at
+least its last one (more, up to ``overlap_words``). A fact cut by one passage's end is whole in the next.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ _END = re.compile(r"[.!?…]+[\"”’')\]]*")
 _LAST_WORD = re.compile(r"([\w.]+)$")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 _OPENERS = "\"“‘'([«"
+_LINE_START = re.compile(r"\n\s*(?=[A-Z\"“‘(]|[-•*–]\s|\d{1,3}[.)]\s)")  # a new paragraph, list item or numbered item
+RECIPE = "sentences of at most half a passage, lines and list items apart, every window overlapping (2)"
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,8 @@ def sentences(text: str, start: int, end: int, max_words: int) -> list[tuple[int
     for match in _END.finditer(text, start, end):
         if _is_boundary(text, match, end):
             cuts.append(match.end())
-    for newline in re.finditer(r"\n\s*(?=[A-Z\"“‘(])", text[start:end]):
-        cuts.append(start + newline.start())
+    for newline in _LINE_START.finditer(text, start, end):
+        cuts.append(newline.start())
     cuts = sorted(set(cuts + [end]))
     spans = []
     for a, b in zip(cuts, cuts[1:]):
@@ -79,11 +86,13 @@ def sentences(text: str, start: int, end: int, max_words: int) -> list[tuple[int
 
 
 def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """The span cut at word boundaries into the fewest pieces of at most ``max_words`` words, of equal length."""
     words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
     if len(words) <= max_words:
         return [(start, end)]
-    return [(start + words[i][0], start + words[min(i + max_words, len(words)) - 1][1])
-            for i in range(0, len(words), max_words)]
+    pieces = -(-len(words) // max_words)
+    bounds = [round(n * len(words) / pieces) for n in range(pieces + 1)]
+    return [(start + words[a][0], start + words[b - 1][1]) for a, b in zip(bounds, bounds[1:])]
 
 
 def _words(text: str, span: tuple[int, int]) -> int:
@@ -94,7 +103,9 @@ def windows(text: str, spans: list[tuple[int, int]], target_words: int, overlap_
     """Group consecutive sentences into windows of about ``target_words`` words.
 
     Each next window starts with the last sentences of the previous one, up to
-    ``overlap_words`` words, so that a fact near a border is whole in some passage.
+    ``overlap_words`` words and at least one, so that a fact near a border is whole in some passage
+    (sentences of at most ``target_words // 2`` words, as :func:`split` makes them, fill every window
+    with two or more).
     """
     groups: list[list[tuple[int, int]]] = []
     i = 0
@@ -107,7 +118,8 @@ def windows(text: str, spans: list[tuple[int, int]], target_words: int, overlap_
         if j >= len(spans):
             break
         back, carried = j, 0
-        while back - 1 > i and carried + _words(text, spans[back - 1]) <= overlap_words:
+        while back - 1 > i and (carried + _words(text, spans[back - 1]) <= overlap_words
+                                or (back == j and overlap_words > 0)):
             back -= 1
             carried += _words(text, spans[back])
         i = back
@@ -119,7 +131,7 @@ def split(doc_id: str, text: str, blocks: tuple[tuple[int, int], ...], target_wo
     """All passages of one article, numbered ``<doc_id>#0``, ``#1``, ... in reading order."""
     passages: list[Passage] = []
     for block_start, block_end in blocks:
-        spans = sentences(text, block_start, block_end, max_words=target_words)
+        spans = sentences(text, block_start, block_end, max_words=max(1, target_words // 2))
         for group in windows(text, spans, target_words, overlap_words):
             start, end = group[0][0], group[-1][1]
             passages.append(Passage(passage_id=f"{doc_id}#{len(passages)}", doc_id=doc_id, start=start, end=end,

@@ -40,6 +40,7 @@ class IndexSpec:
     offsets: str  # how article text and offsets are defined (line endings, BOM)
     lexical_tokens: int  # qa.lexical.TOKENS_VERSION: the BM25 token recipe
     vector_index: dict = field(default_factory=dict)  # qa.vectors.recipe(): the FAISS choice
+    passages: str = ""  # qa.passages.RECIPE: how articles are cleaned and cut into passages
     calibration: str = ""  # abstention weights in use when built (recorded only)
     reader: str | None = None  # the trained reader's identity, when there is one
     documents: str | None = None  # qa.documents.RECIPE: how PDF, HTML and DOCX text is extracted (None: before it)

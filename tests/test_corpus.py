@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,44 @@ def test_qa_build_names_the_file_line_and_field_of_a_number(tmp_path: Path, cli_
                              str(tmp_path / "index")], env=cli_env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert f"{name} line 1: field '{field}' is a number (20" in result.stderr
+
+
+def _shapes() -> dict[str, str]:
+    """Texts of every shape a window must overlap in: no punctuation, one giant paragraph, lists, long sentences."""
+    words = "pengawasan netralitas aparatur sipil negara dilakukan berkala oleh panwascam bersama tokoh".split()
+    run = " ".join(f"{w}{n}" for n in range(60) for w in words)  # 660 distinct words, no punctuation
+    sentence = "Bawaslu {n} meminta ASN di kecamatan {n} menjaga netralitas selama tahapan Pilkada berlangsung."
+    return {
+        "wedi case (no punctuation)": (Path(__file__).parent / "data" / "issue18" / "corpus" / "wedi.txt").read_text(encoding="utf-8"),
+        "no punctuation, distinct words": run,
+        "one giant paragraph": " ".join(sentence.format(n=n) for n in range(80)),
+        "list without periods": "Larangan bagi ASN:\n" + "\n".join(f"- ASN dilarang kegiatan nomor {n} yang mengarah pada keberpihakan calon" for n in range(40)),
+        "numbered list": "\n".join(f"{n}. ASN dilarang kegiatan nomor {n} yang mengarah pada keberpihakan" for n in range(1, 41)),
+        "sentences of 70 words": " ".join(" ".join(f"kata{n}x{i}" for i in range(69)) + " akhir." for n in range(8)),
+        "lines of lower-case text": "\n".join(f"baris {n} tentang netralitas aparatur sipil negara di desa {n} tanpa tanda baca" for n in range(60)),
+    }
+
+
+# Protects against: text without sentence punctuation (or one long paragraph, or a list) cut into windows that
+# do not overlap, so that a fact on a cut ("ketua panwascam wedi" | "bernama sulastri rahayu") is in no passage.
+@pytest.mark.parametrize("shape", list(_shapes()))
+def test_every_window_overlaps_the_next_whatever_the_text(shape: str):
+    text = _shapes()[shape]
+    passages = split("x", text, ((0, len(text)),))  # the splitting alone (cleaning is tested on its own)
+    assert len(passages) >= 3, shape
+    for before, after in zip(passages, passages[1:]):
+        assert after.start < before.end < after.end, (shape, before.passage_id)  # overlap, and progress
+        assert len(text[after.start:before.end].split()) >= 10  # a real overlap, not a shared character
+    for passage in passages:
+        assert len(passage.text.split()) <= 200 and text[passage.start:passage.end] == passage.text
+    # any run of 20 consecutive words of the article is whole in some passage
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    for i in range(len(spans) - 19):
+        first, last = spans[i][0], spans[i + 19][1]
+        assert any(p.start <= first and last <= p.end for p in passages), (shape, text[first:last])
+
+
+def test_the_fact_on_the_old_cut_of_the_wedi_case_is_whole_in_a_passage():
+    text = _shapes()["wedi case (no punctuation)"]
+    article = corpus._article("wedi", text, "wedi.txt")
+    assert any("ketua panwascam wedi bernama sulastri rahayu" in p.text for p in _passages(article))

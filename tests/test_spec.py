@@ -24,7 +24,7 @@ from qa.errors import BadIndexError
 CHANGED = {"model": "other/model", "backend": "onnx", "fingerprint": "other-weights", "dim": 65, "runtime": "numpy 0.1",
            "query_prompt": "query: ", "passage_prompt": "passage: ", "target_words": 121, "overlap_words": 51,
            "context": "title only", "offsets": "crlf kept", "lexical_tokens": -1, "vector_index": {"metric": "l2"},
-           "documents": "documents v0"}
+           "documents": "documents v0", "passages": "cut every 120 words"}
 
 
 def _rewrite_spec(root: Path, **changes) -> None:
