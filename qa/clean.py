@@ -4,6 +4,17 @@ The article text is never changed, so that every passage is a slice of it and it
 offsets point into the text as loaded. Cleaning returns the *content blocks*: the
 maximal runs of text that are left once the headline line, credit lines, related-article
 lists, glued headlines and duplicated pull-quote fragments are taken out.
+
+Lists are content (rules, findings, results are lists) unless they are provably furniture,
+a list of other stories' headlines:
+
+- the lines after a related-articles heading ("Baca juga:", "Berita Terkait", "Artikel Lainnya"),
+  as long as each reads as a headline (no final period, at least half its words capitalised), or
+  a line that names itself ("Baca juga: ...", "[Baca Juga: ...]", "SIMAK JUGA- ...");
+- a bulleted list that ends the article, is not introduced by a line ending in ":", and whose
+  every item (two or more) reads as a headline of five words or more.
+
+A list whose items end with a period, are in sentence case, are numbered, or follow a colon is kept.
 """
 
 from __future__ import annotations
@@ -28,7 +39,11 @@ _CREDIT = re.compile(
     r"|Simak juga|Sumber|Copyright|Hak cipta)\s*[:©]|^\s*(?:Copyright\s*)?©",
 )
 _BULLET = re.compile(r"^\s*[-•*–]\s+\S")
-_RELATED_HEADING = re.compile(r"^\s*(?:Berita|Artikel)\s+(?:Terkait|Lainnya)\s*:?\s*$|^\s*Baca\s+juga\s*:?\s*$", re.I)
+_LIST_MARK = re.compile(r"^\s*(?:[-•*–]|\d{1,3}[.)])\s+")  # "- ", "• ", "1. ", "2) "
+_RELATED_HEADING = re.compile(r"^\s*(?:(?:Berita|Artikel)\s+(?:Terkait|Lainnya)|(?:Baca|Simak|Lihat)\s+juga)\s*:?\s*$", re.I)
+_RELATED_LINE = re.compile(r"^\s*[\[(]?\s*(?:Baca|Simak|Lihat)\s+juga\s*[:\-–]\s*\S", re.I)  # "[Baca Juga: Judul]"
+HEADLINE_CAPITALS = 0.5  # share of a headline's words that start with a capital or a digit
+LIST_HEADLINE_WORDS = 5  # an unintroduced trailing list is furniture only when every item is a headline this long
 _TRAILING_MARK = re.compile(r"\s*\*+\s*$")
 _GLUED = re.compile(r"[a-z][A-Z][a-z]")  # "PerempuanMukhlisin": a headline run into a paragraph
 _DATELINE = re.compile(r"^\s*(?P<head>[^\n!?]{2,60}?)\s+(?:-{1,2}|–|—)\s+(?=\S)")
@@ -63,7 +78,39 @@ def _letters(s: str) -> str:
 
 def _is_headline(line: str) -> bool:
     words = line.split()
-    return 2 <= len(words) <= 25 and line.rstrip()[-1:] not in _END_PUNCT and not _DATELINE.match(line)
+    return (2 <= len(words) <= 25 and line.rstrip()[-1:] not in _END_PUNCT and not _DATELINE.match(line)
+            and not _LIST_MARK.match(line))
+
+
+def _reads_as_headline(line: str, min_words: int = 2) -> bool:
+    """A list item or line that reads as another story's headline: short, no final period, mostly capitalised."""
+    item = _LIST_MARK.sub("", line).strip().strip("[]()")
+    words = [w for w in item.split() if w[:1].isalnum()]
+    capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words)
+    return (min_words <= len(words) <= 25 and not item.endswith(".")
+            and capitalised >= HEADLINE_CAPITALS * len(words))
+
+
+def _furniture_lists(text: str, nonempty: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The lines of related-article lists (see the module doc); every other list is content."""
+    found: set[tuple[int, int]] = set()
+    for n, (s, e) in enumerate(nonempty):
+        if _RELATED_LINE.match(text[s:e]):
+            found.add((s, e))
+        elif _RELATED_HEADING.match(text[s:e]):
+            found.add((s, e))
+            for following in nonempty[n + 1:]:
+                if not _reads_as_headline(text[slice(*following)]):
+                    break
+                found.add(following)
+    tail = len(nonempty)
+    while tail and _BULLET.match(text[slice(*nonempty[tail - 1])]):
+        tail -= 1
+    items = nonempty[tail:]
+    introduced = tail > 0 and text[slice(*nonempty[tail - 1])].rstrip().endswith(":")
+    if len(items) >= 2 and not introduced and all(_reads_as_headline(text[s:e], LIST_HEADLINE_WORDS) for s, e in items):
+        found.update(items)
+    return found
 
 
 def _dropped_spans(text: str) -> tuple[list[tuple[int, int]], str]:
@@ -76,13 +123,11 @@ def _dropped_spans(text: str) -> tuple[list[tuple[int, int]], str]:
         title = text[slice(*nonempty[0])].strip()
         dropped.append(nonempty[0])
         nonempty = nonempty[1:]
-    # Trailing related-article lists ("- Headline" lines) and their heading.
-    while nonempty and (_BULLET.match(text[slice(*nonempty[-1])]) or _RELATED_HEADING.match(text[slice(*nonempty[-1])])):
-        dropped.append(nonempty.pop())
+    furniture = _furniture_lists(text, nonempty)  # related-article lists and their headings
     whole = _letters(text)
     for s, e in nonempty:
         line = text[s:e]
-        if _CREDIT.match(line) or _RELATED_HEADING.match(line):
+        if (s, e) in furniture or _CREDIT.match(line):
             dropped.append((s, e))
             continue
         glued = _GLUED.search(line)
@@ -156,7 +201,7 @@ def clean(text: str, given_title: str = "", given_date: str = "", given_outlet: 
         outlet = credit.group(1) if credit else ""
     title, derived = given_title.strip() or headline, False
     if not title and lead:
-        first_sentence = re.split(r"(?<=[.!?])\s", lead[lead_start:], maxsplit=1)[0]
+        first_sentence = re.split(r"(?<=[.!?])\s", _LIST_MARK.sub("", lead[lead_start:], count=1), maxsplit=1)[0]
         title, derived = _short_title(first_sentence), True
     date = given_date
     if not date:

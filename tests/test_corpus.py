@@ -267,3 +267,49 @@ def test_the_fact_on_the_old_cut_of_the_wedi_case_is_whole_in_a_passage():
     text = _shapes()["wedi case (no punctuation)"]
     article = corpus._article("wedi", text, "wedi.txt")
     assert any("ketua panwascam wedi bernama sulastri rahayu" in p.text for p in _passages(article))
+
+
+LISTS = [json.loads(line) for line in (Path(__file__).parent / "data" / "issue18" / "lists.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _kept(text: str) -> list[str]:
+    return [text[s:e] for s, e in corpus._article("x", text, "x.txt").blocks]
+
+
+# Protects against: lists that are content (findings, casualties, rules) dropped as if they were related-article
+# lists, and related-article headlines ("Baca juga:" and what follows, "[Baca Juga: ...]", "SIMAK JUGA-...")
+# kept as content. Real news text from IndoSum, both ways.
+@pytest.mark.parametrize("row", LISTS, ids=[row["doc_id"][:40] for row in LISTS])
+def test_content_lists_are_kept_and_related_article_lists_dropped_in_real_news(row: dict):
+    blocks = _kept(row["text"])
+    for line in row["keep"]:
+        assert any(line in block for block in blocks), line
+    for line in row["drop"]:
+        assert not any(line in block for block in blocks), line
+
+
+def test_rules_written_as_a_list_are_content_and_a_list_only_file_is_indexed():
+    folder = Path(__file__).parent / "data" / "issue18" / "corpus"
+    articles = {a.doc_id: a for a in corpus.load([folder])}
+    assert "hanya_daftar" in articles  # was skipped as "no text"
+    for doc_id, items in (("larangan", ["ASN dilarang menjadi anggota tim kampanye pasangan calon.",
+                                        "ASN dilarang memasang spanduk atau baliho calon kepala daerah.",
+                                        "termasuk memberikan barang kepada warga."]),
+                          ("hanya_daftar", ["Kepala desa dilarang menjadi anggota tim kampanye.",
+                                            "Sanksi bagi kepala desa yang melanggar adalah pemberhentian sementara."])):
+        article = articles[doc_id]
+        passages = " ".join(p.text for p in _passages(article))
+        for item in items:
+            assert item in passages, (doc_id, item)
+    assert articles["hanya_daftar"].title == "Kepala desa dilarang menjadi anggota tim kampanye."  # no "- " in titles
+    assert articles["larangan"].title == "Larangan bagi ASN Selama Pilkada"
+
+
+def test_a_trailing_list_of_other_headlines_is_dropped_but_not_one_introduced_by_a_colon():
+    story = "Ketua Bawaslu Jateng Muhammad Amin meminta ASN netral selama Pilkada 2024.\n"
+    headlines = ("- Dukung Penuh Pengamanan Pilkada di Puncak, Tim Asistensi Operasi Damai Cartenz 2024 Turun Gunung\n"
+                 "- Putusan MK jadi Kekuatan Bawaslu Awasi ASN, TNI, Polri, hingga Kades yang Tak Netral\n")
+    assert not any("Dukung Penuh" in block for block in _kept(story + headlines))
+    assert any("Dukung Penuh" in block for block in _kept(story + "Ia menyebut dua agenda:\n" + headlines))
+    short = "- Tertib Kampanye\n- Netral Saat Pilkada\n"  # short title-case items: a content list, not headlines
+    assert any("Netral Saat Pilkada" in block for block in _kept(story + short))
