@@ -38,7 +38,7 @@ def test_best_span_never_ends_before_it_starts_nor_runs_too_long():
 def test_the_shipped_weights_are_small_and_checked():
     record = load_record()
     weights = reader_module.DATA / "reader.safetensors"
-    assert weights.stat().st_size <= 25 * 1024 * 1024
+    assert weights.stat().st_size <= 45_000_000  # fp16 of the 12 layers and heads (issue 16's budget: 45 MB)
     assert 0.0 < record["calibration"]["threshold"] < 1.0
     assert record["training"]["data"], "the training record names the data files it hashed"
 
