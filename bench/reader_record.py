@@ -38,8 +38,8 @@ def render(record: dict) -> str:
         f"{training['windows']} training windows, {training['held_windows']} held-out windows.",
     ]
     if training.get("resumed_from"):
-        lines.append(f"\nThis run resumed from checkpoint {training['resumed_from']} (optimizer state not kept): "
-                     "see the note below the table.")
+        lines.append(f"\nThis run resumed from checkpoint {training['resumed_from']} of an earlier run (optimizer state "
+                     "not kept; the figures above are this run's): `train/reader.log` holds both runs' logs.")
     lines += ["", table(["held out (windows of held-out contexts)", "value"],
                         [[k.replace("held_", ""), v] for k, v in held.items() if k.startswith("held_")])]
     dev = training.get("dev_gold_passage") or {}
