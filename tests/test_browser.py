@@ -46,9 +46,10 @@ Kode uji keamanan Bawaslu yang sangat panjang tanpa spasi adalah """ + "A" * 400
 
 
 @contextmanager
-def serving(index: Path, log_path: Path) -> Iterator[str]:
-    """`python -m qa serve` on a free port (tests/serving.py), without inherited QA_/GRADIO_ settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "GRADIO_"))}
+def serving(index: Path, log_path: Path, reader: bool = False) -> Iterator[str]:
+    """`python -m qa serve` on a free port (tests/serving.py), without inherited QA_/GRADIO_ settings; the reader on
+    when ``reader`` (it is off by default)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "GRADIO_"))} | ({"QA_READER": "1"} if reader else {})
     with server_process(index, log_path, env=env) as (url, _):
         yield url
 
@@ -57,7 +58,7 @@ def serving(index: Path, log_path: Path) -> Iterator[str]:
 def server(real_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # the reader on (it is off by default: qa.config.READER_DEFAULT): the page's reader path end to end; the
     # session and upload browser tests serve the default, retrieval alone
-    with serving(real_index, tmp_path_factory.mktemp("serve") / "serve.log", env={**os.environ, "QA_READER": "1"}) as url:
+    with serving(real_index, tmp_path_factory.mktemp("serve") / "serve.log", reader=True) as url:
         yield url
 
 
