@@ -24,6 +24,11 @@ BACKENDS = ("onnx-int8", "onnx", "torch")
 DEFAULT_BACKEND = "onnx-int8"  # R@5 within 0.005 of fp32 on FacQA and IDK-MRC dev, same run: bench/RESULTS.md
 
 
+# Whether the trained reader reads the candidates unless told otherwise: on only while it beats retrieval alone on
+# every user-facing column of the seed questions (bench/RESULTS.md, sections "reader-quality" and "reader").
+READER_DEFAULT = False
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the index is, which model and backend embed questions, what the default index is built from, and
@@ -33,7 +38,7 @@ class Settings:
     model: str
     backend: str
     auto_build: tuple[Path, ...] | None  # ./seeds when the default index may be built from it, else None
-    reader: bool = True
+    reader: bool = READER_DEFAULT
 
 
 def settings(index: str | os.PathLike | None = None, model: str | None = None, backend: str | None = None,
@@ -58,11 +63,6 @@ def backend_name(model: str, override: str | None = None) -> str:
     if chosen not in BACKENDS:
         raise InputError(f"backend {chosen!r} is unknown; set --backend or QA_BACKEND to one of {', '.join(BACKENDS)}")
     return chosen
-
-
-# Whether the trained reader reads the candidates unless told otherwise: on only while it beats retrieval alone on
-# every user-facing column of the seed questions (bench/RESULTS.md, section "reader").
-READER_DEFAULT = False
 
 
 def reader_enabled(override: bool | None = None) -> bool:
@@ -115,3 +115,9 @@ def pin_threads(threads: int) -> None:
 def python_path(first: str) -> str:
     """``first`` ahead of this process's PYTHONPATH: the import path handed to Ray workers."""
     return os.pathsep.join(p for p in (first, os.environ.get("PYTHONPATH", "")) if p)
+
+
+def child_env(first: str) -> dict[str, str]:
+    """The environment for a child ``python -m qa…`` process: this one's, with ``first`` leading PYTHONPATH and
+    unbuffered output."""
+    return dict(os.environ, PYTHONPATH=python_path(first), PYTHONUNBUFFERED="1")

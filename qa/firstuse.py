@@ -15,7 +15,6 @@ the debug log; when the child fails, it is logged as an error and the step raise
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from qa.config import python_path
+from qa.config import child_env
 from qa.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -94,14 +93,13 @@ def step(label: str, done: str, where: object = "", stages: int = 1, hush: Seque
 
 
 def run_child(current: Step, job: str, *args: str) -> None:
-    """Run ``python -m qa.firstuse <job> <args>`` (:func:`_child`) and wait for it, the bar's clock running: its
+    """Run ``python -m qa.firstuse_jobs <job> <args>`` (:func:`qa.firstuse_jobs._child`) and wait for it, the bar's clock running: its
     output goes to the debug log, or, when it fails, to the error log and a one-line ModelError."""
     import qa
 
-    env = dict(os.environ, PYTHONPATH=python_path(str(Path(qa.__file__).resolve().parent.parent)),
-               PYTHONUNBUFFERED="1")
+    env = child_env(str(Path(qa.__file__).resolve().parent.parent))
     try:
-        child = subprocess.Popen([sys.executable, "-m", "qa.firstuse", job, *args], stdout=subprocess.PIPE,
+        child = subprocess.Popen([sys.executable, "-m", "qa.firstuse_jobs", job, *args], stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, errors="replace",
                                  env=env)
     except OSError as exc:
@@ -126,34 +124,3 @@ def run_child(current: Step, job: str, *args: str) -> None:
         logger.error("%s failed; its output:\n%s", current.label, "\n".join(said[-40:]))
         last = next((line.strip() for line in reversed(said) if line.strip()), f"exit code {child.returncode}")
         raise ModelError(f"{current.label} failed ({last[:300]}); the log above has its output")
-
-
-def _child(argv: Sequence[str]) -> int:
-    """A child's job: ``trace-encoder NAME BACKEND OUT``, ``trace-reader FOLDER OUT``, ``fuse OUT final|to-quantise``
-    or ``quantise OUT int8|gather``."""
-    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s", stream=sys.stdout)
-    job, *args = argv
-    if job == "trace-encoder":
-        from qa.onnx_backend import trace
-
-        trace(args[0], args[1], Path(args[2]))
-    elif job == "trace-reader":
-        from qa.reader import trace as trace_reader
-
-        trace_reader(Path(args[0]), Path(args[1]))
-    elif job == "fuse":
-        from qa.onnx_export import fuse
-
-        fuse(Path(args[0]), args[1] == "final")
-    elif job == "quantise":
-        from qa.onnx_export import quantise
-
-        quantise(Path(args[0]), args[1])
-    else:
-        print(f"unknown job {job!r}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_child(sys.argv[1:]))

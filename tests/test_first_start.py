@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bench.startup import first_start
+from serving import first_start
 from qa.config import READER_DEFAULT
 
 STEPS = [r"model folder of intfloat/multilingual-e5-small written in \d+\.\d s: .+",

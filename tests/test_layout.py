@@ -85,9 +85,10 @@ def test_settings_are_resolved_once_flags_first(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("QA_BACKEND", "onnx")
     monkeypatch.delenv("QA_INDEX", raising=False)
     monkeypatch.delenv("QA_MODEL", raising=False)
+    monkeypatch.delenv("QA_READER", raising=False)
     default = config.settings()
     assert default == config.Settings(index=Path("index"), model=config.DEFAULT_MODEL, backend="onnx",
-                                      auto_build=(Path("seeds"),))
+                                      auto_build=(Path("seeds"),), reader=config.READER_DEFAULT)
     assert config.settings("elsewhere", "some/model", "torch") == config.Settings(
         index=Path("elsewhere"), model="some/model", backend="torch", auto_build=None)  # a folder given: never built
     monkeypatch.setenv("QA_INDEX", "from-env")
