@@ -180,7 +180,8 @@ def _retrieve(engine: Engine, text: str, k: int, dense_weight: float | None, vec
     if vector is None:
         vector = engine.embedder.encode_queries([text])[0]
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
-    candidates, signals = search(engine.index, vector, text, max(k, READ) if reader else k, dense_weight=weight)
+    wanted = (max(k, READ) if reader else k) + k  # k spare candidates for the hits that fold into others
+    candidates, signals = search(engine.index, vector, text, wanted, dense_weight=weight)
     idf = engine.index.lexical.idf()
     retrieved = retrieval_confidence(engine, text, candidates, signals, idf)
     readings: list[Reading | None] = [None] * len(candidates)
@@ -192,9 +193,67 @@ def _retrieve(engine: Engine, text: str, k: int, dense_weight: float | None, vec
         readings = [read[i] if i < len(read) else None for i in order]
         candidates = [candidates[i] for i in order]
     kind = kind_of(text)
-    hits = [_hit(engine, rank, candidate, reading, text, idf, reader, kind)
-            for rank, (candidate, reading) in enumerate(zip(candidates[:k], readings[:k]), start=1)]
-    return hits, signals, retrieved
+    hits: list[Hit] = []
+    done = 0
+    while True:
+        for candidate, reading in zip(candidates[done:], readings[done:]):
+            hits = add_distinct(hits, _hit(engine, len(hits) + 1, candidate, reading, text, idf, reader, kind))
+            if len(hits) > k:
+                hits.pop()
+                break
+        if len(hits) == k or len(candidates) < wanted:  # enough distinct hits, or no more candidates
+            break
+        done, wanted = len(candidates), 2 * wanted  # folding used the spares up: the next candidates, in order
+        more, _ = search(engine.index, vector, text, wanted, dense_weight=weight)
+        candidates, readings = candidates + more[done:], readings + [None] * (len(more) - done)
+    return [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)], signals, retrieved
+
+
+def add_distinct(hits: list[Hit], hit: Hit) -> list[Hit]:
+    """Distinct ``hits`` (best first) with ``hit`` added at the end, or folded into the first it repeats (and a
+    widened hit folding in any later one it now overlaps)."""
+    home = next((n for n, kept in enumerate(hits) if same_hit(kept, hit)), None)
+    if home is None:
+        return hits + [hit]
+    hits = list(hits)
+    hits[home] = fold(hits[home], hit)
+    while True:
+        met = next((n for n in range(len(hits)) if n != home and same_hit(hits[home], hits[n])), None)
+        if met is None:
+            return hits
+        first, later = min(home, met), max(home, met)
+        hits[first] = fold(hits[first], hits.pop(later))
+        home = first
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def same_hit(a: Hit, b: Hit) -> bool:
+    """Whether two hits would show the reader the same thing: passages of one article that overlap, the same
+    quote, or the same answer."""
+    overlap = a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+    return overlap or _same_text(a.quote, b.quote) or (bool(a.answer) and _same_text(a.answer, b.answer))
+
+
+def fold(home: Hit, other: Hit) -> Hit:
+    """``other`` folded into the better-ranked ``home``. A passage of the same article that overlaps widens
+    ``home``'s text to both (so nothing either showed is lost); another article, and ``other``'s own "also in",
+    join ``home``'s "also in", once each."""
+    if other.doc_id == home.doc_id:
+        if not (home.start < other.end and other.start < home.end):
+            return home  # the same quote or answer elsewhere in the article: it is cited already
+        text = (other.text[: max(0, home.start - other.start)] + home.text
+                + other.text[len(other.text) - max(0, other.end - home.end):])
+        home = replace(home, text=text, start=min(home.start, other.start), end=max(home.end, other.end))
+    folded = list(home.also_in)
+    extra = ((Citation(doc_id=other.doc_id, passage_id=other.passage_id, title=other.title, outlet=other.outlet,
+                       date=other.date, source=other.source),) + other.also_in)
+    for citation in extra:
+        if citation.doc_id != home.doc_id and all(c.doc_id != citation.doc_id for c in folded):
+            folded.append(citation)
+    return replace(home, also_in=tuple(folded))
 
 
 def retrieval_confidence(engine: Engine, text: str, candidates, signals: Signals, idf: dict[str, float]) -> float:

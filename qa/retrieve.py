@@ -8,7 +8,10 @@
    question's words in one sentence, plus a bonus when the sentence holds the kind of answer
    asked for). This is what tells apart passages of one article that all share its topic.
 4. Distinct results: overlapping passages of one article, and near-identical passages of
-   different articles (one story in several outlets), become one result with "also in".
+   different articles (one story in several outlets), become one result with "also in". Near-identical
+   is not enough: where the two passages' words are aligned (:class:`difflib.SequenceMatcher`), no name,
+   number, date or place of one may stand where the other has other words. Articles from one template
+   that name another chair or town are other stories; a reprint with a dateline or a sentence added is not.
 
 ``dense_weight`` 1.0 is dense only and 0.0 lexical only, without the rerank (for evaluation).
 The weights were chosen on the dev sets (bench/quality.py; see bench/RESULTS.md).
@@ -16,7 +19,9 @@ The weights were chosen on the dev sets (bench/quality.py; see bench/RESULTS.md)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -75,6 +80,24 @@ def _same_words(a, b) -> bool:
     return bool(union) and len(words_a & words_b) / union >= NEAR_DUPLICATE_WORDS
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _particular(word: str) -> bool:
+    """A name, place, number or date word: capitalised or holding a digit."""
+    return word[:1].isupper() or any(ch.isdigit() for ch in word)
+
+
+def same_particulars(a: str, b: str) -> bool:
+    """True when no name, number, date or place of one text stands where the other has other words
+    (words added or left out on one side are no conflict: a dateline, one more sentence)."""
+    words_a, words_b = _WORD.findall(a), _WORD.findall(b)
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, words_a, words_b, autojunk=False).get_opcodes():
+        if tag == "replace" and any(_particular(w) for w in words_a[i1:i2] + words_b[j1:j2]):
+            return False
+    return True
+
+
 def sentence_score(index: Index, position: int, question: Question) -> float:
     """The score of the passage's best sentence for the question."""
     passage = index.passages[position]
@@ -128,7 +151,8 @@ def _distinct(index: Index, matrix: np.ndarray, scored: list[tuple[float, int]],
                 if _overlap(passage, other) >= OVERLAP_SAME_ARTICLE:
                     home = slot
                     break
-            elif float(vector @ kept_vectors[slot]) >= NEAR_DUPLICATE_COSINE or _same_words(passage, other):
+            elif ((float(vector @ kept_vectors[slot]) >= NEAR_DUPLICATE_COSINE or _same_words(passage, other))
+                  and same_particulars(passage.text, other.text)):
                 home = slot
                 folded.append(i)
                 break

@@ -80,9 +80,13 @@ def verified_span(question: Question, answer: Answer) -> str:
     return span if question.answer and holds(span, question.answer) and cited else ""
 
 
-def matches(expected: str, hit: Hit) -> bool:
-    """An expected id names this hit: its passage id or doc id, or one of its "also in" articles."""
-    return any(expected in (item.passage_id, item.doc_id) for item in (hit, *hit.also_in))
+def matches(expected: str, hit: Hit, index=None) -> bool:
+    """An expected id names this hit: its passage id or doc id, or one of its "also in" articles; with the
+    ``index``, also a passage of the hit's article that lies inside the hit (overlapping passages are one hit)."""
+    if any(expected in (item.passage_id, item.doc_id) for item in (hit, *hit.also_in)):
+        return True
+    passage = index.passage(expected) if index is not None else None
+    return passage is not None and passage.doc_id == hit.doc_id and hit.start <= passage.start and passage.end <= hit.end
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,7 @@ def check_bank(engine: Engine, bank: Bank, k: int = 5, answers: tuple[Answer, ..
     known = set(engine.index.articles) | {p.passage_id for p in engine.index.passages}
     checks = []
     for number, (question, answer) in enumerate(zip(bank.questions, answers), start=1):
-        found = next((hit.rank for hit in answer.hits if any(matches(e, hit) for e in question.expected)), None)
+        found = next((hit.rank for hit in answer.hits if any(matches(e, hit, engine.index) for e in question.expected)), None)
         checks.append(QuestionCheck(number=number, question=question, answer=answer, found=found,
                                     unknown=tuple(e for e in question.expected if e not in known)))
     return CheckReport(bank=bank, index=engine.index.folder.parent, k=k, checks=tuple(checks))

@@ -200,3 +200,63 @@ def test_lexical_retrieval_on_facqa_dev(benchmarks: Path, tmp_path: Path, fake_e
     rows = read_questions(benchmarks / "facqa" / "questions_dev.jsonl")
     first = sum(answer_with(engine, r["question"], k=1, dense_weight=0.0).hits[0].doc_id in gold_ids(r) for r in rows)
     assert first / len(rows) >= 0.78  # 0.785 recorded; plain word BM25 gets 0.775
+
+
+ISSUE18 = ROOT / "tests" / "data" / "issue18" / "corpus"
+
+
+# Protects against: articles written from one template (same wording, another town and chair) folded into one
+# hit's "also in", hiding the other chairs. What differs where the words align decides, not the share of words.
+def test_articles_that_differ_in_a_name_number_date_or_place_are_different_stories(tmp_path: Path, fake_embedder):
+    from qa.retrieve import same_particulars
+
+    story = "Ketua Bawaslu Pati, Citra Dewi, meminta 12 ASN netral pada Kamis (26/9) di Pati."
+    for changed in ("Citra Dewi", "12", "26/9", "Kamis"):
+        other = story.replace(changed, {"Citra Dewi": "Agus Salim", "12": "15", "26/9": "27/9", "Kamis": "Jumat"}[changed])
+        assert not same_particulars(story, other), changed
+    assert same_particulars(story, "Semarang (ANTARA) - " + story + " Hal itu disampaikan di kantornya.")  # a reprint
+    assert same_particulars(story, story.replace("meminta", "mengimbau"))  # other wording, same particulars
+    root = tmp_path / "index"
+    templates = [ISSUE18 / f"{town}.txt" for town in ("pati", "blora", "kudus", "rembang")]
+    build(templates, root, fake_embedder, progress=False)
+    answer = answer_with(open_engine(root, fake_embedder), "Siapa Ketua Bawaslu Pati?", k=4)
+    assert sorted(h.doc_id for h in answer.hits) == ["blora", "kudus", "pati", "rembang"]
+    assert all(not h.also_in for h in answer.hits)
+
+
+# Protects against: two hits that show the reader the same thing (neighbouring passages of one article with one
+# quote, or the same quote or answer from two articles): every answer's hits are distinct, whatever the question.
+@pytest.mark.parametrize("k", [5, 10])
+def test_no_two_hits_overlap_or_share_a_quote(tmp_path_factory, k: int):
+    from fakes import HashEmbedder
+    from qa.answer import same_hit
+
+    root = tmp_path_factory.mktemp("distinct") / "index"
+    build([ROOT / "seeds", ISSUE18], root, HashEmbedder(), progress=False)
+    engine = open_engine(root, HashEmbedder())
+    questions = [row["question"] for row in read_questions(SEED_QUESTIONS)]
+    questions += ["Berapa ASN yang dipanggil Bawaslu Salatiga untuk klarifikasi?", "Siapa ketua panwascam Wedi?"]
+    for question in questions:
+        hits = answer_with(engine, question, k=k).hits
+        assert len(hits) == k  # folded hits are replaced by the next distinct ones
+        for i, a in enumerate(hits):
+            for b in hits[i + 1:]:
+                assert not same_hit(a, b), (question, a.passage_id, b.passage_id)
+
+
+def test_a_passage_bridging_two_hits_of_one_article_makes_them_one():
+    from qa.answer import Hit, add_distinct
+
+    text = "".join(f"Kalimat nomor {n} tentang netralitas ASN. " for n in range(30))
+
+    def hit(start: int, end: int, doc: str = "a") -> Hit:
+        return Hit(rank=1, score=0.0, doc_id=doc, passage_id=f"{doc}#{start}", title="t", outlet="", date="",
+                   source="s", text=text[start:end], start=start, end=end, quote=text[start:start + 20],
+                   quote_start=start, quote_end=start + 20)
+
+    hits = add_distinct(add_distinct([], hit(0, 300)), hit(500, 800))
+    assert len(hits) == 2
+    hits = add_distinct(hits, hit(250, 550))  # overlaps both: all three are one hit, none of the text lost
+    assert len(hits) == 1 and (hits[0].start, hits[0].end) == (0, 800) and hits[0].text == text[0:800]
+    hits = add_distinct(hits, hit(0, 200, doc="b"))  # another article with the same quote: "also in"
+    assert len(hits) == 1 and [c.doc_id for c in hits[0].also_in] == ["b"]

@@ -169,6 +169,19 @@ def test_an_expected_id_matches_the_passage_its_article_and_also_in():
     assert not any(matches(e, hit) for e in ("d1#2", "d2#3", "d3", "d1#30", "d"))
 
 
+def test_an_expected_passage_inside_a_widened_hit_matches_it():
+    """Overlapping passages of one article are one hit, widened to both: the passage folded in is still found."""
+    from types import SimpleNamespace
+
+    spans = {"d1#2": ("d1", 0, 100), "d1#3": ("d1", 60, 200), "d1#4": ("d1", 160, 300), "d2#3": ("d2", 60, 200)}
+    index = SimpleNamespace(passage=lambda pid: SimpleNamespace(doc_id=spans[pid][0], start=spans[pid][1],
+                                                               end=spans[pid][2]) if pid in spans else None)
+    hit = Hit(rank=1, score=0.5, doc_id="d1", passage_id="d1#3", title="t", outlet="o", date="", source="s",
+              text="x" * 200, start=0, end=200, quote="x", quote_start=0, quote_end=1)
+    assert matches("d1#2", hit, index) and not matches("d1#2", hit)
+    assert not matches("d1#4", hit, index) and not matches("d2#3", hit, index) and not matches("d1#9", hit, index)
+
+
 def test_the_example_bank_covers_all_five_articles():
     bank = read_bank(BANK)
     assert 10 <= len(bank.questions) <= 15 and len(bank.sections()) >= 3
