@@ -179,7 +179,7 @@ def test_offsets_point_into_the_article_as_the_readme_reads_it(tmp_path: Path, f
     answer = answer_with(open_engine(tmp_path / "index", fake_embedder), "Siapa yang meminta ASN netral?", k=3)
     with open(path, encoding="utf-8-sig") as handle:  # the documented way to read an article (README)
         read = handle.read()
-    assert read == text and len(answer.hits) >= 2
+    assert read == text and answer.hits  # overlapping passages of the one article are one (widened) hit
     for hit in answer.hits:
         assert read[hit.start:hit.end] == hit.text and read[hit.quote_start:hit.quote_end] == hit.quote
         assert hit.start > 0 or hit.end > 200  # not only the first line: offsets after line breaks
