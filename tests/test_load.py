@@ -24,8 +24,10 @@ def test_concurrent_clients_each_get_the_answer_to_their_own_question(real_index
     from gradio_client import Client
 
     from qa.answer import answer_with
+    from qa.config import READER_DEFAULT
 
-    expected = {q: _essence(answer_with(real_engine, q, k=5).to_dict()) for q in QUESTIONS}
+    # what the server answers: its default, the reader on or off as config.READER_DEFAULT says
+    expected = {q: _essence(answer_with(real_engine, q, k=5, reader=READER_DEFAULT).to_dict()) for q in QUESTIONS}
     got: list[tuple[str, tuple]] = []
     errors: list[str] = []
     lock = threading.Lock()
