@@ -18,6 +18,7 @@ from serving import server as server_process
 from conftest import ROOT
 from qa import session_handout
 from qa.answer import answer_with
+from qa.config import READER_DEFAULT
 from qa.app import DEFAULT_K
 from qa.bank import read_bank
 from qa.session import prepare
@@ -48,7 +49,7 @@ def test_agenda_click_asks_the_prepared_question_and_shows_the_prepared_answer(b
     expect(page.locator("#agenda .agenda-section")).to_have_count(len(bank.sections()))
     expect(page.locator("#agenda")).to_contain_text("Foto bareng")  # the trainer's note, outside presenter mode
     number = next(i for i, q in enumerate(bank.questions) if q.text == "Siapa Ketua Bawaslu Jawa Tengah?")
-    prepared = answer_with(real_engine, bank.questions[number].text, k=DEFAULT_K)
+    prepared = answer_with(real_engine, bank.questions[number].text, k=DEFAULT_K, reader=READER_DEFAULT)  # as served
     items.nth(number).click()
     page.wait_for_selector(DONE)
     turn = page.locator("#chat .turn").last
