@@ -84,7 +84,7 @@ def _tree_rss_mib(root: int) -> float:
 def first_start(limit: float = 1200.0, port: int | None = None) -> dict:
     """`qa serve` as a newcomer meets it: an empty HOME (no model cache) and no index, in a copy of the seeds.
 
-    Returns the lines it printed (stdout and stderr, in order), seconds until the page answers, and the peak
+    Returns the lines it printed (stdout and stderr, in order) before it was stopped, seconds until the page answers, and the peak
     resident memory of its process tree (sampled every 50 ms).
     """
     import tempfile
@@ -125,6 +125,7 @@ def first_start(limit: float = 1200.0, port: int | None = None) -> dict:
                 time.sleep(0.05)
             time.sleep(0.5)
         finally:
+            before_stop = len(lines)  # what follows is the shutdown (Gradio's own "Keyboard interruption" line)
             server.send_signal(signal.SIGINT)
             try:
                 server.wait(timeout=20)
@@ -134,4 +135,4 @@ def first_start(limit: float = 1200.0, port: int | None = None) -> dict:
             reader.join(timeout=5)
         cache = home / ".cache" / "qa"
         cache_mb = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file()) / 1e6 if cache.is_dir() else 0.0
-        return {"page_s": page, "rss_peak_mib": peak, "lines": lines, "cache_mb": cache_mb}
+        return {"page_s": page, "rss_peak_mib": peak, "lines": lines[:before_stop], "cache_mb": cache_mb}
