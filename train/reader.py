@@ -66,6 +66,9 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--head-lr", type=float, default=5e-4)
     p.add_argument("--squad-share", type=float, default=0.5, help="share of the machine-translated SQuAD pairs used")
     p.add_argument("--resume", action="store_true", help="start from <work>/checkpoint.safetensors")
+    p.add_argument("--skip-windows", type=int, default=None,
+                   help="with --resume: windows of the first epoch's (seeded) order already trained on, skipped; "
+                        "default: what <work>/checkpoint.json recorded")
     p.add_argument("--negatives", type=int, default=1, help="mined negatives per answerable training question")
     p.add_argument("--holdout", type=float, default=0.1)
     p.add_argument("--limit", type=int, default=0, help="use only this many pairs (a smoke run)")
@@ -260,6 +263,11 @@ def main() -> None:
 
         net.load_state_dict({k: v.float() for k, v in load_file(str(args.work / "checkpoint.safetensors")).items()}, strict=False)
         log.info("resumed from %s", args.work / "checkpoint.safetensors")
+    progress = args.work / "checkpoint.json"  # where in the first epoch's order the checkpoint stands
+    skip = args.skip_windows if args.skip_windows is not None else (
+        json.loads(progress.read_text())["windows_in_order"] if resumed and progress.is_file() else 0)
+    if skip and not resumed:
+        raise SystemExit("--skip-windows needs --resume (it continues an interrupted epoch)")
     trained = net.trained_state(args.trained_layers)
     params = dict(net.named_parameters())
     for name in trained:
@@ -280,11 +288,16 @@ def main() -> None:
     history, step, seen, epoch, running = [], 0, 0, 0, []
     saved = time.time()
     net.train()
+    in_order = 0  # windows of the current epoch's order passed, counting those skipped
     while time.time() - train_began < budget:
         epoch += 1
+        in_order = 0
         for chosen in batches(train_items, args.batch_tokens, rng):
             if time.time() - train_began >= budget:
                 break
+            in_order += len(chosen)
+            if epoch == 1 and in_order <= skip:
+                continue
             for group, base in zip(optimiser.param_groups, (args.lr, args.head_lr)):
                 group["lr"] = base * max(factor(), 1e-3)
             start, end, answer = forward(net, train_items, chosen, frozen)
@@ -304,9 +317,11 @@ def main() -> None:
                          (budget - elapsed) / 60)
             if time.time() - saved > 600:
                 reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
+                progress.write_text(json.dumps({"windows_in_order": in_order if epoch == 1 else 0}))
                 saved = time.time()
     net.eval()
     reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
+    progress.write_text(json.dumps({"windows_in_order": in_order if epoch == 1 else 0}))
     log.info("trained %.0f min: %d steps, %d windows (%.2f epochs)", (time.time() - train_began) / 60, step, seen,
              seen / len(train_items))
     scores = evaluate(net, held_items, frozen, args.batch_tokens)
@@ -346,7 +361,7 @@ def main() -> None:
         "training": {"seed": args.seed, "minutes": args.minutes, "epochs_seen": round(seen / len(train_items), 3),
                      "steps": step, "lr": args.lr, "head_lr": args.head_lr, "squad_share": args.squad_share,
                      "augmentations": kinds, "autocast": "bf16", "frozen": "word embeddings",
-                     "resumed_from": resumed_from,
+                     "resumed_from": resumed_from, "skipped_windows": skip,
                      "batch_tokens": args.batch_tokens, "negatives": args.negatives, "holdout": args.holdout,
                      "limit": args.limit, "data": {f.name: sha256(f) for f in files},
                      "pairs": len(pairs), "windows": len(train_items), "held_windows": len(held_items),
