@@ -17,9 +17,10 @@ import json
 import logging
 import math
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -58,13 +59,17 @@ def pair_tokenizer(path: Path, max_length: int = MAX_LENGTH, stride: int = STRID
     return tokenizer
 
 
-def question_tokenizer(pair):
-    """A copy of the pair tokenizer that cuts nothing: it counts a question's tokens, however long."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_str(pair.to_str())
+@contextmanager
+def untruncated(tokenizer) -> Iterator:
+    """``tokenizer`` (:func:`pair_tokenizer`) with truncation off inside the block, to count a question's tokens
+    however long, and back as it was after. One tokenizer rather than an uncut copy: each holds the 250k-token
+    vocabulary, about 285 MiB. The caller keeps other threads off the tokenizer meanwhile."""
+    saved = tokenizer.truncation
     tokenizer.no_truncation()
-    return tokenizer
+    try:
+        yield tokenizer
+    finally:
+        tokenizer.enable_truncation(**saved)
 
 
 def question_limit(pair) -> int:
@@ -76,7 +81,7 @@ def question_limit(pair) -> int:
 
 
 def fit_question(tokenizer, question: str, limit: int) -> str:
-    """The question's end that holds at most ``limit`` tokens (``tokenizer``: :func:`question_tokenizer`);
+    """The question's end that holds at most ``limit`` tokens (``tokenizer``: one that cuts nothing, :func:`untruncated`);
     the whole question when it fits."""
     while True:
         offsets = tokenizer.encode(question, add_special_tokens=False).offsets
@@ -215,8 +220,9 @@ class Reader:
         self.decision_threshold = float(decision["threshold"])
         self._tokenizer = pair_tokenizer(materialise_default() / "tokenizer.json", int(self.record["max_length"]),
                                          int(self.record["stride"]))
-        self._question_tokenizer, self._question_limit = question_tokenizer(self._tokenizer), question_limit(self._tokenizer)
+        self._question_limit = question_limit(self._tokenizer)
         self._lock = threading.Lock()
+        self._tokenizing = threading.Lock()  # untruncated() changes the tokenizer for a moment
         if backend == "torch":
             import torch
 
@@ -263,11 +269,13 @@ class Reader:
         """One :class:`Reading` per passage, in the order given."""
         if not passages:
             return []
-        question = fit_question(self._question_tokenizer, question, self._question_limit)
         windows = []  # (passage number, encoding)
-        for n, text in enumerate(passages):
-            first = self._tokenizer.encode(question, text)
-            windows += [(n, e) for e in (first, *first.overflowing)]
+        with self._tokenizing:
+            with untruncated(self._tokenizer) as counter:
+                question = fit_question(counter, question, self._question_limit)
+            for n, text in enumerate(passages):
+                first = self._tokenizer.encode(question, text)
+                windows += [(n, e) for e in (first, *first.overflowing)]
         width = max(len(e.ids) for _, e in windows)
         ids = np.full((len(windows), width), PAD_ID, dtype=np.int64)
         mask = np.zeros((len(windows), width), dtype=np.int64)

