@@ -45,21 +45,10 @@ from qa.build import build  # noqa: E402
 from qa.reader import DATA, Reader  # noqa: E402
 from qa.retrieve import DENSE_WEIGHT, search  # noqa: E402
 from train.augment import generate  # noqa: E402
-from train.reader import auc, fit_logistic, no_nan  # noqa: E402
+from train.reader import auc, fit_logistic, no_nan, youden  # noqa: E402
 from train.reader_data import split_news, training_pairs  # noqa: E402
 
 log = logging.getLogger("train.calibrate")
-
-
-def youden(probability: np.ndarray, labels: np.ndarray) -> float:
-    """The threshold with the highest (answered share of the questions labelled 1) - (answered share of the rest):
-    no-answer questions cost as much as answerable ones, unlike a fixed 95% recall that answers half the rest."""
-    best, chosen = -1.0, 0.5
-    for t in np.unique(probability):
-        j = np.mean(probability[labels == 1] >= t) - np.mean(probability[labels == 0] >= t)
-        if j > best:
-            best, chosen = j, float(t)
-    return round(chosen, 4)
 
 
 def context_id(text: str) -> str:
