@@ -15,10 +15,11 @@ What it does, in order (seeded; everything it decides is recorded in ``<out>/rea
    autocast for ``--minutes`` of wall-clock time: the learning rate warms up over the first 5% of that
    time and decays linearly to zero at its end, so a run on a busy machine sees fewer windows but ends
    on schedule. Span cross-entropy (no answer = the ``<s>`` token) plus binary cross-entropy of the
-   answer head. Checkpoints every 10 minutes to ``--work`` (``--resume`` starts from the last one).
+   answer head. Checkpoints every 10 minutes to ``--work`` with where it stands in the first epoch's seeded
+   order (``--resume`` starts from the last one and skips the windows already trained on).
 6. Evaluates on the held-out slice, reports (never fits) token-level scores on the dev files'
    gold passages, fits the calibration (a logistic function of the answer logit and the span's margin over
-   "no answer", for the best-scoring of a question's pairs), and writes ``reader.safetensors`` (fp16, the
+   "no answer", for the best-scoring of a question's pairs; threshold by Youden's J), and writes ``reader.safetensors`` (fp16, the
    trained layers and heads) and ``reader.json`` beside it.
 """
 
