@@ -39,7 +39,12 @@ def render(record: dict) -> str:
     ]
     if training.get("resumed_from"):
         lines.append(f"\nThis run resumed from checkpoint {training['resumed_from']} of an earlier run (optimizer state "
-                     "not kept; the figures above are this run's): `train/reader.log` holds both runs' logs.")
+                     f"not kept; it skipped the first {training.get('skipped_windows', 0)} windows of the first epoch's "
+                     "seeded order, trained on before; the figures above are this run's): `train/reader.log` holds "
+                     "every run's log.")
+    if training.get("runs"):
+        lines += ["", table(["run", "minutes budgeted", "lr", "windows trained", "note"],
+                            [[r["run"], r["minutes"], f"{r['lr']:g}", r["windows"], r["note"]] for r in training["runs"]])]
     lines += ["", table(["held out (windows of held-out contexts)", "value"],
                         [[k.replace("held_", ""), v] for k, v in held.items() if k.startswith("held_")])]
     dev = training.get("dev_gold_passage") or {}

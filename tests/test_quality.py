@@ -26,10 +26,11 @@ SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 # Recorded with the default model and backend on the 70 answerable questions of the file (yes/no and "Siapa"
 # questions added to the first 45), about 0.02 under what was measured; a drop below fails.
 SEED_FLOORS = {  # retrieval alone (the default), and retrieval + the trained reader (measured 0.957 / 0.857 / 0.986 /
-    # 0.786 / 0.843, and with the full-depth reader of issue 16, off by default, 0.914 / 0.829 / 0.986 / 0.757 / 0.700:
-    # re-recorded for that reader, which orders and decides worse than retrieval alone: bench/RESULTS.md "reader-quality")
+    # 0.786 / 0.843, and with the full-depth reader of issue 16 (run 3), off by default, 0.900 / 0.886 / 1.000 / 0.729 /
+    # 0.743: re-recorded for that reader, which orders and decides worse than retrieval alone: bench/RESULTS.md
+    # "reader-quality")
     False: {"article@1": 0.94, "passage@1": 0.84, "passage@5": 0.97, "quote": 0.77, "answered": 0.82},
-    True: {"article@1": 0.89, "passage@1": 0.81, "passage@5": 0.97, "quote": 0.73, "answered": 0.68},
+    True: {"article@1": 0.88, "passage@1": 0.86, "passage@5": 0.97, "quote": 0.71, "answered": 0.72},
 }
 
 
