@@ -1,4 +1,4 @@
-"""Fit the abstention model of qa/abstain.py for the default model and backend: logistic regression on dev questions, numpy only.
+"""Fit the abstention model of qa/answering/abstain.py for the default model and backend: logistic regression on dev questions, numpy only.
 
 Data (dev files only; the seed question file is kept for testing):
   - IDK-MRC dev on its own corpus: answerable questions (1) and unanswerable ones (0);
@@ -14,7 +14,7 @@ cross-validated scores.
     .venv/bin/python bench/calibrate.py [--index-root DIR] [--write]
 
 ``--write`` puts the weights and threshold into the package data of the model and backend,
-qa/data/calibration/<model-slug>__<backend>.json (read by qa/calibration.py), and the summary
+qa/data/calibration/<model-slug>__<backend>.json (read by qa/models/calibration.py), and the summary
 into bench/calibration.json (read by bench/quality.py for RESULTS.md).
 """
 
@@ -36,12 +36,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import BENCHMARKS  # noqa: E402
 from bench.quality import SETS, index_for  # noqa: E402
-from qa import abstain  # noqa: E402
-from qa.answer import clean_question, retrieve_hits  # noqa: E402
-from qa.calibration import slug  # noqa: E402
+from qa.answering import abstain  # noqa: E402
+from qa.answering.ask import clean_question, retrieve_hits  # noqa: E402
+from qa.answering.evaluate import auc, read_questions  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
-from qa.embed import backend_name  # noqa: E402
-from qa.evaluate import auc, read_questions  # noqa: E402
+from qa.models.calibration import slug  # noqa: E402
+from qa.models.embed import backend_name  # noqa: E402
 
 OFF_TOPIC_SAMPLE = 120  # questions per off-topic pairing
 L2 = 1e-2

@@ -6,7 +6,7 @@ Writes the folder into a temporary directory with reportlab (the test extra): ea
 running header, a footer "Halaman N dari 20" and 40 lines of sentences drawn at random from
 the seed articles, so that no two pages are alike. Measures
 
-- the corpus stage on the folder (``qa.corpus.load``: pypdfium2 text, furniture out, hyphens
+- the corpus stage on the folder (``qa.corpus.articles.load``: pypdfium2 text, furniture out, hyphens
   joined, the Article) in pages/s, and checks that no header or footer is left;
 - raw text extraction with pypdfium2, pypdf and pdfplumber (pdfplumber on the first 5 files: it
   is slow) in pages/s, and their quality: the share of the drawn lines found verbatim (spaces
@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, table, write_section  # noqa: E402
-from qa import corpus  # noqa: E402
+from qa.corpus import articles as corpus  # noqa: E402
 
 HEADER = "PEDOMAN NETRALITAS APARATUR SIPIL NEGARA"
 LINES = 40
@@ -181,9 +181,9 @@ def main() -> int:
                      "bash.pdf words intact"], rows), flush=True)
         embed_line = "Embedding: not measured (--no-embed)."
         if not args.no_embed:
-            from qa.build import passages_of
             from qa.config import DEFAULT_MODEL
-            from qa.embed import make_embedder
+            from qa.index.build import passages_of
+            from qa.models.embed import make_embedder
 
             chosen = articles[: args.embed_files]
             passages, texts = passages_of(chosen)
@@ -201,7 +201,7 @@ def main() -> int:
                           f"min at that rate. Embedding, not extraction, sets the pace of building a PDF folder.")
     body = (f"Measured by `bench/documents.py` on {machine()}; load average {load_before:.1f} at the start, "
             f"{os.getloadavg()[0]:.1f} at the end (other work shared the cores).\n\n"
-            f"Corpus stage on {args.files} PDFs × {args.pages} pages (`qa.corpus.load`: text, furniture out, hyphens "
+            f"Corpus stage on {args.files} PDFs × {args.pages} pages (`qa.corpus.articles.load`: text, furniture out, hyphens "
             f"joined, Article): **{pages / load_s:.0f} pages/s** ({load_s:.2f} s for {pages} pages; target ≥ 10); "
             f"header and footer lines left in the text: {left}.\n\n"
             f"Raw text extraction by library: pages/s on the same folder (pdfplumber on its first 5 files), quality "

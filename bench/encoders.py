@@ -9,9 +9,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa import model as model_files
 from qa.config import DEFAULT_MODEL
-from qa.embed import make_embedder
+from qa.models import model as model_files
+from qa.models.embed import make_embedder
 
 Encode = Callable[[Sequence[str], str], np.ndarray]  # (texts, prompt) -> normalised vectors
 

@@ -12,7 +12,7 @@ exist (hybrid, the shipped mode). Writes the ``quality`` section of bench/RESULT
 The seed questions also get the table a user would feel (``seed_table``): answer in the first passage,
 in the shown span, false "no answer", abstention on unanswerable / false-premise / off-topic questions,
 and per kind, retrieval alone beside the reader. ``idkmrc-squad`` and ``facqa-squad`` score the reader alone
-with the gold paragraph with the official SQuAD 2.0 metric (``qa/squad.py``, as ``qa eval-reader``), beside
+with the gold paragraph with the official SQuAD 2.0 metric (``qa/answering/squad.py``, as ``qa eval-reader``), beside
 the published figures. The seed table alone, quickly (about a minute):
 
     .venv/bin/python bench/quality.py --sets seeds --modes hybrid,reader --no-write
@@ -37,14 +37,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import BENCHMARKS, machine, table, write_section  # noqa: E402
-from qa.answer import answer_with  # noqa: E402
-from qa.build import build  # noqa: E402
+from qa.answering import squad  # noqa: E402
+from qa.answering.ask import answer_with  # noqa: E402
+from qa.answering.evaluate import MODES, auc, f1, gold_ids, normalise, read_questions  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
-from qa.embed import make_embedder  # noqa: E402
-from qa import squad  # noqa: E402
 from qa.config import backend_name  # noqa: E402
-from qa.engine import engine_for, reader_for  # noqa: E402
-from qa.evaluate import MODES, auc, f1, gold_ids, normalise, read_questions  # noqa: E402
+from qa.index.build import build  # noqa: E402
+from qa.index.engine import engine_for, reader_for  # noqa: E402
+from qa.models.embed import make_embedder  # noqa: E402
 
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 INDOSUM = BENCHMARKS / "indosum_news" / "corpus.jsonl"
@@ -55,7 +55,7 @@ SETS = {  # name: (question file, sources)
     "facqa+indosum": (BENCHMARKS / "facqa" / "questions_dev.jsonl", [BENCHMARKS / "facqa" / "corpus.jsonl", INDOSUM]),
     "idkmrc+indosum": (BENCHMARKS / "idkmrc" / "questions_dev.jsonl", [BENCHMARKS / "idkmrc" / "corpus.jsonl", INDOSUM]),
 }
-# The reader alone with the gold paragraph, scored with the official SQuAD 2.0 metric (qa/squad.py, `qa eval-reader`):
+# The reader alone with the gold paragraph, scored with the official SQuAD 2.0 metric (qa/answering/squad.py, `qa eval-reader`):
 # IDK-MRC's valid split as the SQuAD 2.0 file it ships in; FacQA dev (all answerable) made into one from its gold passages.
 SQUAD_SETS = {
     "idkmrc-squad": (BENCHMARKS / "idkmrc" / "dev_squad2.json", None),

@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import machine, table, write_section  # noqa: E402
 from bench.quality import SETS, default_root, index_for  # noqa: E402
-from qa.answer import clean_question  # noqa: E402
-from qa.evaluate import auc, gold_ids, read_questions  # noqa: E402
-from qa.retrieve import search  # noqa: E402
+from qa.answering.ask import clean_question  # noqa: E402
+from qa.answering.evaluate import auc, gold_ids, read_questions  # noqa: E402
+from qa.answering.retrieve import search  # noqa: E402
 
 POOL = 8
 SETTINGS = [  # (first, confident, depth, retrieval weight)

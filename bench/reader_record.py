@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import table, write_section  # noqa: E402
-from qa.reader import DATA  # noqa: E402
+from qa.models.reader import DATA  # noqa: E402
 
 
 def render(record: dict) -> str:

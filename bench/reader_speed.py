@@ -30,9 +30,9 @@ from bench.common import machine, table, write_section  # noqa: E402
 QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 MEMORY = """
 import json, sys
-from qa.answer import answer_with
-from qa.engine import engine_for
+from qa.answering.ask import answer_with
 from qa.config import DEFAULT_MODEL
+from qa.index.engine import engine_for
 engine = engine_for(sys.argv[1], DEFAULT_MODEL, reader=sys.argv[2] == "1")
 for row in map(json.loads, open(sys.argv[3], encoding="utf-8").read().splitlines()[:30]):
     answer_with(engine, row["question"], k=5)
@@ -47,9 +47,9 @@ def _env(reader: bool) -> dict:
 
 
 def latency(index: Path, rounds: int) -> dict[bool, list[float]]:
-    from qa.answer import answer_with
+    from qa.answering.ask import answer_with
     from qa.config import DEFAULT_MODEL
-    from qa.engine import engine_for
+    from qa.index.engine import engine_for
 
     engine = engine_for(index, DEFAULT_MODEL, reader=True)
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
@@ -86,9 +86,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    from qa.build import build
     from qa.config import DEFAULT_MODEL
-    from qa.embed import make_embedder
+    from qa.index.build import build
+    from qa.models.embed import make_embedder
 
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / "index"

@@ -9,8 +9,8 @@ import faiss
 import numpy as np
 
 from bench.common import table
-from qa import vectors as qa_vectors
 from qa.config import CORES
+from qa.index import vectors as qa_vectors
 
 PLOT = Path(__file__).resolve().parent / "speed_latency.png"
 

@@ -28,11 +28,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import calibrated, common, scale_report  # noqa: E402
-from qa import build as build_module  # noqa: E402
-from qa import ray_build, store, vectors  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
-from qa.embed import make_embedder  # noqa: E402
-from qa.vectors import all_vectors  # noqa: E402
+from qa.index import build as build_module  # noqa: E402
+from qa.index import ray_build, store, vectors  # noqa: E402
+from qa.index.vectors import all_vectors  # noqa: E402
+from qa.models.embed import make_embedder  # noqa: E402
 
 CACHE = Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench")
 RESULTS = CACHE / "scale.json"
@@ -232,7 +232,7 @@ def main() -> None:
                                                            for s in ("facqa", "idkmrc")],
                         help="questions whose gold passages are in the real indexes")
     parser.add_argument("--per-set", type=int, default=150, help="questions taken from each file")
-    parser.add_argument("--pq-m", type=int, help="sub-quantizers of the IVF codes (default qa.vectors.PQ_M; 96 = 48 bytes)")
+    parser.add_argument("--pq-m", type=int, help="sub-quantizers of the IVF codes (default qa.index.vectors.PQ_M; 96 = 48 bytes)")
     args = parser.parse_args()
     out = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     if args.pq_m:

@@ -44,7 +44,7 @@ def projections(r: dict) -> list[list]:
         return []
     per_core = rates[1]
     efficiency = rates.get(2, 2 * per_core) / (2 * per_core)
-    code_bytes = 96 + 8  # fast-scan codes and ids a passage (qa.vectors.PQ_M / 2 + an int64 id)
+    code_bytes = 96 + 8  # fast-scan codes and ids a passage (qa.index.vectors.PQ_M / 2 + an int64 id)
     rows = []
     for passages in (10_000_000, 50_000_000):
         core_hours = passages / per_core / 3600
@@ -117,7 +117,7 @@ def _served(r: dict) -> list[str]:
         lines += [f"**A served index of {int(n):,} passages** (`bench/scale_served.py`; measured {s['machine'][:20]}): "
                   f"{ix['articles']:,} articles (the 2,000 real IndoSum articles repeated under new ids), "
                   f"{ix['real_vectors']:,} real vectors then synthetic ones (sigma {ix['sigma']:.4f}), written by "
-                  f"`qa.build.finish` in {ix['index_and_write_s']:.0f} s ({ix['faiss']['kind']}, {ix['faiss'].get('lists')} "
+                  f"`qa.index.build.finish` in {ix['index_and_write_s']:.0f} s ({ix['faiss']['kind']}, {ix['faiss'].get('lists')} "
                   f"lists, nprobe {ix['faiss'].get('nprobe')}). Files over 1 MB: "
                   + ", ".join(f"{k} {v:,.0f} MB" for k, v in ix["files_mb"].items()) + ". Opened in a new process as "
                   "`qa serve` opens it, then 200 questions (100 IndoSum titles, 100 IDK-MRC dev):", "",

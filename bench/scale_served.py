@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/scale_served.py [--passages 1000000] [--base $QA_BENCH_CACHE/scale-local-2000]
 
-The index is written by ``qa.build.finish`` (the FAISS index the build chooses for the size, BM25
+The index is written by ``qa.index.build.finish`` (the FAISS index the build chooses for the size, BM25
 shards, records with line offsets, a manifest with sha256 of every file): its articles are the base
 index's real IndoSum articles repeated under new doc ids (``<doc_id>~<copy>``), its vectors are the
 base's real ones followed by synthetic ones fitted to them (bench/calibrated.Interpolated). Then a
-new process opens it as ``qa serve`` would (``qa.engine.engine_for``) and answers 200 questions
+new process opens it as ``qa serve`` would (``qa.index.engine.engine_for``) and answers 200 questions
 (100 IndoSum titles, in the corpus; 100 IDK-MRC dev questions, not): seconds to open with the page
 cache warm and dropped (when allowed), resident memory after opening and after the questions,
 ask() p50/p95 without and with the reader. Results go to $QA_BENCH_CACHE/scale.json ("served").
@@ -44,11 +44,12 @@ def rss_mb() -> dict:
 
 
 def write_index(base_root: Path, n: int, root: Path) -> dict:
-    from qa import build, corpus, records, store
-    from qa.bm25 import LexicalIndex
     from qa.config import DEFAULT_MODEL
-    from qa.embed import make_embedder
-    from qa.vectors import vector_matrix
+    from qa.corpus import articles as corpus
+    from qa.index import build, records, store
+    from qa.index.bm25 import LexicalIndex
+    from qa.index.vectors import vector_matrix
+    from qa.models.embed import make_embedder
 
     base = store.load(base_root)
     articles, passages = list(base.articles.values()), list(base.passages)
@@ -95,9 +96,9 @@ def measure(root: Path, questions: list[str], cold: bool) -> dict:
     """In this (fresh) process: open the index as `qa serve` does, then ask."""
     dropped = drop_page_cache() if cold else False
     began = time.perf_counter()
-    from qa import engine, store
-    from qa.answer import answer_with
+    from qa.answering.ask import answer_with
     from qa.config import DEFAULT_MODEL
+    from qa.index import engine, store
 
     imported = time.perf_counter()
     index = store.load(root)

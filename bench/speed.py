@@ -21,17 +21,19 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common, encoders, report, startup, synthetic  # noqa: E402
-from qa import corpus, store, model as model_files  # noqa: E402
-from qa.answer import answer_with  # noqa: E402
+from qa.answering.ask import answer_with  # noqa: E402
+from qa.answering.evaluate import evaluate, read_questions  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
-from qa.embed import DEFAULT_BACKEND, make_embedder  # noqa: E402
-from qa.engine import Engine, open_engine  # noqa: E402
-from qa.evaluate import evaluate, read_questions  # noqa: E402
-from qa.passages import split  # noqa: E402
+from qa.corpus import articles as corpus  # noqa: E402
+from qa.corpus.passages import split  # noqa: E402
+from qa.index import store  # noqa: E402
+from qa.index.engine import Engine, open_engine  # noqa: E402
+from qa.models import model as model_files  # noqa: E402
+from qa.models.embed import DEFAULT_BACKEND, make_embedder  # noqa: E402
 
-from qa import build as build_module  # noqa: E402
-from qa import vectors as qa_vectors  # noqa: E402
-from qa import retrieve as retrieve_module  # noqa: E402
+from qa.answering import retrieve as retrieve_module  # noqa: E402
+from qa.index import build as build_module  # noqa: E402
+from qa.index import vectors as qa_vectors  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("QA_BENCH_CACHE") or Path.home() / ".cache" / "qa" / "bench")
 B = common.BENCHMARKS

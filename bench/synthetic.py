@@ -4,7 +4,7 @@ A real index (IDK-MRC, 2,464 passages, embedded by onnx-int8) is repeated up to 
 lexical side is real BM25 over the repeated passages' tokens (so posting lists grow as they
 would); the vectors are SYNTHETIC: each is its base passage's real vector plus Gaussian noise
 (cosine about 0.9 to it), normalised, so they keep the real embeddings' geometry without
-being embeddings of any text. The FAISS index is chosen and built by ``qa.vectors.vector_index``
+being embeddings of any text. The FAISS index is chosen and built by ``qa.index.vectors.vector_index``
 and cached on disk, keyed by its size and parameters.
 """
 
@@ -21,12 +21,12 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa.bm25 import LexicalIndex
-from qa.lexical import tokenize
-from qa.store import Index
-from qa import build as build_module
-from qa import vectors as qa_vectors
 from qa.config import CORES
+from qa.index import build as build_module
+from qa.index import vectors as qa_vectors
+from qa.index.bm25 import LexicalIndex
+from qa.index.lexical import tokenize
+from qa.index.store import Index
 
 NOISE = 0.0247  # per component: cosine to the base vector about 1/sqrt(1 + 384 * NOISE**2) = 0.9
 

@@ -1,8 +1,8 @@
 """The chat page (``qa serve``): a Gradio app over one open index, Indonesian first.
 
 The index and the model are opened once in :func:`serve`; every question then goes through
-:func:`qa.answer.answer_with`. The conversation, the citations and the source reader are
-``gr.HTML`` built by :mod:`qa.render`, which escapes everything that comes from the corpus.
+:func:`qa.answering.ask.answer_with`. The conversation, the citations and the source reader are
+``gr.HTML`` built by :mod:`qa.page.render`, which escapes everything that comes from the corpus.
 A click on a citation sends ``doc_id`` / ``passage_id`` / quote offsets back; the article is
 looked up in ``engine.index.articles`` (never a path). The same question answering is an API
 endpoint, ``/ask``, which returns ``Answer.to_dict()``.
@@ -26,12 +26,14 @@ from typing import Callable, Iterator
 
 import gradio as gr
 
-from qa import config, handout, render, session_handout, session_page, upload, upload_page
-from qa.answer import Answer, answer_with
-from qa.bank import read_bank
-from qa.engine import Engine, engine_from_settings
+from qa import config
+from qa.answering.ask import Answer, answer_with
 from qa.errors import FATAL, InputError, QAError
-from qa.session import PreparedSession, prepare_session
+from qa.index.engine import Engine, engine_from_settings
+from qa.page import handout, render, upload, upload_page
+from qa.session import handout as session_handout, panel as session_page
+from qa.session.bank import read_bank
+from qa.session.prepare import PreparedSession, prepare_session
 
 logger = logging.getLogger(__name__)
 
@@ -255,7 +257,7 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
     """Open the index once (building the default one from ./seeds if needed) and serve the chat page.
 
     With ``session`` (a question bank), the bank's answers are computed before the page opens. With
-    ``allow_upload``, the page takes documents into the index's corpus folder (:mod:`qa.upload_page`).
+    ``allow_upload``, the page takes documents into the index's corpus folder (:mod:`qa.page.upload_page`).
     """
     started = time.perf_counter()
     upload.check_host(host, allow_upload, upload_password)  # refused before the model loads

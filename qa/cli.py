@@ -113,15 +113,15 @@ def _settings(args: argparse.Namespace) -> config.Settings:
 
 
 def _engine(args: argparse.Namespace):
-    from qa.engine import engine_from_settings
+    from qa.index.engine import engine_from_settings
 
     return engine_from_settings(_settings(args))
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
-        from qa.build import build
-        from qa.embed import make_embedder
+        from qa.index.build import build
+        from qa.models.embed import make_embedder
 
         sources = args.source or list(config.DEFAULT_SOURCES)
         for source in sources:  # fail before loading the model
@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.actors is not None and args.actors < 1:
             raise InputError(f"--actors {args.actors} is not a positive number of embedding actors; pass 1 or more")
         if args.engine == "ray":
-            from qa.ray_build import build as ray_build
+            from qa.index.ray_build import build as ray_build
 
             result = ray_build(sources, settings.index, settings.model, settings.backend, address=args.address,
                                actors=args.actors, force=args.force, decode_errors=args.decode_errors,
@@ -144,7 +144,7 @@ def _run(args: argparse.Namespace) -> int:
         state = "up to date" if result.skipped else f"built ({result.embedded} passages embedded, {result.reused} reused)"
         print(f"{result.folder.parent}: {state}; {result.articles} articles, {result.passages} passages")
     elif args.command == "verify":
-        from qa import store
+        from qa.index import store
 
         root = _settings(args).index
         manifest = store.verify(root)
@@ -152,14 +152,14 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{root}: {len(manifest['files'])} files, {size / 1e6:.1f} MB, every byte matches the manifest "
               f"({manifest['corpus']['passages']} passages, {manifest['faiss']['kind']} vector index)")
     elif args.command == "ask":
-        from qa.answer import answer_with, check_k, clean_question
+        from qa.answering.ask import answer_with, check_k, clean_question
 
         clean_question(args.question)
         check_k(args.k)
         answer = answer_with(_engine(args), args.question, k=args.k)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else answer.format())
     elif args.command == "eval":
-        from qa.evaluate import evaluate, read_questions
+        from qa.answering.evaluate import evaluate, read_questions
 
         rows = read_questions(args.questions)
         engine = _engine(args)
@@ -175,8 +175,8 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"{field:18}" + "".join(f"{'-' if v is None else (f'{v:.3f}' if isinstance(v, float) else v):>16}"
                                               for v in values))
     elif args.command == "eval-reader":
-        from qa import squad
-        from qa.engine import reader_for
+        from qa.answering import squad
+        from qa.index.engine import reader_for
 
         questions = squad.read_squad(args.data)  # a bad file or output folder fails before the reader loads
         for path in (args.predictions, args.na_probs):
@@ -200,13 +200,13 @@ def _run(args: argparse.Namespace) -> int:
 
 def _session(args: argparse.Namespace) -> int:
     """``qa session check`` (exit code 1 when an expected citation is missing) and ``qa session handout``."""
-    from qa.answer import check_k
-    from qa.bank import read_bank
-    from qa.session import check_bank, prepare
+    from qa.answering.ask import check_k
+    from qa.session.bank import read_bank
+    from qa.session.prepare import check_bank, prepare
 
     bank, k = read_bank(args.bank), check_k(args.k)  # a malformed bank fails before the model loads
     if args.step == "handout":
-        from qa import session_handout
+        from qa.session import handout as session_handout
 
         session_handout.target(args.output)  # a wrong file name fails before the model loads too
         path = session_handout.write(args.output, bank, prepare(_engine(args), bank, k))

@@ -33,9 +33,9 @@ def seeds_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the seeds built with the real default model and backend (shared by the end-to-end tests)."""
-    from qa.build import build
     from qa.config import DEFAULT_MODEL
-    from qa.embed import make_embedder
+    from qa.index.build import build
+    from qa.models.embed import make_embedder
 
     root = tmp_path_factory.mktemp("real") / "index"
     build([SEEDS], root, make_embedder(DEFAULT_MODEL), progress=False)  # the default backend
@@ -45,7 +45,7 @@ def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def real_engine(real_index: Path):
     from qa.config import DEFAULT_MODEL
-    from qa.engine import engine_for
+    from qa.index.engine import engine_for
 
     return engine_for(real_index, DEFAULT_MODEL)
 

@@ -14,11 +14,11 @@ import pytest
 from conftest import SEEDS
 from fakes import HashEmbedder
 from qa import cli
-from qa.answer import answer_with
+from qa.answering.ask import answer_with
 from qa.app import UNEXPECTED, ChatApp
-from qa.build import build
-from qa.engine import open_engine
 from qa.errors import AnswerError
+from qa.index.build import build
+from qa.index.engine import open_engine
 
 
 class PanicException(BaseException):

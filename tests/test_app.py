@@ -9,11 +9,11 @@ import pytest
 
 from conftest import SEEDS
 from fakes import HashEmbedder
-from qa import render
 from qa.app import ChatApp, friendly
-from qa.build import build
-from qa.engine import open_engine
 from qa.errors import BadIndexError, InputError
+from qa.index.build import build
+from qa.index.engine import open_engine
+from qa.page import render
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +102,8 @@ def test_the_only_public_api_endpoint_is_ask(app: ChatApp):
 
 @pytest.fixture(scope="module")
 def session_app(app: ChatApp) -> ChatApp:
-    from qa.bank import read_bank
-    from qa.session import prepare_session
+    from qa.session.bank import read_bank
+    from qa.session.prepare import prepare_session
 
     return ChatApp(app.engine, prepare_session(app.engine, read_bank(SEEDS.parent / "sessions" / "netralitas-asn.md"), 3))
 
@@ -117,7 +117,7 @@ def test_a_session_answers_its_questions_from_the_prepared_answers_and_others_li
 
 
 def test_the_agenda_click_asks_the_clicked_question_and_ignores_anything_else(session_app: ChatApp):
-    from qa.session_page import asker
+    from qa.session.panel import asker
 
     run = asker(session_app.respond, session_app.session)
     *_, (chat, turns, _, md, page) = run(3, [], click(q=2), None)

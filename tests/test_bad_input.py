@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from qa.answer import answer_with, ask
-from qa.build import build
-from qa.engine import open_engine
+from qa.answering.ask import answer_with, ask
 from qa.errors import InputError
+from qa.index.build import build
+from qa.index.engine import open_engine
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +85,6 @@ def test_cli_refuses_bad_questions_with_exit_code_2(question, cli_env):
 
 # Protects against: loading code that could execute pickled objects from a crafted index.
 def test_no_pickle_anywhere_in_the_library():
-    for path in (ROOT / "qa").glob("*.py"):
+    for path in (ROOT / "qa").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"\bimport pickle\b|allow_pickle\s*=\s*True|torch\.load\(", source), path

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from serving import server as server_process
 from conftest import ROOT, SEEDS
-from qa.answer import NO_ANSWER
+from qa.answering.ask import NO_ANSWER
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -64,7 +64,7 @@ def server(real_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture(scope="module")
 def xss_server(real_engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from qa.build import build
+    from qa.index.build import build
 
     root = tmp_path_factory.mktemp("xss")
     shutil.copytree(SEEDS, root / "seeds")

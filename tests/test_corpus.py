@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from qa import corpus
+from qa.corpus import articles as corpus
+from qa.corpus.passages import split
 from qa.errors import CorpusError
-from qa.passages import split
 
 
 def _passages(article):
@@ -163,9 +163,9 @@ def test_missing_source_is_named(tmp_path: Path):
 @pytest.mark.parametrize("form", ["lf", "crlf", "cr", "bom", "bom+crlf"])
 def test_offsets_point_into_the_article_as_the_readme_reads_it(tmp_path: Path, fake_embedder, form: str):
     """`open(path, encoding="utf-8-sig").read()[start:end]` gives back the passage and the quote, whatever the line endings."""
-    from qa.answer import answer_with
-    from qa.build import build
-    from qa.engine import open_engine
+    from qa.answering.ask import answer_with
+    from qa.index.build import build
+    from qa.index.engine import open_engine
 
     source = next(iter(sorted(SEEDS.glob("*.txt")))).read_text(encoding="utf-8")
     text = source.replace("\r\n", "\n")
@@ -198,7 +198,7 @@ FIELDS = {"doc_id": "j1", "title": "Bawaslu Boyolali", "url": "https://contoh.id
                                          ({"nama": "x"}, "an object"), (True, "true/false"), (None, "null")])
 def test_a_jsonl_field_of_the_wrong_type_is_one_line_before_anything_is_written(tmp_path: Path, fake_embedder,
                                                                                  field: str, value, kind: str):
-    from qa.build import build
+    from qa.index.build import build
 
     first = {**FIELDS, "doc_id": "j0", "text": "Ketua Bawaslu Klaten meminta ASN netral."}
     path = tmp_path / "news.jsonl"

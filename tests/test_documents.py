@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from documents_made import HEADER, PAGES, make_docx, make_html, make_long_pdf, make_pdf
-from qa import corpus
-from qa.documents import kind_of, read
-from qa.documents.furniture import page_lines, running_text, strip_furniture
+from qa.corpus import articles as corpus
+from qa.corpus.documents import kind_of, read
+from qa.corpus.documents.furniture import page_lines, running_text, strip_furniture
 
 REAL_PDF = Path("/usr/share/doc/bash/bash.pdf")  # Debian package bash-doc (make test installs it)
 
@@ -134,10 +134,10 @@ def test_a_1000_page_pdf_is_read_whole(tmp_path: Path):
 
 
 def test_build_cites_the_page_and_offsets_hold_on_the_stored_text(tmp_path: Path, fake_embedder):
-    from qa.answer import answer_with
-    from qa.build import build
-    from qa.engine import open_engine
-    from qa.render import reader_html
+    from qa.answering.ask import answer_with
+    from qa.index.build import build
+    from qa.index.engine import open_engine
+    from qa.page.render import reader_html
 
     folder = tmp_path / "korpus"
     folder.mkdir()
@@ -178,11 +178,11 @@ def test_a_real_pdf_from_debian(tmp_path: Path):
 
 
 def test_handouts_cite_the_page(tmp_path: Path, fake_embedder):
-    from qa import handout
-    from qa.answer import answer_with
-    from qa.build import build
-    from qa.engine import open_engine
-    from qa.render import Turn
+    from qa.answering.ask import answer_with
+    from qa.index.build import build
+    from qa.index.engine import open_engine
+    from qa.page import handout
+    from qa.page.render import Turn
 
     folder = tmp_path / "korpus"
     folder.mkdir()

@@ -19,10 +19,10 @@ import pytest
 
 from conftest import ROOT
 from fakes import HashEmbedder
-from qa import store
-from qa.answer import answer_with
-from qa.build import build
-from qa.engine import Engine
+from qa.answering.ask import answer_with
+from qa.index import store
+from qa.index.build import build
+from qa.index.engine import Engine
 
 # The driver builds with the fake embedder and stops forever at the named stage, after
 # touching the marker file, so that the test can kill it exactly there.
@@ -31,8 +31,8 @@ DRIVER = textwrap.dedent("""
     from pathlib import Path
     sys.path[:0] = [sys.argv[5], sys.argv[6]]
     from fakes import HashEmbedder
-    from qa import store
-    from qa.build import build
+    from qa.index import store
+    from qa.index.build import build
 
     stage, marker, sources, root = sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
 
@@ -122,7 +122,7 @@ def test_a_real_write_limit_gives_a_clear_error_and_keeps_the_old_index(seeds_co
     before = _snapshot(root)
     (seeds_copy / "big.txt").write_text("Kalimat panjang tentang netralitas ASN di daerah. " * 22_000, encoding="utf-8")
     script = ("import sys; sys.path[:0]=[sys.argv[3], sys.argv[4]]; from fakes import HashEmbedder; "
-              "from qa.build import build; from qa.errors import QAError\n"
+              "from qa.index.build import build; from qa.errors import QAError\n"
               "try:\n    build([sys.argv[1]], sys.argv[2], HashEmbedder(), progress=False)\n"
               "except QAError as e:\n    print(e); sys.exit(2)")
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from fakes import HashEmbedder
-from qa.reader import identity as reader_identity
-from qa import store
-from qa.answer import answer_with
-from qa.build import build
-from qa.engine import check, open_engine
+from qa.answering.ask import answer_with
 from qa.errors import BadIndexError, IndexBusyError, IndexWriteError
+from qa.index import store
+from qa.index.build import build
+from qa.index.engine import check, open_engine
+from qa.models.reader import identity as reader_identity
 
 
 def test_build_writes_plain_files_and_a_manifest(seeds_copy: Path, tmp_path: Path, fake_embedder):
@@ -169,7 +169,7 @@ def test_sources_unchanged_since_the_build_are_checked_by_size_and_time_not_hash
     import os
     import time
 
-    from qa import corpus
+    from qa.corpus import articles as corpus
 
     old = time.time() - 60
     for path in seeds_copy.iterdir():

@@ -23,7 +23,7 @@ def _essence(answer: dict) -> tuple:
 def test_concurrent_clients_each_get_the_answer_to_their_own_question(real_index: Path, real_engine, tmp_path: Path):
     from gradio_client import Client
 
-    from qa.answer import answer_with
+    from qa.answering.ask import answer_with
     from qa.config import READER_DEFAULT
 
     # what the server answers: its default, the reader on or off as config.READER_DEFAULT says

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer import answer_with, same_hit
+from qa.answering.ask import answer_with, same_hit
 
 CORPUS = Path(__file__).parent / "data" / "issue18" / "corpus"
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    from qa.build import build
     from qa.config import DEFAULT_MODEL
-    from qa.embed import make_embedder
-    from qa.engine import engine_for
+    from qa.index.build import build
+    from qa.index.engine import engine_for
+    from qa.models.embed import make_embedder
 
     root = tmp_path_factory.mktemp("odd") / "index"
     build([CORPUS], root, make_embedder(DEFAULT_MODEL), progress=False)

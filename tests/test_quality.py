@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from qa import abstain, lexical, quote
-from qa.answer import answer_with
-from qa.build import build, context_line, indexed_text
-from qa.calibration import calibration_for
+from qa.answering import abstain, quote
+from qa.answering.ask import answer_with
+from qa.answering.evaluate import gold_ids, read_questions
 from qa.config import DEFAULT_MODEL
-from qa.corpus import load
-from qa.engine import open_engine
-from qa.evaluate import gold_ids, read_questions
-from qa.passages import split
-from qa.store import read_manifest
+from qa.corpus.articles import load
+from qa.corpus.passages import split
+from qa.index import lexical
+from qa.index.build import build, context_line, indexed_text
+from qa.index.engine import open_engine
+from qa.index.store import read_manifest
+from qa.models.calibration import calibration_for
 
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 # Recorded with the default model and backend on the 70 answerable questions of the file (yes/no and "Siapa"
@@ -135,7 +136,7 @@ def test_a_tokens_change_rebuilds_bm25_and_reuses_embeddings(tmp_path: Path, fak
     src = _corpus(tmp_path / "src")
     build([src], root, fake_embedder, progress=False)
     assert read_manifest(root)["spec"]["lexical_tokens"] == lexical.TOKENS_VERSION
-    monkeypatch.setattr(sys.modules["qa.build"], "TOKENS_VERSION", lexical.TOKENS_VERSION + 1)
+    monkeypatch.setattr(sys.modules["qa.index.build"], "TOKENS_VERSION", lexical.TOKENS_VERSION + 1)
     result = build([src], root, fake_embedder, progress=False)
     assert not result.skipped and result.embedded == 0
 
@@ -209,7 +210,7 @@ ISSUE18 = ROOT / "tests" / "data" / "issue18" / "corpus"
 # Protects against: articles written from one template (same wording, another town and chair) folded into one
 # hit's "also in", hiding the other chairs. What differs where the words align decides, not the share of words.
 def test_articles_that_differ_in_a_name_number_date_or_place_are_different_stories(tmp_path: Path, fake_embedder):
-    from qa.retrieve import same_particulars
+    from qa.answering.retrieve import same_particulars
 
     story = "Ketua Bawaslu Pati, Citra Dewi, meminta 12 ASN netral pada Kamis (26/9) di Pati."
     for changed in ("Citra Dewi", "12", "26/9", "Kamis"):
@@ -230,7 +231,7 @@ def test_articles_that_differ_in_a_name_number_date_or_place_are_different_stori
 @pytest.mark.parametrize("k", [5, 10])
 def test_no_two_hits_overlap_or_share_a_quote(tmp_path_factory, k: int):
     from fakes import HashEmbedder
-    from qa.answer import same_hit
+    from qa.answering.ask import same_hit
 
     root = tmp_path_factory.mktemp("distinct") / "index"
     build([ROOT / "seeds", ISSUE18], root, HashEmbedder(), progress=False)
@@ -246,7 +247,7 @@ def test_no_two_hits_overlap_or_share_a_quote(tmp_path_factory, k: int):
 
 
 def test_a_passage_bridging_two_hits_of_one_article_makes_them_one():
-    from qa.answer import Hit, add_distinct
+    from qa.answering.ask import Hit, add_distinct
 
     text = "".join(f"Kalimat nomor {n} tentang netralitas ASN. " for n in range(30))
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.question_type import COUNT, OTHER, WHEN, WHO, YESNO, fits, kind_of, verdict
+from qa.answering.question_type import COUNT, OTHER, WHEN, WHO, YESNO, fits, kind_of, verdict
 
 
 @pytest.mark.parametrize("question, kind", [

@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 
 from fakes import HashEmbedder, dying_factory, hash_factory
-from qa import store
-from qa.build import build as local_build
 from qa.config import DEFAULT_MODEL
 from qa.errors import QAError
-from qa.ray_build import RayBuildError
-from qa.ray_build import build as ray_build
-from qa.vectors import all_vectors
+from qa.index import store
+from qa.index.build import build as local_build
+from qa.index.ray_build import RayBuildError
+from qa.index.ray_build import build as ray_build
+from qa.index.vectors import all_vectors
 
 # IndoSum articles in the CI equality test. The issue asks for all 2,000; on 2 cores that is about
 # 9 extra minutes of embedding, so CI takes the first 200 (about 800 passages) and the 2,000-article
@@ -70,7 +70,7 @@ def indosum_subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_ray_build_equals_local_build_with_the_real_encoder(indosum_subset: Path, tmp_path: Path, cli_env: dict):
-    from qa.embed import make_embedder
+    from qa.models.embed import make_embedder
 
     embedder = make_embedder(DEFAULT_MODEL)
     local_build([indosum_subset], tmp_path / "local", embedder, progress=False)
@@ -88,7 +88,7 @@ def test_ray_build_equals_local_build_with_the_real_encoder(indosum_subset: Path
 def test_ray_build_on_a_head_and_a_worker_node(real_index: Path, tmp_path: Path):
     from ray.cluster_utils import Cluster
 
-    from qa.embed import make_embedder
+    from qa.models.embed import make_embedder
 
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     try:
@@ -153,7 +153,7 @@ def test_corpus_errors_inside_ray_tasks_keep_their_one_line_message(tmp_path: Pa
 # Protects against: BM25 shards built by Ray tasks scoring differently from the local build's shards.
 def test_bm25_in_several_shards_built_by_ray_tasks_equals_the_local_build(seeds_copy: Path, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch):
-    from qa import bm25
+    from qa.index import bm25
 
     monkeypatch.setattr(bm25, "SHARD_PASSAGES", 7)  # the seeds' passages in 3 shards, on both sides
     local_build([seeds_copy], tmp_path / "local", HashEmbedder(), progress=False)

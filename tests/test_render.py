@@ -1,4 +1,4 @@
-"""The chat page's HTML (qa.render) and the handouts (qa.handout): escaped, inert, and showing what the answer says."""
+"""The chat page's HTML (qa.page.render) and the handouts (qa.page.handout): escaped, inert, and showing what the answer says."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-from qa import handout, render
-from qa.answer import NO_ANSWER, Answer, Citation, Hit
-from qa.corpus import Article
+from qa.answering.ask import NO_ANSWER, Answer, Citation, Hit
+from qa.corpus.articles import Article
+from qa.page import handout, render
 
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=2">'
 LINK = "[klik](javascript:window.__xss=3)"
 ENTITY = "&lt;b&gt;tebal&lt;/b&gt; &amp;"
 LONG = "A" * 400
-# The only tags qa.render writes; anything else in the output came from the corpus.
+# The only tags qa.page.render writes; anything else in the output came from the corpus.
 OWN_TAGS = {"div", "p", "span", "em", "strong", "blockquote", "ol", "ul", "li", "details", "summary", "mark", "dl", "dt",
             "dd", "code", "button", "a", "table", "thead", "tbody", "tr", "th", "td", "section", "h1", "h2", "h3", "br",
             "html", "head", "meta", "title", "style", "body"}
@@ -214,8 +214,8 @@ def test_long_unbroken_strings_are_wrapped_by_the_page_css():
 
 
 def test_one_citation_format_for_the_cli_the_page_and_the_handouts():
-    from qa import cite
-    from qa.answer import Hit
+    from qa.answering import cite
+    from qa.answering.ask import Hit
 
     hit = Hit(rank=2, score=0.5, doc_id="d", passage_id="d#1", title="", outlet="ANTARA", date="Kamis (26/9)",
               source="seeds/d.txt", text="t", start=0, end=1, quote="t", quote_start=0, quote_end=1)

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from fakes import HashEmbedder
-from qa import store, vectors
-from qa.build import build
 from qa.errors import BadIndexError
+from qa.index import store, vectors
+from qa.index.build import build
 
 
 def clustered(rows: int, dim: int, seed: int) -> np.ndarray:
@@ -71,7 +71,7 @@ def many_articles(tmp_path: Path) -> Path:
 
 
 def test_an_ivf_index_round_trips_through_the_index_folder_and_answers(monkeypatch, tmp_path, many_articles):
-    from qa.retrieve import search
+    from qa.answering.retrieve import search
 
     monkeypatch.setattr(vectors, "EXACT_SEARCH_BELOW", 2)
     monkeypatch.setattr(vectors, "PQ_M", 32)  # the fake's 64 dimensions, 2 a sub-quantizer

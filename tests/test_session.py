@@ -13,12 +13,12 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from fakes import HashEmbedder
-from qa.answer import Citation, Hit
-from qa.bank import Question, read_bank
-from qa.build import build
-from qa.engine import open_engine
+from qa.answering.ask import Citation, Hit
 from qa.errors import BankError, InputError
-from qa.session import check_bank, matches, prepare
+from qa.index.build import build
+from qa.index.engine import open_engine
+from qa.session.bank import Question, read_bank
+from qa.session.prepare import check_bank, matches, prepare
 
 BANK = ROOT / "sessions" / "netralitas-asn.md"
 
@@ -61,9 +61,9 @@ def test_a_bank_may_state_each_answer_after_an_equals_sign_or_in_a_field(tmp_pat
 
 
 def test_the_check_fails_a_span_that_does_not_hold_the_stated_answer_and_a_no_answer_turn():
-    from qa.answer import Answer
-    from qa.bank import Bank
-    from qa.session import CheckReport, QuestionCheck, holds
+    from qa.answering.ask import Answer
+    from qa.session.bank import Bank
+    from qa.session.prepare import CheckReport, QuestionCheck, holds
 
     assert holds("Ketua Bawaslu Jateng, Muhammad Amin.", "muhammad amin") and not holds("Muhammad Aminudin", "Muhammad Amin")
     assert not holds("", "Amin") and not holds("2024", "dilarang menjadi relawan")

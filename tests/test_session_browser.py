@@ -16,12 +16,12 @@ from playwright.sync_api import Browser, expect
 
 from serving import server as server_process
 from conftest import ROOT
-from qa import session_handout
-from qa.answer import answer_with
-from qa.config import READER_DEFAULT
+from qa.answering.ask import answer_with
 from qa.app import DEFAULT_K
-from qa.bank import read_bank
-from qa.session import prepare
+from qa.config import READER_DEFAULT
+from qa.session import handout as session_handout
+from qa.session.bank import read_bank
+from qa.session.prepare import prepare
 from test_browser import ARTIFACTS, DONE, ask, browser, open_page  # noqa: F401 (browser is a fixture)
 
 BANK = ROOT / "sessions" / "netralitas-asn.md"

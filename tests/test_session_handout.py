@@ -12,11 +12,12 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import ROOT
-from qa import handout, session_handout
-from qa.answer import NO_ANSWER, Answer
-from qa.bank import Bank, Question, read_bank
+from qa.answering.ask import NO_ANSWER, Answer
 from qa.errors import InputError
-from qa.render import Turn
+from qa.page import handout
+from qa.page.render import Turn
+from qa.session import handout as session_handout
+from qa.session.bank import Bank, Question, read_bank
 from test_render import IMG, SCRIPT, assert_inert, evil_hit, hit
 
 BANK = ROOT / "sessions" / "netralitas-asn.md"
@@ -83,8 +84,8 @@ def test_an_answer_span_shows_only_when_the_reader_found_one():
 
 
 def test_the_agenda_lists_questions_by_section_with_spans_notes_and_abstentions_escaped():
-    from qa.session import PreparedSession
-    from qa.session_page import agenda_html
+    from qa.session.panel import agenda_html
+    from qa.session.prepare import PreparedSession
 
     markup = agenda_html(PreparedSession(bank=bank(), answers=answers(), k=3))
     text = assert_inert(markup)
@@ -98,8 +99,8 @@ def test_the_agenda_lists_questions_by_section_with_spans_notes_and_abstentions_
 
 
 def test_agenda_and_handout_show_a_span_only_where_it_holds_the_stated_answer():
-    from qa.session import PreparedSession
-    from qa.session_page import agenda_html
+    from qa.session.panel import agenda_html
+    from qa.session.prepare import PreparedSession
 
     wrong = replace(bank(), questions=(replace(bank().questions[0], answer="Nana Sudjana"), *bank().questions[1:]))
     unstated = replace(bank(), questions=(replace(bank().questions[0], answer=""), *bank().questions[1:]))

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from fakes import HashEmbedder
-from qa import calibration, spec, store
-from qa.build import build, built_spec, expected_spec, is_current
-from qa.calibration import NEUTRAL, calibration_for
 from qa.config import DEFAULT_MODEL
-from qa.engine import check, open_engine
 from qa.errors import BadIndexError
+from qa.index import spec, store
+from qa.index.build import build, built_spec, expected_spec, is_current
+from qa.index.engine import check, open_engine
+from qa.models import calibration
+from qa.models.calibration import NEUTRAL, calibration_for
 
 # A value unlike the one written, for every field that decides the index.
 CHANGED = {"model": "other/model", "backend": "onnx", "fingerprint": "other-weights", "dim": 65, "runtime": "numpy 0.1",
@@ -83,11 +84,11 @@ def test_an_index_from_before_the_document_readers_still_opens(seeds_copy: Path,
 
 def test_a_tokens_change_is_refused_when_opening_by_folder(monkeypatch, seeds_copy: Path, tmp_path: Path):
     """Once the one path that missed it: an index opened with --index kept an old BM25 vocabulary."""
-    import qa.build
+    import qa.index.build
 
     root = tmp_path / "index"
     build([seeds_copy], root, HashEmbedder(), progress=False)
-    monkeypatch.setattr(qa.build, "TOKENS_VERSION", qa.build.TOKENS_VERSION + 1)
+    monkeypatch.setattr(qa.index.build, "TOKENS_VERSION", qa.index.build.TOKENS_VERSION + 1)
     with pytest.raises(BadIndexError, match="lexical_tokens"):
         open_engine(root, HashEmbedder())
 
@@ -109,14 +110,14 @@ def test_the_default_model_has_fitted_calibration_for_each_backend():
     assert fitted is not NEUTRAL and fitted.threshold > 0
     for backend in ("onnx", "torch"):  # the fp32 backends use the int8 fit (same_as)
         assert calibration_for(DEFAULT_MODEL, backend) == fitted
-    assert "calibration/*.json" in (Path(calibration.__file__).parent.parent / "pyproject.toml").read_text()
+    assert "calibration/*.json" in (Path(calibration.__file__).parents[2] / "pyproject.toml").read_text()
 
 
 def test_a_model_without_calibration_uses_the_neutral_rule_and_says_so_once(caplog):
-    from qa.abstain import NAMES, score
+    from qa.answering.abstain import NAMES, score
 
     calibration_for.cache_clear()
-    with caplog.at_level(logging.WARNING, logger="qa.calibration"):
+    with caplog.at_level(logging.WARNING, logger="qa.models.calibration"):
         first = calibration_for("someone/uncalibrated-model", "torch")
         again = calibration_for("someone/uncalibrated-model", "torch")
     assert first is NEUTRAL and again is NEUTRAL
@@ -128,7 +129,7 @@ def test_a_model_without_calibration_uses_the_neutral_rule_and_says_so_once(capl
 
 
 def test_two_model_folders_with_one_base_name_get_their_own_onnx_export(tmp_path: Path, monkeypatch):
-    from qa.onnx_backend import export_dir
+    from qa.models.onnx_backend import export_dir
 
     monkeypatch.setenv("QA_CACHE", str(tmp_path / "cache"))
     (tmp_path / "a" / "model").mkdir(parents=True)
@@ -139,7 +140,7 @@ def test_two_model_folders_with_one_base_name_get_their_own_onnx_export(tmp_path
 
 
 def test_a_hub_model_is_fingerprinted_by_its_cached_files_when_it_has_them(tmp_path: Path, monkeypatch):
-    from qa import model
+    from qa.models import model
 
     assert model.fingerprint("nobody/not-cached-model-xyz") == "hub:nobody/not-cached-model-xyz"
     snapshot = tmp_path / "snapshot"

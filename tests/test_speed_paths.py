@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from qa.config import DEFAULT_MODEL
-from qa.embed import backend_name, make_embedder
-from qa.engine import check
 from qa.errors import BadIndexError, InputError
-from qa import store, vectors
+from qa.index import store, vectors
+from qa.index.engine import check
+from qa.models.embed import backend_name, make_embedder
 
 
 def _unit(rows: int, dim: int, seed: int) -> np.ndarray:
@@ -48,7 +48,7 @@ def test_backend_setting_is_checked(monkeypatch):
 
 
 def test_an_index_built_with_one_backend_is_refused_with_another(tmp_path: Path, fake_embedder):
-    from qa.build import build
+    from qa.index.build import build
     from conftest import SEEDS
 
     fake_embedder.backend = "onnx-int8"
@@ -92,14 +92,14 @@ def test_onnx_tokens_match_sentence_transformers(torch_embedder):
 def test_a_question_copies_no_stored_vectors_and_searches_on_one_thread(monkeypatch, tmp_path: Path, fake_embedder):
     """Per-question waste that once crept back: reconstructing vectors one by one, searching on every core."""
     from conftest import SEEDS
-    from qa.build import build
-    from qa.retrieve import search
+    from qa.answering.retrieve import search
+    from qa.index.build import build
 
     build([SEEDS], tmp_path / "index", fake_embedder, progress=False)
     index = store.load(tmp_path / "index")
 
     def refuse(*args):
-        raise AssertionError("reconstruct called while answering; use qa.vectors.vector_matrix")
+        raise AssertionError("reconstruct called while answering; use qa.index.vectors.vector_matrix")
 
     monkeypatch.setattr(faiss.IndexFlatIP, "reconstruct", refuse)
     monkeypatch.setattr(faiss.IndexFlat, "reconstruct", refuse)

@@ -1,4 +1,4 @@
-"""`qa eval-reader` and the official SQuAD 2.0 metric (qa/squad.py): the metric on hand-computed cases, reading with a
+"""`qa eval-reader` and the official SQuAD 2.0 metric (qa/answering/squad.py): the metric on hand-computed cases, reading with a
 fake reader, the command's files and errors, and the real reader end to end on a two-question file."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from qa import cli, squad
+from qa import cli
+from qa.answering import squad
 from qa.errors import InputError
-from qa.reader import Reading
+from qa.models.reader import Reading
 
 TINY = ROOT / "tests" / "data" / "squad_tiny.json"  # one answerable question (two gold answers), one unanswerable
 
@@ -159,9 +160,9 @@ def _eval_reader(tmp_path: Path, capsys, *extra: str) -> tuple[int, str, str]:
 
 
 def test_eval_reader_writes_squad_files_and_prints_the_official_scores(tmp_path: Path, capsys, monkeypatch):
-    import qa.engine
+    import qa.index.engine
 
-    monkeypatch.setattr(qa.engine, "reader_for", lambda backend: FakeReader())
+    monkeypatch.setattr(qa.index.engine, "reader_for", lambda backend: FakeReader())
     code, out, _ = _eval_reader(tmp_path, capsys, "--na-probs", str(tmp_path / "na.json"), "--json")
     assert code == 0
     assert json.loads((tmp_path / "pred.json").read_text(encoding="utf-8")) == \
@@ -182,10 +183,10 @@ def test_eval_reader_writes_squad_files_and_prints_the_official_scores(tmp_path:
     (["eval-reader", str(TINY), "--predictions", "p.json", "--na-probs", "no-such-folder/na.json"], "cannot write"),
 ])
 def test_eval_reader_bad_input_is_one_line_before_the_reader_loads(tmp_path: Path, capsys, monkeypatch, args, message):
-    import qa.engine
+    import qa.index.engine
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(qa.engine, "reader_for", lambda backend: pytest.fail("the reader was loaded"))
+    monkeypatch.setattr(qa.index.engine, "reader_for", lambda backend: pytest.fail("the reader was loaded"))
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1

@@ -16,18 +16,18 @@ QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 # then one thread asks them again. Counts how often a model and an index were loaded.
 SCRIPT = r"""
 import json, sys, threading
-import qa.engine, qa.store
 from qa import ask
+import qa.index.engine, qa.index.store
 
 loads = {"model": 0, "index": 0}
-make_embedder, store_load = qa.engine.make_embedder, qa.store.load
+make_embedder, store_load = qa.index.engine.make_embedder, qa.index.store.load
 def count(kind, real):
     def counted(*args, **kwargs):
         loads[kind] += 1
         return real(*args, **kwargs)
     return counted
-qa.engine.make_embedder = count("model", make_embedder)
-qa.store.load = count("index", store_load)
+qa.index.engine.make_embedder = count("model", make_embedder)
+qa.index.store.load = count("index", store_load)
 
 index_dir = sys.argv[1] or None
 questions = [json.loads(line)["question"] for line in open(sys.argv[2], encoding="utf-8")][:50]
@@ -76,7 +76,7 @@ def test_eight_threads_share_one_auto_build_of_the_default_index(tmp_path: Path,
 def test_a_prepared_question_is_never_served_for_another_index_and_survives_many_threads():
     import threading
 
-    from qa.quote import RECENT_SIZE, prepare
+    from qa.answering.quote import RECENT_SIZE, prepare
 
     old, new = {"sekda": 1.0}, {"sekda": 5.0}
     assert prepare("Siapa Sekda?", old).total == 1.0

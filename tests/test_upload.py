@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from documents_made import make_pdf
-from qa import store
-from qa.build import build
+from qa.answering.ask import answer_with
 from qa.cli import main
-from qa.engine import open_engine
 from qa.errors import InputError, UploadError
-from qa.answer import answer_with
-from qa.upload import UploadPolicy, accept, check_host, corpus_folder, place, safe_name
-from qa.upload_build import Builder
+from qa.index import store
+from qa.index.build import build
+from qa.index.engine import open_engine
+from qa.page.upload import UploadPolicy, accept, check_host, corpus_folder, place, safe_name
+from qa.page.upload_build import Builder
 
 FACT = ("Bupati Wonosobo menetapkan Surat Edaran Nomor 800/77 tentang netralitas ASN pada Senin (7/10). "
         "Surat edaran itu melarang camat Kalikajar memakai mobil dinas untuk mengantar tim sukses calon.\n")
@@ -184,7 +184,7 @@ def test_a_failed_build_adds_nothing_and_the_old_index_keeps_answering(served, t
 
 
 def test_the_page_refuses_a_wrong_password_before_it_saves_anything(tmp_path, monkeypatch):
-    from qa import upload_page
+    from qa.page import upload_page
 
     monkeypatch.setattr(upload_page, "WRONG_PASSWORD_DELAY_S", 0)
     policy = _policy(tmp_path, password="rahasia")

@@ -53,8 +53,8 @@ def corpus(real_index: Path, real_engine, tmp_path_factory: pytest.TempPathFacto
     """A private seeds folder (less its last article) and its index, the real index's vectors reused: nothing is
     embedded again. The copy must differ from the seeds, or the copied index counts as current and keeps naming
     the project's seeds folder as its source, where uploads would then go."""
-    from qa.build import build
-    from qa.store import read_manifest
+    from qa.index.build import build
+    from qa.index.store import read_manifest
 
     root = tmp_path_factory.mktemp("upload")
     shutil.copytree(SEEDS, root / "seeds")

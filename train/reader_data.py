@@ -107,7 +107,7 @@ def mine_negatives(questions: list[Pair], pool: list[Pair], per_question: int, a
     """For each question, the contexts of other records that the project's encoder ranks highest and that
     hold none of its answers, as "no answer" pairs."""
     from qa.config import DEFAULT_MODEL
-    from qa.embed import make_embedder
+    from qa.models.embed import make_embedder
 
     chosen = [q for q in questions if q.answer_start >= 0 or not answerable_only]
     if not chosen or per_question <= 0:

@@ -1,0 +1,327 @@
+"""``ask()``: a question in, the best passages with citations out, and an honest "no answer"."""
+
+from __future__ import annotations
+
+import logging
+import os
+import unicodedata
+from dataclasses import asdict, dataclass, field, replace
+
+from qa import config
+from qa.answering import abstain, cite
+from qa.answering.question_type import fits, kind_of, verdict
+from qa.answering.quote import best_sentence, reading_window
+from qa.answering.retrieve import DENSE_WEIGHT, Signals, search
+from qa.errors import FATAL, AnswerError, InputError, QAError, describe
+from qa.index.engine import Engine, engine_from_settings
+from qa.models.reader import Reader, Reading
+
+logger = logging.getLogger(__name__)
+
+MAX_K = 100
+READ_CHARS = 600  # the reader reads each candidate's best sentence and its neighbours up to this many characters
+READ = 4  # candidates the reader reads per question: dev R@1 as with 8, half the time (bench/RESULTS.md: reader depth)
+RETRIEVAL_WEIGHT = 20.0  # read candidates are ordered by answer logit + this × retrieval score (same table)
+ENGLISH_SHARE = 0.2  # a question with this share of English function words is decided by the retrieval evidence
+NO_ANSWER = "Tidak ada jawaban di artikel yang tersedia."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An article that tells the same story as a hit (folded into it as "also in")."""
+
+    doc_id: str
+    passage_id: str
+    title: str
+    outlet: str
+    date: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage that may answer the question, with everything needed to cite and check it."""
+
+    rank: int
+    score: float
+    doc_id: str
+    passage_id: str
+    title: str
+    outlet: str
+    date: str
+    source: str
+    text: str
+    start: int  # offsets into the article text as loaded: article[start:end] == text
+    end: int
+    quote: str  # the sentence of the passage that best answers the question, verbatim
+    quote_start: int
+    quote_end: int
+    place: str = ""
+    also_in: tuple[Citation, ...] = field(default=())
+    answer: str = ""  # the shortest span that answers, verbatim (the trained reader); "" when the passage does not answer
+    answer_start: int = 0  # offsets into the article: article[answer_start:answer_end] == answer
+    answer_end: int = 0
+    reader_probability: float | None = None  # the reader's calibrated probability that this passage answers (None: not read)
+    verdict: str = ""  # yes/no questions: "Tidak boleh", "Wajib" or "Boleh" when the answer clause states it; else ""
+    page: int | None = None  # the 1-based PDF page the quote starts on; None for an unpaged source
+
+    def citation(self) -> str:
+        """``[1] Title — Outlet, date (source, hlm. 3)``: the one citation format (:mod:`qa.answering.cite`)."""
+        return cite.citation(self.title, self.outlet, self.date, rank=self.rank, source=self.source, page=self.page)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of :func:`ask`. ``answered`` is False when the articles hold no answer."""
+
+    question: str
+    answered: bool
+    hits: list[Hit]
+    confidence: float = 0.0
+    reader: str = ""  # fingerprint of the reader that decided (weights and backend); "" when retrieval alone decided
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "answered": self.answered, "confidence": round(self.confidence, 4),
+                "reader": self.reader, "hits": [asdict(hit) for hit in self.hits]}
+
+    def format(self) -> str:
+        """A readable answer: the reader's answer span (when there is one), the quote, then the articles cited,
+        each once with the passages it gives (``[1] Title — Outlet, date · bagian 1, 3 (source)``)."""
+        lines = []
+        if self.answered and self.hits and self.hits[0].answer:
+            verdict = f"{self.hits[0].verdict} — " if self.hits[0].verdict else ""
+            lines.append(f"Jawaban: {verdict}{self.hits[0].answer}")
+        if not self.answered:
+            lines.append(NO_ANSWER)
+            if self.hits:
+                lines.append("Bagian artikel yang paling dekat:")
+        if self.hits:
+            lines.append(f"“{self.hits[0].quote}”" if self.answered else "")
+        for number, group in cite.by_article(self.hits):
+            first = group[0]
+            lines.append(cite.article_citation(first.title, first.outlet, first.date, [h.passage_id for h in group],
+                                               rank=number, source=first.source))
+            if not self.answered:
+                lines += [f"  bagian {cite.part_number(h.passage_id)}: “{h.quote}”" for h in group]
+        return "\n".join(line for line in lines if line)
+
+
+def clean_question(question: object) -> str:
+    """The question with control characters removed, or an InputError saying what is wrong."""
+    if not isinstance(question, str):
+        raise InputError(f"question must be text, not {type(question).__name__}")
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in question).strip()
+    if not text:
+        raise InputError("the question is empty; type a question about the articles")
+    if len(text) > config.MAX_QUESTION_CHARS:
+        raise InputError(f"the question has {len(text)} characters; the limit is {config.MAX_QUESTION_CHARS}, shorten it")
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("the question has no letters or digits; type a question in words")
+    return " ".join(text.split())
+
+
+def check_k(k: object) -> int:
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+        raise InputError(f"k={k!r} is not a whole number from 1 to {MAX_K}; ask for between 1 and {MAX_K} passages")
+    return k
+
+
+def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float | None = None,
+                vector=None, reader: bool = True) -> Answer:
+    """Answer with an already open engine (the chat page and the benchmarks hold one).
+
+    Retrieval finds the candidates; when the engine has a reader (and ``reader`` is True), the
+    reader reads the best of them, reorders them by its answer score (with the retrieval score
+    beside it), marks the answer span in each passage that answers, and, for a question in
+    Indonesian, decides whether the articles answer at all.
+    ``dense_weight`` overrides the fusion weight (1.0 dense only, 0.0 lexical only) for evaluation.
+    ``vector`` is the cleaned question's embedding when the caller encoded several questions at once.
+    """
+    text, k = clean_question(question), check_k(k)
+    try:
+        return _answer(engine, text, k, dense_weight, vector, reader)
+    except (QAError, *FATAL):
+        raise
+    except BaseException as exc:  # whatever else fails inside (a tokenizer's Rust panic is not an Exception)
+        raise AnswerError(f"answering failed inside the library ({describe(exc)}); please report it with the "
+                          f"question, or answer without the reader (reader=False, qa ask --no-reader)") from exc
+
+
+def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vector, reader: bool) -> Answer:
+    active = engine.reader if reader else None
+    hits, _, retrieved = _retrieve(engine, text, k, dense_weight, vector, active)
+    if active is None or abstain.english(text) >= ENGLISH_SHARE:
+        # without the reader, or for an English question (the reader is calibrated on Indonesian questions): the
+        # retrieval evidence decides, calibrated with English questions
+        on_topic = bool(hits) and retrieved >= engine.calibration.threshold
+        return Answer(question=text, answered=on_topic, hits=hits, confidence=retrieved,
+                      reader=active.fingerprint if active else "")
+    # The reader decides, from its reading joined with the retrieval evidence (Reader.decide, calibrated through
+    # the real pipeline): a hit answers when that probability reaches the threshold and its span fits the
+    # question's type (a name for "Siapa", a date for "Kapan", a number for "Berapa"); see _hit.
+    spans = [h.reader_probability or 0.0 for h in hits if h.answer]
+    unfit = max((h.reader_probability or 0.0 for h in hits), default=0.0)
+    confidence = max(spans) if spans else min(unfit, active.decision_threshold * 0.99)
+    return Answer(question=text, answered=bool(spans), hits=hits, confidence=confidence, reader=active.fingerprint)
+
+
+def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None = None,
+                  vector=None, reader: Reader | None = None) -> tuple[list[Hit], Signals]:
+    """The hits for a cleaned question and the retrieval signals. With a reader, the candidates it read come in
+    the order of its score, each quote the sentence holding its answer; otherwise each quote is the passage's
+    best sentence for the question."""
+    hits, signals, _ = _retrieve(engine, text, k, dense_weight, vector, reader)
+    return hits, signals
+
+
+def _retrieve(engine: Engine, text: str, k: int, dense_weight: float | None, vector,
+              reader: Reader | None) -> tuple[list[Hit], Signals, float]:
+    """:func:`retrieve_hits` and the retrieval evidence that the first passage in retrieval order (with its best
+    sentence as the quote, as retrieval alone shows it) answers: :func:`qa.answering.abstain.confidence`."""
+    if vector is None:
+        vector = engine.embedder.encode_queries([text])[0]
+    weight = DENSE_WEIGHT if dense_weight is None else dense_weight
+    wanted = (max(k, READ) if reader else k) + k  # k spare candidates for the hits that fold into others
+    candidates, signals = search(engine.index, vector, text, wanted, dense_weight=weight)
+    idf = engine.index.lexical.idf()
+    retrieved = retrieval_confidence(engine, text, candidates, signals, idf)
+    readings: list[Reading | None] = [None] * len(candidates)
+    if reader is not None:
+        read = [replace(r, probability=reader.decide(r.logit, r.margin, retrieved))
+                for r in read_candidates(engine, reader, text, candidates[:READ], idf)]
+        order = sorted(range(len(read)), key=lambda i: -(read[i].logit + RETRIEVAL_WEIGHT * candidates[i].score))
+        order += list(range(len(read), len(candidates)))
+        readings = [read[i] if i < len(read) else None for i in order]
+        candidates = [candidates[i] for i in order]
+    kind = kind_of(text)
+    hits: list[Hit] = []
+    done = 0
+    while True:
+        for candidate, reading in zip(candidates[done:], readings[done:]):
+            hits = add_distinct(hits, _hit(engine, len(hits) + 1, candidate, reading, text, idf, reader, kind))
+            if len(hits) > k:
+                hits.pop()
+                break
+        if len(hits) == k or len(candidates) < wanted:  # enough distinct hits, or no more candidates
+            break
+        done, wanted = len(candidates), 2 * wanted  # folding used the spares up: the next candidates, in order
+        more, _ = search(engine.index, vector, text, wanted, dense_weight=weight)
+        candidates, readings = candidates + more[done:], readings + [None] * (len(more) - done)
+    return [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)], signals, retrieved
+
+
+def add_distinct(hits: list[Hit], hit: Hit) -> list[Hit]:
+    """Distinct ``hits`` (best first) with ``hit`` added at the end, or folded into the first it repeats (and a
+    widened hit folding in any later one it now overlaps)."""
+    home = next((n for n, kept in enumerate(hits) if same_hit(kept, hit)), None)
+    if home is None:
+        return hits + [hit]
+    hits = list(hits)
+    hits[home] = fold(hits[home], hit)
+    while True:
+        met = next((n for n in range(len(hits)) if n != home and same_hit(hits[home], hits[n])), None)
+        if met is None:
+            return hits
+        first, later = min(home, met), max(home, met)
+        hits[first] = fold(hits[first], hits.pop(later))
+        home = first
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def same_hit(a: Hit, b: Hit) -> bool:
+    """Whether two hits would show the reader the same thing: passages of one article that overlap, the same
+    quote, or the same answer."""
+    overlap = a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+    return overlap or _same_text(a.quote, b.quote) or (bool(a.answer) and _same_text(a.answer, b.answer))
+
+
+def fold(home: Hit, other: Hit) -> Hit:
+    """``other`` folded into the better-ranked ``home``. A passage of the same article that overlaps widens
+    ``home``'s text to both (so nothing either showed is lost); another article, and ``other``'s own "also in",
+    join ``home``'s "also in", once each."""
+    if other.doc_id == home.doc_id:
+        if not (home.start < other.end and other.start < home.end):
+            return home  # the same quote or answer elsewhere in the article: it is cited already
+        text = (other.text[: max(0, home.start - other.start)] + home.text
+                + other.text[len(other.text) - max(0, other.end - home.end):])
+        home = replace(home, text=text, start=min(home.start, other.start), end=max(home.end, other.end))
+    folded = list(home.also_in)
+    extra = ((Citation(doc_id=other.doc_id, passage_id=other.passage_id, title=other.title, outlet=other.outlet,
+                       date=other.date, source=other.source),) + other.also_in)
+    for citation in extra:
+        if citation.doc_id != home.doc_id and all(c.doc_id != citation.doc_id for c in folded):
+            folded.append(citation)
+    return replace(home, also_in=tuple(folded))
+
+
+def retrieval_confidence(engine: Engine, text: str, candidates, signals: Signals, idf: dict[str, float]) -> float:
+    """The retrieval evidence that the first candidate (in retrieval order, its best sentence as the quote, as
+    retrieval alone shows it) answers the question: :func:`qa.answering.abstain.confidence`, 0..1."""
+    plain = [_hit(engine, 1, candidates[0], None, text, idf, None, "")] if candidates else []
+    return abstain.confidence(signals, text, plain, idf, engine.calibration)
+
+
+def read_candidates(engine: Engine, reader: Reader, question: str, candidates, idf: dict[str, float]) -> list[Reading]:
+    """The reader's reading of each candidate passage, from its best stretch of ``READ_CHARS`` characters (about
+    130 tokens: fewer tokens read, a faster answer); offsets are into the passage text."""
+    windows = []
+    for candidate in candidates:
+        passage = engine.index.passages[candidate.position]
+        article_text = engine.index.articles[passage.doc_id].text
+        start, end = reading_window(question, article_text, passage.sentences, idf, READ_CHARS)
+        windows.append((passage.start, start, article_text[start:end]))
+    readings = reader.read(question, [text for _, _, text in windows])
+    return [replace(r, start=r.start + start - base, end=r.end + start - base) if r.end > r.start else r
+            for r, (base, start, _) in zip(readings, windows)]
+
+
+def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question: str, idf: dict[str, float],
+         reader: Reader | None, kind: str) -> Hit:
+    """A retrieved passage as a cited hit: the quote is the sentence holding the reader's answer, if any,
+    else the sentence that best matches the question. The reader's span is an answer only when its
+    probability reaches the threshold and it fits the question's ``kind`` (:mod:`qa.answering.question_type`)."""
+    passage = engine.index.passages[candidate.position]
+    article = engine.index.articles[passage.doc_id]
+    answer_start = answer_end = 0
+    stated = ""
+    if (reader is not None and reading is not None and reading.probability >= reader.decision_threshold
+            and reading.end > reading.start and fits(kind, passage.text[reading.start:reading.end], question)):
+        answer_start, answer_end = passage.start + reading.start, passage.start + reading.end
+        holding = [(s, e) for s, e in passage.sentences if s < answer_end and e > answer_start]
+        q_start, q_end = holding[0][0], holding[-1][1]
+        # the rule word may stand just before the span ("dilarang | menjadi relawan"): the clause from the sentence start
+        stated = verdict(kind, article.text[q_start:answer_end], answer_start - q_start)
+    else:
+        q_start, q_end = best_sentence(question, article.text, passage.sentences, idf)
+    folded = tuple(_citation(engine, i) for i in candidate.also_in)
+    return Hit(rank=rank, score=round(candidate.score, 6), doc_id=article.doc_id, passage_id=passage.passage_id,
+               title=article.title, outlet=article.outlet, date=article.date, source=article.source,
+               text=passage.text, start=passage.start, end=passage.end, quote=article.text[q_start:q_end],
+               quote_start=q_start, quote_end=q_end, place=article.place, also_in=folded,
+               answer=article.text[answer_start:answer_end], answer_start=answer_start, answer_end=answer_end,
+               reader_probability=None if reading is None else round(reading.probability, 6), verdict=stated,
+               page=article.page(q_start))
+
+
+def _citation(engine: Engine, position: int) -> Citation:
+    passage = engine.index.passages[position]
+    article = engine.index.articles[passage.doc_id]
+    return Citation(doc_id=article.doc_id, passage_id=passage.passage_id, title=article.title, outlet=article.outlet,
+                    date=article.date, source=article.source)
+
+
+def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, model: str | None = None,
+        reader: bool | None = None) -> Answer:
+    """Answer a question from the articles in the index.
+
+    ``index_dir`` None means ``$QA_INDEX`` or ``./index``; when that default index is missing
+    or stale and ``./seeds`` exists, it is built from ``./seeds`` first. The model, the reader and
+    the index are loaded once per process and index folder. ``reader=False`` (or ``QA_READER=0``)
+    answers from retrieval alone.
+    """
+    clean_question(question)
+    check_k(k)
+    return answer_with(engine_from_settings(config.settings(index_dir, model, reader=reader)), question, k)

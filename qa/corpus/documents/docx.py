@@ -1,0 +1,155 @@
+"""DOCX: a Word file's paragraphs in order, with headings, list items and tables, with python-docx.
+
+- Paragraphs and tables come in document order (``Document.iter_inner_content``).
+- A heading (style "Title" or "Heading N") is a line of its own; the first one is the title
+  unless the file's properties name one.
+- A list item keeps its marker, which Word stores apart from the text: ``1.``, ``2.`` … for a
+  numbered list (``a.`` for a lettered one, counted per list and level), ``•`` for a bullet;
+  nested levels are indented by two spaces.
+- A table becomes one line per row after the first, each cell with its column header, as a
+  reader can quote it: ``Jenis pelanggaran: Menyukai unggahan calon; Sanksi: Teguran lisan``.
+  A table of one row is its cells joined with ``; ``.
+
+Limits: a DOCX is a ZIP; before python-docx opens it, its members' declared sizes must add up
+to at most ``MAX_UNPACKED`` bytes and number at most ``MAX_MEMBERS`` (a zip bomb posing as a
+DOCX is refused with one line). Python's zipfile never inflates a member past its declared size.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+import zipfile
+from pathlib import Path
+
+from qa.corpus.documents.document import Document
+from qa.errors import DocumentError
+
+logger = logging.getLogger(__name__)
+
+MAX_UNPACKED = 64 << 20
+MAX_MEMBERS = 5000
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DocumentError(f"{path} is not a readable DOCX ({exc}; truncated or corrupt?); save it again from Word") from exc
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED:
+        raise DocumentError(f"{path} unpacks to {unpacked >> 20} MB in {len(members)} parts; the limit is "
+                            f"{MAX_UNPACKED >> 20} MB in {MAX_MEMBERS} (a zip bomb?); save it again from Word")
+
+
+def _formats(document) -> dict[tuple[str, int], str]:
+    """numFmt ("decimal", "bullet", "lowerLetter"…) by (numId, level), from the numbering part."""
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return {}
+    abstract = {a.get(_W + "abstractNumId"): a for a in numbering.iter(_W + "abstractNum")}
+    found = {}
+    for num in numbering.iter(_W + "num"):
+        ref = num.find(_W + "abstractNumId")
+        definition = abstract.get(ref.get(_W + "val")) if ref is not None else None
+        if definition is None:
+            continue
+        for level in definition.iter(_W + "lvl"):
+            fmt = level.find(_W + "numFmt")
+            found[(num.get(_W + "numId"), int(level.get(_W + "ilvl", "0")))] = fmt.get(_W + "val") if fmt is not None else "decimal"
+    return found
+
+
+def _marker(fmt: str, count: int) -> str:
+    if fmt == "bullet":
+        return "•"
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = string.ascii_lowercase[(count - 1) % 26]
+        return (letter.upper() if fmt == "upperLetter" else letter) + "."
+    return f"{count}."
+
+
+class _Lists:
+    """Counts list items per list and level, to write the markers Word keeps apart from the text."""
+
+    def __init__(self, formats: dict[tuple[str, int], str]) -> None:
+        self.formats, self.counts = formats, {}
+
+    def marker(self, paragraph) -> str | None:
+        ppr = paragraph._p.pPr
+        numpr = ppr.numPr if ppr is not None else None
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        if numpr is not None and numpr.numId is not None:
+            key = (str(numpr.numId.val), int(numpr.ilvl.val) if numpr.ilvl is not None else 0)
+            fmt = self.formats.get(key, "decimal")
+        elif style.startswith("List Number") or style.startswith("List Bullet"):
+            level = int(style.rsplit(" ", 1)[-1]) - 1 if style[-1].isdigit() else 0
+            key, fmt = (style.split(" ")[1], level), "bullet" if "Bullet" in style else "decimal"
+        else:
+            return None
+        for other in [k for k in self.counts if k[0] == key[0] and k[1] > key[1]]:
+            del self.counts[other]  # a deeper level starts again under each item
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return "  " * key[1] + _marker(fmt, self.counts[key])
+
+    def reset_style_lists(self) -> None:
+        for key in [k for k in self.counts if k[0] in ("Number", "Bullet")]:
+            del self.counts[key]
+
+
+def _table_lines(table) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell repeats
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(cell.text.split()))
+        rows.append(cells)
+    if len(rows) < 2:
+        return ["; ".join(c for c in cells if c) for cells in rows if any(cells)]
+    header = rows[0]
+    lines = []
+    for cells in rows[1:]:
+        pairs = [f"{header[i]}: {c}" if i < len(header) and header[i] else c for i, c in enumerate(cells) if c]
+        if pairs:
+            lines.append("; ".join(pairs))
+    return lines
+
+
+def read_docx(path: Path) -> Document:
+    """The paragraphs, list items and tables of the Word file at ``path`` in order (see the module doc)."""
+    import docx
+    from docx.table import Table
+
+    _check_zip(path)
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for a broken package
+        raise DocumentError(f"{path} is not a readable DOCX ({type(exc).__name__}: {exc}); save it again from Word") from exc
+    lists = _Lists(_formats(document))
+    lines: list[str] = []
+    title = " ".join((document.core_properties.title or "").split())
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines.extend(_table_lines(block))
+            continue
+        text = " ".join(block.text.split())
+        if not text:
+            continue
+        style = (block.style.name if block.style is not None else "") or ""
+        if style == "Title" or style.startswith("Heading"):
+            lists.reset_style_lists()
+            title = title or text
+            lines.append(text)
+            continue
+        marker = lists.marker(block)
+        lines.append(f"{marker} {text}" if marker else text)
+    text = "\n".join(lines)
+    if not text.strip():
+        raise DocumentError(f"{path} holds no text; check that it is the right file")
+    return Document(text=text, title=title)

@@ -1,0 +1,332 @@
+"""Answers as escaped HTML for the chat page, and the conversation as a handout (Markdown, HTML).
+
+Every string that comes from the corpus (titles, outlets, passages, quotes, sources) or from
+the user goes through :func:`html.escape` (or :func:`md_escape` for Markdown) before it is
+placed in markup; only the tags written here are ever live (the handouts are in
+:mod:`qa.page.handout`). The page's CSS and its few scripts are here too. Clicks on citations carry
+``data-doc`` / ``data-passage`` / ``data-qs`` / ``data-qe`` (quote) / ``data-as`` / ``data-ae`` (answer) attributes, which the page sends
+back to the server; the server looks the article up in the index, never in the file system.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+from qa.answering.ask import NO_ANSWER, Answer, Citation, Hit
+from qa.answering.cite import article_citation, by_article, citation, page_label, pages, part_number, title_line
+from qa.corpus.articles import Article
+
+CLOSEST = "Bagian artikel yang paling dekat (bukan jawaban, hanya untuk diperiksa):"
+READER_EMPTY = "Klik sebuah sumber di jawaban untuk membaca artikelnya di sini, dengan bagian yang dikutip ditandai."
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of the conversation: the question and either its answer or a friendly error."""
+
+    question: str
+    answer: Answer | None = None
+    error: str = ""
+    pending: bool = False
+
+
+def esc(text: object) -> str:
+    """HTML-escaped text (quotes too, so it is safe inside attributes)."""
+    return html.escape(str(text), quote=True)
+
+
+def label(rank: int, title: str, outlet: str, date: str) -> str:
+    """``[1] Title — Outlet, date`` as plain text (:func:`qa.answering.cite.citation`)."""
+    return citation(title, outlet, date, rank=rank)
+
+
+def source_html(source: str) -> str:
+    """The article's file name as text, or a link when it is an http(s) URL (no other scheme is ever linked)."""
+    if re.match(r"https?://[^\s<>\"']+$", source):
+        return f'<a href="{esc(source)}" target="_blank" rel="noopener noreferrer nofollow">{esc(source)}</a>'
+    return f"<code>{esc(source)}</code>"
+
+
+Escape = Callable[[str, int, int], str]  # (text, s, e) -> text[s:e] as HTML
+
+
+def _esc(text: str, s: int, e: int) -> str:
+    return esc(text[s:e])
+
+
+def paged(pages: Sequence[int]) -> Escape:
+    """An escaper that also marks where each page of a PDF begins (``<span class="page-break" data-page=N>``, its
+    label drawn by CSS so that the text copied from the reader stays the article's); ``pages`` are page starts."""
+    starts = {at: number for number, at in enumerate(pages, start=1)}  # a page without text yields to the next
+
+    def escape(text: str, s: int, e: int) -> str:
+        cuts = sorted(at for at in starts if s <= at < e)
+        out, pos = [], s
+        for at in cuts:
+            out.append(esc(text[pos:at]) + f'<span class="page-break" data-page="{starts[at]}"></span>')
+            pos = at
+        return "".join(out) + esc(text[pos:e])
+
+    return escape
+
+
+def _span(text: str, s: int, e: int, inner_start: int, inner_end: int, css: str, inside=None, escape: Escape = _esc) -> str:
+    """``text[s:e]`` escaped, with ``[inner_start, inner_end)`` (clipped to it) in ``<mark class=css>``;
+    ``inside(text, a, b)`` renders the marked part (escaped text by default)."""
+    a, b = max(s, min(e, inner_start)), max(s, min(e, inner_end))
+    if b <= a:
+        return escape(text, s, e)
+    middle = inside(text, a, b) if inside else escape(text, a, b)
+    return escape(text, s, a) + f'<mark class="{css}">{middle}</mark>' + escape(text, b, e)
+
+
+def marked(text: str, start: int, end: int, q_start: int, q_end: int, offset: int = 0,
+           a_start: int = -1, a_end: int = -1, escape: Escape = _esc) -> str:
+    """``text[start:end]`` escaped, with the quote ``[q_start, q_end)`` in ``<mark class="quote">`` and the
+    reader's answer ``[a_start, a_end)`` inside it in ``<mark class="answer">``.
+
+    Offsets are article offsets; ``offset`` is where ``text`` begins in the article.
+    """
+    def answer(t: str, s: int, e: int) -> str:
+        return _span(t, s, e, a_start - offset, a_end - offset, "answer", escape=escape)
+
+    return _span(text, start - offset, end - offset, q_start - offset, q_end - offset, "quote", answer, escape=escape)
+
+
+def _open_attrs(doc_id: str, passage_id: str = "", q_start: int = -1, q_end: int = -1, a_start: int = -1,
+                a_end: int = -1) -> str:
+    return (f'data-doc="{esc(doc_id)}" data-passage="{esc(passage_id)}" '
+            f'data-qs="{int(q_start)}" data-qe="{int(q_end)}" data-as="{int(a_start)}" data-ae="{int(a_end)}"')
+
+
+def _also_in(citations: Sequence[Citation]) -> str:
+    if not citations:
+        return ""
+    items = "".join(f'<li><button type="button" class="linkish" {_open_attrs(c.doc_id, c.passage_id)} data-jump="1">'
+                    f"{esc(title_line(c.title, c.outlet, c.date))}</button></li>" for c in citations)
+    return f'<div class="also-in">Berita yang sama juga dimuat di:<ul>{items}</ul></div>'
+
+
+def _passage_html(hit: Hit, answered: bool, attrs: str, label_it: bool) -> str:
+    """One cited passage of an article: the near quote (no answer), the passage with its marks, where it is, and
+    the button that opens it in the source reader."""
+    quote = "" if answered else f'<div class="near-quote">“{esc(hit.quote)}”</div>'
+    a_start, a_end = _answer_span(hit, answered)
+    passage = marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, offset=hit.start, a_start=a_start, a_end=a_end)
+    head = f'<div class="part-label">bagian {esc(part_number(hit.passage_id))}</div>' if label_it else ""
+    page = f"{esc(page_label(hit.page))}, " if hit.page is not None else ""
+    where = (f'<div class="part-where">{page}Bagian <code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})'
+             "</div>")
+    return (f'<div class="part" data-passage="{esc(hit.passage_id)}">{head}{quote}<div class="passage">{passage}</div>'
+            f'{where}<button type="button" class="open-reader" {attrs} data-jump="1">'
+            "Buka artikel lengkap di pembaca sumber</button></div>")
+
+
+def _answer_span(hit: Hit, answered: bool) -> tuple[int, int]:
+    """The reader's span to mark in this hit: none on a turn that says there is no answer (one truth per turn)."""
+    return (hit.answer_start, hit.answer_end) if answered and hit.answer else (-1, -1)
+
+
+def _attrs(hit: Hit, answered: bool) -> str:
+    return _open_attrs(hit.doc_id, hit.passage_id, hit.quote_start, hit.quote_end, *_answer_span(hit, answered))
+
+
+def article_html(number: int, hits: Sequence[Hit], answered: bool) -> str:
+    """One cited article, once, with the passages it gives (``[1] Title — Outlet, date · bagian 1, 3``); opening
+    it shows each passage with its quote highlighted, and the article's metadata; a click opens the first
+    passage in the source reader."""
+    first = hits[0]
+    meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in (
+        ("Judul", esc(first.title)), ("Media", esc(first.outlet or "–")), ("Tanggal", esc(first.date or "–")),
+        ("Tempat", esc(first.place or "–")), ("Sumber", source_html(first.source)),
+        *((("Halaman", esc(pages([h.page for h in hits]).removeprefix("hlm. "))),)
+          if any(h.page is not None for h in hits) else ())))
+    cite = esc(article_citation(first.title, first.outlet, first.date, [h.passage_id for h in hits], rank=number,
+                                page_numbers=[h.page for h in hits]))
+    passages = "".join(_passage_html(hit, answered, _attrs(hit, answered), len(hits) > 1) for hit in hits)
+    also = list({c.doc_id: c for hit in hits for c in hit.also_in}.values())
+    return (f'<li class="cite" data-article="{esc(first.doc_id)}"><details>'
+            f'<summary class="cite-label" {_attrs(first, answered)}>{cite}</summary>'
+            f'{passages}<dl class="meta">{meta}</dl>{_also_in(also)}</details></li>')
+
+
+def hit_html(hit: Hit, answered: bool) -> str:
+    """One passage cited on its own: :func:`article_html` of an article that gives one passage."""
+    return article_html(hit.rank, [hit], answered)
+
+
+def answer_html(answer: Answer) -> str:
+    """The quote that answers (or the plain no-answer message), then the articles cited, each once."""
+    cites = "".join(article_html(number, group, answer.answered) for number, group in by_article(answer.hits))
+    if answer.answered and answer.hits:
+        first = answer.hits[0]
+        quote = _span(first.quote, 0, len(first.quote), first.answer_start - first.quote_start,
+                      first.answer_end - first.quote_start, "answer") if first.answer else esc(first.quote)
+        verdict = f'<p class="verdict"><strong>{esc(first.verdict)}</strong></p>' if first.verdict else ""
+        return (f'{verdict}<blockquote class="answer-quote">“{quote}”</blockquote>'
+                '<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div>'
+                f'<ol class="cites">{cites}</ol>')
+    closest = f'<div class="closest-label">{esc(CLOSEST)}</div><ol class="cites closest">{cites}</ol>' if cites else ""
+    return f'<p class="no-answer">{esc(NO_ANSWER)}</p>{closest}'
+
+
+def turn_html(number: int, turn: Turn) -> str:
+    question = esc(turn.question) if turn.question else "<em>(pertanyaan kosong)</em>"
+    if turn.pending:
+        body, state = '<p class="pending">Mencari jawaban di artikel…</p>', "pending"
+    elif turn.error:
+        body, state = f'<p class="error">⚠ {esc(turn.error)}</p>', "error"
+    elif turn.answer is not None:
+        body, state = answer_html(turn.answer), "answered" if turn.answer.answered else "no-answer"
+    else:
+        body, state = "", "empty"
+    return (f'<div class="turn" data-state="{state}" data-turn="{number}">'
+            f'<div class="q"><span class="who">Anda</span>{question}</div>'
+            f'<div class="a"><span class="who">Tanya Netralitas</span>{body}</div></div>')
+
+
+def conversation_html(turns: Sequence[Turn], articles: int = 0) -> str:
+    """The whole conversation, or a short welcome when it is empty."""
+    if not turns:
+        count = f" dari {articles} artikel berita" if articles else ""
+        return ('<div class="conv"><div class="welcome">'
+                "<p><strong>Tanyakan tentang netralitas ASN dalam pemilu dan pilkada.</strong></p>"
+                f"<p>Jawaban diambil langsung{esc(count)}: kutipan kalimatnya dan sumbernya, "
+                "yang bisa Anda periksa sendiri. "
+                "Pertanyaan dalam bahasa Inggris juga bisa.</p></div></div>")
+    return '<div class="conv">' + "".join(turn_html(i, t) for i, t in enumerate(turns, start=1)) + "</div>"
+
+
+def reader_html(article: Article, start: int = -1, end: int = -1, q_start: int = -1, q_end: int = -1,
+                a_start: int = -1, a_end: int = -1) -> str:
+    """The whole article with the passage ``[start, end)`` highlighted and the quote marked inside it; where each
+    page of a PDF begins is marked (:func:`paged`)."""
+    text, n = article.text, len(article.text)
+    escape = paged(article.pages) if article.pages else _esc
+    meta = " · ".join(esc(p) for p in (article.outlet, article.date, article.place) if p)
+    head = (f'<div class="reader-head"><div class="reader-title">{esc(article.title or "(tanpa judul)")}</div>'
+            f'<div class="reader-meta">{meta}</div>'
+            f'<div class="reader-source">Sumber: {source_html(article.source)}</div></div>')
+    if 0 <= start < end <= n:
+        passage = marked(text, start, end, q_start, q_end, a_start=a_start, a_end=a_end, escape=escape)
+        body = (escape(text, 0, start) + f'<span class="passage" id="reader-passage">{passage}</span>'
+                + escape(text, end, n))
+    else:
+        body = escape(text, 0, n)
+    return f'<div class="reader">{head}<div class="reader-body">{body}</div></div>'
+
+
+def reader_empty(message: str = READER_EMPTY) -> str:
+    return f'<div class="reader"><div class="reader-empty">{esc(message)}</div></div>'
+
+
+# The page's footer, in Indonesian, in place of Gradio's English one (launch(footer_links=[]) turns that off, and with
+# it Gradio's English API and settings pages): the API is documented in the README.
+FOOTER = ('<footer class="qa-footer">Juga bisa dipakai lewat API: <code>/ask</code> (pertanyaan, jumlah bagian), '
+          'dengan <code>gradio_client</code>; lihat README · Dibuat dengan Gradio</footer>')
+
+LISTED_ARTICLES = 500  # a page lists this many articles at most; a million-passage index holds about 250k
+
+
+def articles_html(articles: Mapping[str, Article]) -> str:
+    """The articles in the index by doc id (title, outlet, date), the first ``LISTED_ARTICLES`` of them; each opens
+    in the source reader."""
+    listed = sorted(articles)[:LISTED_ARTICLES]  # doc ids only: an index parses an article when it is listed
+    rows = "".join(f'<tr><td><button type="button" class="linkish" {_open_attrs(a.doc_id)} data-jump="1">'
+                   f"{esc(a.title or a.doc_id)}</button></td>"
+                   f"<td>{esc(a.outlet or '–')}</td><td>{esc(a.date or '–')}</td></tr>"
+                   for a in (articles[d] for d in listed))
+    more = len(articles) - len(listed)
+    if more > 0:
+        rows += f'<tr><td colspan="3" class="more">… dan {more:,} artikel lain (temukan lewat pertanyaan)</td></tr>'.replace(",", ".")
+    return (f'<table class="articles"><thead><tr><th>Judul</th><th>Media</th><th>Tanggal</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+PAGE_CSS = """
+.gradio-container{max-width:1320px!important}
+.app-title{margin:.2rem 0 0}.app-sub{margin:.1rem 0 .4rem;opacity:.8}
+#chat,#reader,#articles{overflow-wrap:anywhere;word-break:break-word}
+#chat .conv{max-height:64vh;overflow-y:auto;position:relative;padding:.2rem .3rem}
+.welcome{padding:.8rem 1rem;border:1px dashed var(--border-color-primary);border-radius:12px}
+.turn{margin:.4rem 0 1rem}.turn .q,.turn .a{border-radius:12px;padding:.55rem .9rem;margin:.3rem 0}
+.turn .q{background:var(--color-accent-soft);margin-left:12%}
+.turn .a{border:1px solid var(--border-color-primary);background:var(--block-background-fill);margin-right:4%}
+.who{display:block;font-size:.75em;font-weight:600;opacity:.65;margin-bottom:.1rem}
+blockquote.answer-quote{font-size:1.12em;border-left:4px solid var(--color-accent);margin:.2rem 0 .6rem;padding:.1rem .8rem}
+.no-answer{font-weight:700;margin:.2rem 0 .4rem}.closest-label,.cites-label{font-size:.9em;opacity:.85}
+.closest-label{font-style:italic}.pending{opacity:.7;font-style:italic}.error{color:var(--error-text-color,#b91c1c)}
+ol.cites{list-style:none;padding-left:0;margin:.2rem 0}.cite{margin:.15rem 0}
+.cite summary{cursor:pointer;color:var(--link-text-color);padding:.2rem 0}
+.closest .cite summary{color:inherit;opacity:.9}.near-quote{font-style:italic;margin:.2rem 0 .3rem 1rem}
+.part{margin:.2rem 0 .5rem}.part-label{font-weight:600;font-size:.88em}.part-where{font-size:.85em;opacity:.85}
+.passage{white-space:pre-wrap;background:var(--background-fill-secondary);padding:.5rem .7rem;border-radius:8px;
+margin:.3rem 0}
+mark.quote{background:#fde68a;color:#111;padding:0 .1em;border-radius:3px}
+mark.answer{background:#f59e0b;color:#111;font-weight:600;padding:0 .05em;border-radius:3px}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.05rem .8rem;font-size:.88em;margin:.3rem 0}
+dl.meta dt{font-weight:600}dl.meta dd{margin:0}.also-in{font-size:.9em}.also-in ul{margin:.1rem 0}
+button.open-reader,button.linkish{font:inherit;cursor:pointer;color:var(--link-text-color);background:none;border:0;
+padding:.1rem 0;text-align:left;text-decoration:underline}
+button.open-reader{font-size:.9em}
+.panel-title{font-size:1.1rem;margin:.2rem 0}.reader-empty{opacity:.75;padding:.5rem 0}
+.reader-title{font-weight:700;font-size:1.1em}.reader-meta,.reader-source{font-size:.9em;opacity:.85}
+.reader-body{white-space:pre-wrap;max-height:calc(100vh - 18rem);overflow-y:auto;position:relative;margin-top:.5rem;
+padding:.5rem .7rem;border:1px solid var(--border-color-primary);border-radius:8px;line-height:1.55}
+.page-break{display:block;margin:.6rem 0;border-top:1px dashed var(--border-color-primary,#999);font-size:.8em;
+  color:var(--body-text-color-subdued,#666);text-align:center;user-select:none}
+.page-break::before{content:"hlm. " attr(data-page)}
+.reader-body .passage{display:inline;padding:.1em 0;margin:0;background:#dbeafe;color:#111;border-radius:0}
+table.articles{width:100%}table.articles td,table.articles th{padding:.25rem .4rem;vertical-align:top}
+.examples-label{font-size:.9em;opacity:.8;margin-top:.2rem}
+.qa-footer{text-align:center;font-size:.85em;opacity:.75;margin:1rem 0 .5rem}
+@media (min-width:900px){#reader-col{position:sticky;top:.5rem;align-self:flex-start}}
+@media (max-width:640px){.turn .q{margin-left:0}.turn .a{margin-right:0}#chat .conv{max-height:none}
+.reader-body{max-height:70vh}
+#top{flex-direction:column!important;flex-wrap:nowrap!important;align-items:stretch!important;gap:.4rem!important}
+#top>*{width:100%!important;min-width:0!important;max-width:100%!important;flex:0 0 auto!important}}
+body.qa-large{--qa-text:1.5rem;--qa-input:1.4rem;--qa-title:2.2rem}
+.conv,.reader,table.articles{font-size:var(--qa-text,1rem)}#question textarea{font-size:var(--qa-input,1rem)}
+.app-title{font-size:var(--qa-title,1.7rem)}
+"""
+
+# Clicks on anything with data-doc (citations, "open the article" buttons, the article list)
+# ask the server for the source reader; closing a citation does nothing.
+CLICK_JS = """
+element.addEventListener('click', (ev) => {
+  const el = ev.target.closest('[data-doc]');
+  if (!el || !element.contains(el)) return;
+  if (el.tagName === 'SUMMARY' && el.parentElement.open) return;
+  const d = el.dataset;
+  trigger('click', {doc: d.doc, passage: d.passage || '', qs: Number(d.qs), qe: Number(d.qe), as: Number(d.as), ae: Number(d.ae)});
+  if (d.jump) {
+    const reader = document.getElementById('reader');
+    const top = reader ? reader.getBoundingClientRect().top : 0;
+    if (reader && (top < 0 || top > window.innerHeight - 120)) reader.scrollIntoView({block: 'start'});
+  }
+});
+"""
+# After each answer, the newest question is scrolled to the top of the conversation box.
+CHAT_JS = CLICK_JS + """
+watch('value', () => {
+  const box = element.querySelector('.conv');
+  const turns = element.querySelectorAll('.turn');
+  if (box && turns.length) box.scrollTop = Math.max(0, turns[turns.length - 1].offsetTop - 8);
+});
+"""
+# The source reader scrolls the highlighted passage (or, if it is taller than the box, its quote) into view.
+READER_JS = """
+watch('value', () => {
+  const box = element.querySelector('.reader-body');
+  const passage = element.querySelector('#reader-passage');
+  const quote = element.querySelector('#reader-passage mark.quote');
+  if (!box) return;
+  let top = passage ? passage.offsetTop - 48 : 0;
+  if (quote && quote.offsetTop + quote.offsetHeight > top + box.clientHeight) top = quote.offsetTop - box.clientHeight / 3;
+  box.scrollTop = Math.max(0, top);
+});
+"""
+LARGE_JS = "(on) => { document.body.classList.toggle('qa-large', !!on); }"
