@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 from qa.errors import AnswerError, BadIndexError, CorpusError, IndexBusyError, InputError, ModelError, QAError
 
 if TYPE_CHECKING:
-    from qa.answering.ask import Answer, Citation, Hit, ask
+    from qa.answering.ask import ask
+    from qa.answering.results import Answer, Citation, Hit
     from qa.index.build import BuildResult
 
-_LAZY = {"ask": "qa.answering.ask", "Answer": "qa.answering.ask", "Hit": "qa.answering.ask",
-         "Citation": "qa.answering.ask", "BuildResult": "qa.index.build"}
+_LAZY = {"ask": "qa.answering.ask", "Answer": "qa.answering.results", "Hit": "qa.answering.results",
+         "Citation": "qa.answering.results", "BuildResult": "qa.index.build"}
 
 __all__ = ["ask", "Answer", "Hit", "Citation", "BuildResult", "QAError", "InputError", "CorpusError",
            "ModelError", "BadIndexError", "IndexBusyError", "AnswerError"]

@@ -1,11 +1,10 @@
 """The chat page (``qa serve``): a Gradio app over one open index, Indonesian first.
 
 The index and the model are opened once in :func:`serve`; every question then goes through
-:func:`qa.answering.ask.answer_with`. The conversation, the citations and the source reader are
-``gr.HTML`` built by :mod:`qa.page.render`, which escapes everything that comes from the corpus.
-A click on a citation sends ``doc_id`` / ``passage_id`` / quote offsets back; the article is
-looked up in ``engine.index.articles`` (never a path). The same question answering is an API
-endpoint, ``/ask``, which returns ``Answer.to_dict()``.
+:func:`qa.answering.ask.answer_with`. The conversation, the citations and the source reader are ``gr.HTML``
+built by :mod:`qa.page.render`, which escapes everything that comes from the corpus. A click on a citation sends
+``doc_id`` / ``passage_id`` / quote offsets back; the article is looked up in ``engine.index.articles`` (never a
+path). The same question answering is an API endpoint, ``/ask``, which returns ``Answer.to_dict()``.
 """
 
 from __future__ import annotations
@@ -27,10 +26,11 @@ from typing import Callable, Iterator
 import gradio as gr
 
 from qa import config
-from qa.answering.ask import Answer, answer_with
+from qa.answering.ask import answer_with
+from qa.answering.results import Answer
 from qa.errors import FATAL, InputError, QAError
 from qa.index.engine import Engine, engine_from_settings
-from qa.page import handout, render, upload, upload_page
+from qa.page import assets, handout, render, upload, upload_page
 from qa.session import handout as session_handout, panel as session_page
 from qa.session.bank import read_bank
 from qa.session.prepare import PreparedSession, prepare_session
@@ -208,7 +208,7 @@ class ChatApp:
                     with gr.Column(scale=2, min_width=260, elem_id="agenda-col"):
                         agenda = session_page.agenda_panel(self.session)
                 with gr.Column(scale=3, min_width=320):
-                    chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=render.CHAT_JS)
+                    chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=assets.CHAT_JS)
                     question = gr.Textbox(show_label=False, placeholder="Tulis pertanyaan, lalu tekan Enter…",
                                           submit_btn="Tanya", elem_id="question", autofocus=True, lines=1, max_lines=4)
                     gr.HTML('<div class="examples-label">Contoh pertanyaan (klik untuk bertanya):</div>')
@@ -226,12 +226,12 @@ class ChatApp:
                     with gr.Accordion(f"Daftar artikel di indeks ({len(articles)})", open=False,
                                       elem_id="articles-box") as articles_box:
                         listing = gr.HTML(render.articles_html(articles), elem_id="articles",
-                                          js_on_load=render.CLICK_JS)
+                                          js_on_load=assets.CLICK_JS)
                     if self.uploads:
                         upload_parts = self.uploads.build()
                 with gr.Column(scale=2, min_width=300, elem_id="reader-col"):
                     gr.HTML('<h2 class="panel-title">Pembaca sumber</h2>')
-                    reader = gr.HTML(render.reader_empty(), elem_id="reader", js_on_load=render.READER_JS)
+                    reader = gr.HTML(render.reader_empty(), elem_id="reader", js_on_load=assets.READER_JS)
             outputs = [chat, turns, question, handout_md, handout_html]
             common = dict(outputs=outputs, show_progress="hidden", api_visibility="private",
                           concurrency_id="model", concurrency_limit=1)
@@ -242,13 +242,13 @@ class ChatApp:
             for source in (chat, listing):
                 source.click(self.open_source, None, reader, show_progress="hidden", api_visibility="private",
                              concurrency_limit=None)
-            large.change(None, large, None, js=render.LARGE_JS)
+            large.change(None, large, None, js=assets.LARGE_JS)
             if self.session:
                 session_page.wire(self.respond, self.session, agenda, presenter, [k, turns], common)
             if self.uploads:
                 self.uploads.wire(*upload_parts, [listing, articles_box])
             gr.api(self.ask, api_name="ask", concurrency_id="model", concurrency_limit=1)
-            gr.HTML(render.FOOTER, elem_id="footer")  # in place of Gradio's English footer (launch(footer_links=[]))
+            gr.HTML(assets.FOOTER, elem_id="footer")  # in place of Gradio's English footer (launch(footer_links=[]))
         return demo
 
 
@@ -272,7 +272,7 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
     try:
         demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
                     ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
-                    css=render.PAGE_CSS + session_page.CSS + upload_page.CSS, quiet=True,  # the one line below says where
+                    css=assets.PAGE_CSS + session_page.CSS + upload_page.CSS, quiet=True,  # the one line below says where
                     footer_links=[],  # Gradio's footer is English ("Use via API · Built with Gradio · Settings"): ours
                     max_file_size=upload.MAX_BYTES if allow_upload else None, prevent_thread_lock=True)
     except OSError as exc:

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from serving import server as server_process
 from conftest import ROOT, SEEDS
-from qa.answering.ask import NO_ANSWER
+from qa.answering.results import NO_ANSWER
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

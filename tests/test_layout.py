@@ -90,10 +90,17 @@ def test_the_packages_hold_a_docstring_only_and_setuptools_ships_every_one():
     assert sorted(re.findall(r'"([a-z_.]+)"', shipped)) == packages
 
 
+def test_no_module_is_over_300_lines_and_the_top_level_has_at_most_ten():
+    long = {name: n for name, path in _modules().items() if (n := len(path.read_text().splitlines())) > 300}
+    assert long == {}
+    assert len(list(QA.glob("*.py"))) <= 10
+
+
 def test_the_command_line_starts_without_faiss_torch_or_numpy(tmp_path: Path):
     code = ("import sys, runpy; sys.argv = ['qa', '--help']\n"
             "try:\n    runpy.run_module('qa', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('faiss', 'torch', 'numpy', 'onnxruntime', 'qa.answering.ask') if m in sys.modules))")
+            "print(sorted(m for m in ('faiss', 'torch', 'numpy', 'onnxruntime', 'qa.answering.ask', 'qa.answering.results')\n"
+            "             if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=QA.parent, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
@@ -104,6 +111,7 @@ def test_qa_index_build_is_the_module_and_the_api_is_still_reexported():
 
     assert qa.index.build.__name__ == "qa.index.build" and callable(qa.index.build.build)
     assert qa.ask.__module__ == "qa.answering.ask" and qa.Hit.__name__ == "Hit"
+    assert qa.Hit.__module__ == qa.Answer.__module__ == qa.Citation.__module__ == "qa.answering.results"
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         qa.nothing  # noqa: B018
 

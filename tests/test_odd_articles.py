@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.answering.ask import answer_with, same_hit
+from qa.answering.ask import answer_with
+from qa.answering.results import same_hit
 
 CORPUS = Path(__file__).parent / "data" / "issue18" / "corpus"
 

@@ -231,7 +231,7 @@ def test_articles_that_differ_in_a_name_number_date_or_place_are_different_stori
 @pytest.mark.parametrize("k", [5, 10])
 def test_no_two_hits_overlap_or_share_a_quote(tmp_path_factory, k: int):
     from fakes import HashEmbedder
-    from qa.answering.ask import same_hit
+    from qa.answering.results import same_hit
 
     root = tmp_path_factory.mktemp("distinct") / "index"
     build([ROOT / "seeds", ISSUE18], root, HashEmbedder(), progress=False)
@@ -247,7 +247,7 @@ def test_no_two_hits_overlap_or_share_a_quote(tmp_path_factory, k: int):
 
 
 def test_a_passage_bridging_two_hits_of_one_article_makes_them_one():
-    from qa.answering.ask import Hit, add_distinct
+    from qa.answering.results import Hit, add_distinct
 
     text = "".join(f"Kalimat nomor {n} tentang netralitas ASN. " for n in range(30))
 

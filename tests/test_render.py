@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-from qa.answering.ask import NO_ANSWER, Answer, Citation, Hit
+from qa.answering.results import NO_ANSWER, Answer, Citation, Hit
 from qa.corpus.articles import Article
-from qa.page import handout, render
+from qa.page import assets, handout, render
 
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=2">'
@@ -210,12 +210,12 @@ def test_html_handout_is_a_static_printable_page_with_the_same_content():
 
 
 def test_long_unbroken_strings_are_wrapped_by_the_page_css():
-    assert "overflow-wrap:anywhere" in render.PAGE_CSS and "overflow-wrap:anywhere" in handout.HANDOUT_CSS
+    assert "overflow-wrap:anywhere" in assets.PAGE_CSS and "overflow-wrap:anywhere" in handout.HANDOUT_CSS
 
 
 def test_one_citation_format_for_the_cli_the_page_and_the_handouts():
     from qa.answering import cite
-    from qa.answering.ask import Hit
+    from qa.answering.results import Hit
 
     hit = Hit(rank=2, score=0.5, doc_id="d", passage_id="d#1", title="", outlet="ANTARA", date="Kamis (26/9)",
               source="seeds/d.txt", text="t", start=0, end=1, quote="t", quote_start=0, quote_end=1)

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from fakes import HashEmbedder
-from qa.answering.ask import Citation, Hit
+from qa.answering.results import Citation, Hit
 from qa.errors import BankError, InputError
 from qa.index.build import build
 from qa.index.engine import open_engine
@@ -61,7 +61,7 @@ def test_a_bank_may_state_each_answer_after_an_equals_sign_or_in_a_field(tmp_pat
 
 
 def test_the_check_fails_a_span_that_does_not_hold_the_stated_answer_and_a_no_answer_turn():
-    from qa.answering.ask import Answer
+    from qa.answering.results import Answer
     from qa.session.bank import Bank
     from qa.session.prepare import CheckReport, QuestionCheck, holds
 

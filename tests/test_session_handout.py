@@ -12,7 +12,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import ROOT
-from qa.answering.ask import NO_ANSWER, Answer
+from qa.answering.results import NO_ANSWER, Answer
 from qa.errors import InputError
 from qa.page import handout
 from qa.page.render import Turn

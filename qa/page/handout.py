@@ -11,7 +11,7 @@ import re
 import time
 from typing import Sequence
 
-from qa.answering.ask import NO_ANSWER, Answer, Citation, Hit
+from qa.answering.results import NO_ANSWER, Answer, Citation, Hit
 from qa.answering.cite import article_citation, by_article, citation, page_label, part_number, title_line
 from qa.page.render import CLOSEST, Turn, esc
 

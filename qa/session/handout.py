@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from qa.answering.ask import Answer, Citation, Hit
+from qa.answering.results import Answer, Citation, Hit
 from qa.answering.cite import title_line
 from qa.errors import InputError
 from qa.page.handout import answered, html_answer, html_page, md_answer, md_code, md_escape

@@ -16,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.answering.ask import Answer, Hit, answer_with, check_k
+from qa.answering.ask import answer_with, check_k
+from qa.answering.results import Answer, Hit
 from qa.index.engine import Engine
 from qa.session.bank import Bank, Question
 
