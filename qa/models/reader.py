@@ -17,24 +17,21 @@ import json
 import logging
 import math
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from qa.config import CORES, cache_dir, write_cache_folder
 from qa.errors import ModelError
+from qa.models.reader_tokens import fit_question, pair_tokenizer, question_limit, untruncated
 
 logger = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reader"
-MAX_LENGTH = 256  # tokens of question + passage read at once; longer passages are read in overlapping windows
-STRIDE = 96
 PAD_ID = 1
 MAX_ANSWER_TOKENS = 30
-QUESTION_TOKENS = 64  # a longer question is read by its last this many tokens (where a long question asks)
 EXPORT_VERSION = "4"  # bump when the exported graph changes
 
 
@@ -47,47 +44,6 @@ class Reading:
     margin: float  # how much the best span's score beats the "no answer" span's
     start: int  # the answer span: character offsets into the passage text; start == end when there is none
     end: int
-
-
-def pair_tokenizer(path: Path, max_length: int = MAX_LENGTH, stride: int = STRIDE):
-    """The encoder's tokenizer set up for (question, passage) pairs: only the passage is cut, in overlapping windows."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(path))
-    tokenizer.enable_truncation(max_length=max_length, stride=stride, strategy="only_second")
-    tokenizer.no_padding()
-    return tokenizer
-
-
-@contextmanager
-def untruncated(tokenizer) -> Iterator:
-    """``tokenizer`` (:func:`pair_tokenizer`) with truncation off inside the block, to count a question's tokens
-    however long, and back as it was after. One tokenizer rather than an uncut copy: each holds the 250k-token
-    vocabulary, about 285 MiB. The caller keeps other threads off the tokenizer meanwhile."""
-    saved = tokenizer.truncation
-    tokenizer.no_truncation()
-    try:
-        yield tokenizer
-    finally:
-        tokenizer.enable_truncation(**saved)
-
-
-def question_limit(pair) -> int:
-    """How many question tokens the pair tokenizer can take and still cut passages into windows: the passage's
-    room must exceed the stride, or the tokenizer panics (a Rust panic, not an ``Exception``)."""
-    truncation = pair.truncation
-    room = truncation["max_length"] - truncation["stride"] - pair.num_special_tokens_to_add(True) - 1
-    return max(1, min(QUESTION_TOKENS, room))
-
-
-def fit_question(tokenizer, question: str, limit: int) -> str:
-    """The question's end that holds at most ``limit`` tokens (``tokenizer``: one that cuts nothing, :func:`untruncated`);
-    the whole question when it fits."""
-    while True:
-        offsets = tokenizer.encode(question, add_special_tokens=False).offsets
-        if len(offsets) <= limit:
-            return question
-        question = question[max(1, offsets[len(offsets) - limit][0]):].lstrip()  # shorter every time
 
 
 def best_token_span(start: np.ndarray, end: np.ndarray, first: int, last: int,
