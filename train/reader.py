@@ -15,8 +15,8 @@ What it does, in order (seeded; everything it decides is recorded in ``<out>/rea
    autocast for ``--minutes`` of wall-clock time: the learning rate warms up over the first 5% of that
    time and decays linearly to zero at its end, so a run on a busy machine sees fewer windows but ends
    on schedule. Span cross-entropy (no answer = the ``<s>`` token) plus binary cross-entropy of the
-   answer head. Checkpoints every 10 minutes to ``--work`` with where it stands in the first epoch's seeded
-   order (``--resume`` starts from the last one and skips the windows already trained on).
+   answer head. Checkpoints every 10 minutes to ``--work`` with where it stands in the seeded order of
+   windows, counted from the start of epoch 1 (``--resume`` starts from the last one and skips the windows already trained on).
 6. Evaluates on the held-out slice, reports (never fits) token-level scores on the dev files'
    gold passages, fits the calibration (a logistic function of the answer logit and the span's margin over
    "no answer", for the best-scoring of a question's pairs; threshold by Youden's J), and writes ``reader.safetensors`` (fp16, the
@@ -67,7 +67,8 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--squad-share", type=float, default=0.5, help="share of the machine-translated SQuAD pairs used")
     p.add_argument("--resume", action="store_true", help="start from <work>/checkpoint.safetensors")
     p.add_argument("--skip-windows", type=int, default=None,
-                   help="with --resume: windows of the first epoch's (seeded) order already trained on, skipped; "
+                   help="with --resume: windows of the seeded order (counted from the start of epoch 1, across "
+                        "epochs) already trained on, skipped; "
                         "default: what <work>/checkpoint.json recorded")
     p.add_argument("--negatives", type=int, default=1, help="mined negatives per answerable training question")
     p.add_argument("--holdout", type=float, default=0.1)
@@ -270,11 +271,11 @@ def main() -> None:
 
         net.load_state_dict({k: v.float() for k, v in load_file(str(args.work / "checkpoint.safetensors")).items()}, strict=False)
         log.info("resumed from %s", args.work / "checkpoint.safetensors")
-    progress = args.work / "checkpoint.json"  # where in the first epoch's order the checkpoint stands
+    progress = args.work / "checkpoint.json"  # where in the seeded order (windows from the start of epoch 1) it stands
     skip = args.skip_windows if args.skip_windows is not None else (
         json.loads(progress.read_text())["windows_in_order"] if resumed and progress.is_file() else 0)
     if skip and not resumed:
-        raise SystemExit("--skip-windows needs --resume (it continues an interrupted epoch)")
+        raise SystemExit("--skip-windows needs --resume (it continues where the checkpoint's run stopped)")
     trained = net.trained_state(args.trained_layers)
     params = dict(net.named_parameters())
     for name in trained:
@@ -295,15 +296,14 @@ def main() -> None:
     history, step, seen, epoch, running = [], 0, 0, 0, []
     saved = time.time()
     net.train()
-    in_order = 0  # windows of the current epoch's order passed, counting those skipped
+    passed = 0  # windows of the seeded order passed since the start of epoch 1, counting those skipped
     while time.time() - train_began < budget:
         epoch += 1
-        in_order = 0
-        for chosen in batches(train_items, args.batch_tokens, rng):
+        for chosen in batches(train_items, args.batch_tokens, rng):  # each epoch's order: the same rng, so the same
             if time.time() - train_began >= budget:
                 break
-            in_order += len(chosen)
-            if epoch == 1 and in_order <= skip:
+            passed += len(chosen)
+            if passed <= skip:
                 continue
             for group, base in zip(optimiser.param_groups, (args.lr, args.head_lr)):
                 group["lr"] = base * max(factor(), 1e-3)
@@ -324,11 +324,11 @@ def main() -> None:
                          (budget - elapsed) / 60)
             if time.time() - saved > 600:
                 reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
-                progress.write_text(json.dumps({"windows_in_order": in_order if epoch == 1 else 0}))
+                progress.write_text(json.dumps({"windows_in_order": passed}))
                 saved = time.time()
     net.eval()
     reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
-    progress.write_text(json.dumps({"windows_in_order": in_order if epoch == 1 else 0}))
+    progress.write_text(json.dumps({"windows_in_order": passed}))
     log.info("trained %.0f min: %d steps, %d windows (%.2f epochs)", (time.time() - train_began) / 60, step, seen,
              seen / len(train_items))
     scores = evaluate(net, held_items, frozen, args.batch_tokens)
