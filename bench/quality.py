@@ -5,9 +5,11 @@ For each question set and each mode (lexical only, dense only, hybrid): R@1, R@5
 of the gold article (as ``qa eval``), and, where the file gives answer strings, the share of
 questions whose answer stands in the first passage / in one of the first five, and in the
 first passage's quote. Abstention precision, recall and ROC AUC where unanswerable questions
-exist (hybrid, the shipped mode). Writes the ``quality`` section of bench/RESULTS.md.
+exist (hybrid, the shipped mode), and the same with the reader on (``reader``). Writes the ``quality``
+section of bench/RESULTS.md (``--section NAME`` writes another, for a subset of the sets and modes):
 
     .venv/bin/python bench/quality.py [--index-root DIR] [--sets seeds,facqa,...] [--no-write]
+    .venv/bin/python bench/quality.py --sets seeds,facqa,idkmrc,idkmrc-squad,facqa-squad --modes hybrid,reader --section reader-quality
 
 The seed questions also get the table a user would feel (``seed_table``): answer in the first passage,
 in the shown span, false "no answer", abstention on unanswerable / false-premise / off-topic questions,

@@ -5,7 +5,7 @@
 What training did (data, augmentations, time, windows seen, held-out scores, the dev files' token scores
 with the gold passage given) and what the pipeline calibration found (train/calibrate_reader.py). The
 reader-on against retrieval-only comparison on the seed questions and the official SQuAD 2.0 scores are in
-the ``quality`` section (bench/quality.py), its cost in ``reader-speed`` (bench/reader_speed.py).
+the ``reader-quality`` section (bench/quality.py --section reader-quality), its cost in ``reader-speed`` (bench/reader_speed.py).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def render(record: dict) -> str:
     if training.get("resumed_from"):
         lines.append(f"\nThis run resumed from checkpoint {training['resumed_from']} of an earlier run (optimizer state "
                      f"not kept; it skipped the first {training.get('skipped_windows', 0)} windows of the first epoch's "
-                     "seeded order, trained on before; the figures above are this run's): `train/reader.log` holds "
+                     "seeded order, trained on before; the figures here are this run's): `train/reader.log` holds "
                      "every run's log.")
     if training.get("runs"):
         lines += ["", table(["run", "minutes budgeted", "lr", "windows trained", "note"],

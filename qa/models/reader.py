@@ -1,13 +1,15 @@
 """The trained reader: reads a question with each of the best passages; scores them and marks the answer.
 
-The network (:mod:`qa.models.reader_net`) is multilingual-e5-small read as a cross-encoder, its top
+The network (:mod:`qa.models.reader_net`) is multilingual-e5-small read as a cross-encoder, all 12 of its
 layers and two heads trained by ``train/reader.py`` on the reading-comprehension pairs in the
-benchmarks' ``train/`` folder. The project ships only what training changed, as fp16
-safetensors in ``qa/data/reader/`` (about 15 MB), beside ``reader.json``: the settings, the
-training record and the calibration, a logistic function of the answer logit and span margin fitted on a
-slice of the training data held back from training. :class:`Reader` puts the trained part on
-top of the materialised base model and, for the ONNX backends, exports the whole once into the
-model cache (int8 by default), like the encoder: answering then needs no torch.
+benchmarks' ``train/`` folder (the word embeddings frozen). The project ships what training changed, as fp16
+safetensors in ``qa/data/reader/`` (about 43 MB), beside ``reader.json``: the settings, the training
+record, the window-level calibration (a logistic function of the answer logit and span margin fitted on
+held-out training questions, threshold by Youden's J) and the ask() ``decision`` fitted through the real
+pipeline by ``train/calibrate_reader.py``. :class:`Reader` puts the trained part on top of the
+materialised base model and, for the ONNX backends, exports the whole once into the model cache (fp32
+with int8 word embeddings: :data:`qa.index.engine.READER_BACKEND`), like the encoder: answering then
+needs no torch. The tokenizer windows are :mod:`qa.models.reader_tokens`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The chat page's parts, which :mod:`qa.app` assembles into the Gradio page.
 
-:mod:`.render` turns answers and articles into escaped HTML; :mod:`.handout` turns the
+:mod:`.render` turns answers and articles into escaped HTML (:mod:`.assets` holds the page's CSS,
+scripts and footer); :mod:`.handout` turns the
 conversation into a Markdown or printable HTML handout; :mod:`.upload`, :mod:`.upload_build` and
 :mod:`.upload_page` take a document from the page into the index.
 

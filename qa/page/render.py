@@ -1,7 +1,7 @@
-"""Answers as escaped HTML for the chat page, and the conversation as a handout (Markdown, HTML).
+"""Answers and articles as escaped HTML for the chat page.
 
 Every string that comes from the corpus (titles, outlets, passages, quotes, sources) or from
-the user goes through :func:`html.escape` (or :func:`md_escape` for Markdown) before it is
+the user goes through :func:`html.escape` (or :func:`qa.page.handout.md_escape` for Markdown) before it is
 placed in markup; only the tags written here are ever live (the handouts are in
 :mod:`qa.page.handout`; the page's CSS and scripts in :mod:`qa.page.assets`). Clicks on citations carry
 ``data-doc`` / ``data-passage`` / ``data-qs`` / ``data-qe`` (quote) / ``data-as`` / ``data-ae`` (answer) attributes, which the page sends

@@ -2,8 +2,8 @@
 
 ``qa session check`` answers every question once with :func:`qa.answering.ask.answer_with` and says, per
 question, whether the first passage (or one of the top ``k``) is one the bank expects, whether the
-articles answer at all, and, when the bank states the answer, whether the reader's answer span holds
-it. A check fails when an expected citation is missing, when an answer span does not hold the
+articles answer at all, and, when the bank states the answer, whether the answer the turn gives holds
+it (the reader's span with the reader on; the first passage's quote with retrieval alone, the default). A check fails when an expected citation is missing, when an answer span does not hold the
 stated answer, or when the turn says "no answer" where the bank expects one. The agenda and the
 session handout show an answer span only where it holds the stated answer (:func:`verified_span`).
 """
