@@ -39,8 +39,8 @@ def render(record: dict) -> str:
     ]
     if training.get("resumed_from"):
         lines.append(f"\nThis run resumed from checkpoint {training['resumed_from']} of an earlier run (optimizer state "
-                     f"not kept; it skipped the first {training.get('skipped_windows', 0)} windows of the first epoch's "
-                     "seeded order, trained on before; the figures here are this run's): `train/reader.log` holds "
+                     f"not kept; it skipped the first {training.get('skipped_windows', 0)} windows of the seeded order "
+                     "(counted from the start of epoch 1), trained on before; the figures here are this run's): `train/reader.log` holds "
                      "every run's log.")
     if training.get("runs"):
         lines += ["", table(["run", "minutes budgeted", "lr", "windows trained", "note"],

@@ -295,11 +295,18 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     history, step, seen, epoch, running = [], 0, 0, 0, []
     saved = time.time()
+
+    def checkpoint() -> None:
+        """The trained state, and where in the seeded order it stands, into ``--work``."""
+        reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
+        progress.write_text(json.dumps({"windows_in_order": passed}))
+
     net.train()
     passed = 0  # windows of the seeded order passed since the start of epoch 1, counting those skipped
     while time.time() - train_began < budget:
         epoch += 1
-        for chosen in batches(train_items, args.batch_tokens, rng):  # each epoch's order: the same rng, so the same
+        for chosen in batches(train_items, args.batch_tokens, rng):  # every epoch's order comes from the one seeded
+            # rng, so a resumed run meets the same orders and can skip what it trained on
             if time.time() - train_began >= budget:
                 break
             passed += len(chosen)
@@ -323,12 +330,10 @@ def main() -> None:
                          epoch, step, history[-1]["loss"], seen / elapsed, seen, seen / len(train_items),
                          (budget - elapsed) / 60)
             if time.time() - saved > 600:
-                reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
-                progress.write_text(json.dumps({"windows_in_order": passed}))
+                checkpoint()
                 saved = time.time()
     net.eval()
-    reader.save_weights(net.trained_state(args.trained_layers), args.work / "checkpoint.safetensors")
-    progress.write_text(json.dumps({"windows_in_order": passed}))
+    checkpoint()
     log.info("trained %.0f min: %d steps, %d windows (%.2f epochs)", (time.time() - train_began) / 60, step, seen,
              seen / len(train_items))
     scores = evaluate(net, held_items, frozen, args.batch_tokens)
