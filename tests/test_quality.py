@@ -88,7 +88,7 @@ def test_the_quote_is_the_sentence_that_answers():
     for question, needle in (("Who opened the legal counseling in Bangka Tengah?", "Harun Sulianto"),
                              ("Kapan penyuluhan di Bateng?", "(23/01/2024)"),
                              ("Siapa yang membuka penyuluhan?", "Harun Sulianto")):
-        start, end = quote.best_sentence(question, text, spans, {})
+        start, end = quote.best_sentence(quote.prepare(question, {}), text, spans)
         assert needle in text[start:end], question
 
 

@@ -200,15 +200,15 @@ def test_a_question_at_the_length_limit_is_answered_by_the_reader(seed_engine):
 
 def test_the_reader_reads_the_best_sentence_and_its_neighbours_within_the_budget(seed_engine):
     from qa.answering.ask import READ_CHARS
-    from qa.answering.quote import best_sentence, reading_window
+    from qa.answering.quote import best_sentence, prepare, reading_window
 
     idf = seed_engine.index.lexical.idf()
-    question = "Siapa Ketua Bawaslu Jawa Tengah?"
+    question = prepare("Siapa Ketua Bawaslu Jawa Tengah?", idf)
     grown = 0
     for passage in seed_engine.index.passages[:40]:
         text = seed_engine.index.articles[passage.doc_id].text
-        start, end = reading_window(question, text, passage.sentences, idf, READ_CHARS)
-        best = best_sentence(question, text, passage.sentences, idf)
+        start, end = reading_window(question, text, passage.sentences, READ_CHARS)
+        best = best_sentence(question, text, passage.sentences)
         assert start <= best[0] and best[1] <= end, "the best sentence is always read"
         assert passage.start <= start < end <= passage.end
         assert (start, end) == best or end - start <= READ_CHARS, "grown only within the budget"

@@ -8,8 +8,9 @@ import unicodedata
 from dataclasses import replace
 
 from qa import config
-from qa.answering import abstain
-from qa.answering.question_type import fits, kind_of, verdict
+from qa.answering import abstain, verify
+from qa.answering.question import Analysis, analyse
+from qa.answering.question_type import fits
 from qa.answering.quote import best_sentence, reading_window
 from qa.answering.results import Answer, Citation, Hit, add_distinct
 from qa.answering.retrieve import DENSE_WEIGHT, Signals, search
@@ -47,7 +48,7 @@ def check_k(k: object) -> int:
 
 
 def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float | None = None,
-                vector=None, reader: bool = True) -> Answer:
+                vector=None, reader: bool = True, checks: bool = True) -> Answer:
     """Answer with an already open engine (the chat page and the benchmarks hold one).
 
     Retrieval finds the candidates; when the engine has a reader (and ``reader`` is True), the
@@ -56,10 +57,12 @@ def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float |
     Indonesian, decides whether the articles answer at all.
     ``dense_weight`` overrides the fusion weight (1.0 dense only, 0.0 lexical only) for evaluation.
     ``vector`` is the cleaned question's embedding when the caller encoded several questions at once.
+    ``checks=False`` states what the decision alone would (no verification: :mod:`qa.answering.verify`), only for
+    ``bench/selective.py`` to measure the checks against the path without them in one run.
     """
     text, k = clean_question(question), check_k(k)
     try:
-        return _answer(engine, text, k, dense_weight, vector, reader)
+        return _answer(engine, text, k, dense_weight, vector, reader, checks)
     except (QAError, *FATAL):
         raise
     except BaseException as exc:  # whatever else fails inside (a tokenizer's Rust panic is not an Exception)
@@ -67,22 +70,47 @@ def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float |
                           f"question, or answer without the reader (reader=False, qa ask --no-reader)") from exc
 
 
-def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vector, reader: bool) -> Answer:
+def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vector, reader: bool,
+            checks: bool = True) -> Answer:
     active = engine.reader if reader else None
-    hits, _, retrieved = _retrieve(engine, text, k, dense_weight, vector, active)
-    if active is None or abstain.english(text) >= ENGLISH_SHARE:
-        # without the reader, or for an English question (the reader is calibrated on Indonesian questions): the
-        # retrieval evidence decides, calibrated with English questions
-        on_topic = bool(hits) and retrieved >= engine.calibration.threshold
-        return Answer(question=text, answered=on_topic, hits=hits, confidence=retrieved,
-                      reader=active.fingerprint if active else "")
-    # The reader decides, from its reading joined with the retrieval evidence (Reader.decide, calibrated through
-    # the real pipeline): a hit answers when that probability reaches the threshold and its span fits the
-    # question's type (a name for "Siapa", a date for "Kapan", a number for "Berapa"); see _hit.
-    spans = [h.reader_probability or 0.0 for h in hits if h.answer]
-    unfit = max((h.reader_probability or 0.0 for h in hits), default=0.0)
-    confidence = max(spans) if spans else min(unfit, active.decision_threshold * 0.99)
-    return Answer(question=text, answered=bool(spans), hits=hits, confidence=confidence, reader=active.fingerprint)
+    idf = engine.index.lexical.idf()
+    asked = analyse(text, idf)
+    if active is not None and asked.english >= ENGLISH_SHARE:
+        active = None  # the reader is calibrated on Indonesian questions: an English one is decided by retrieval
+    hits, _, retrieved = _retrieve(engine, asked, k, dense_weight, vector, active)
+    on_topic = bool(hits) and retrieved >= engine.calibration.threshold
+    if active is None:
+        confidence = retrieved
+    else:  # the reader decided which hits hold a span (its probability reached the threshold and the span fits)
+        spans = [h.reader_probability or 0.0 for h in hits if h.answer]
+        unfit = max((h.reader_probability or 0.0 for h in hits), default=0.0)
+        confidence = max(spans) if spans else min(unfit, active.decision_threshold * 0.99)
+    if checks:
+        outcome, reason = _outcome(engine, asked, hits, on_topic, active is not None)
+    else:
+        said = bool(hits) and (bool(hits[0].answer) if active is not None else on_topic)
+        outcome, reason = (verify.ANSWERED, "") if said else (verify.NO_ANSWER, "unverified decision")
+    if outcome != verify.ANSWERED:  # the evidence is shown unverified: no span, no verdict
+        hits = [replace(h, answer="", answer_start=0, answer_end=0, verdict="") for h in hits]
+    return Answer(question=text, answered=outcome == verify.ANSWERED, hits=hits, confidence=confidence,
+                  reader=engine.reader.fingerprint if reader and engine.reader else "", outcome=outcome, reason=reason)
+
+
+def _outcome(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, read: bool) -> tuple[str, str]:
+    """The outcome (:mod:`qa.answering.verify`) and, unless answered, why: off topic or a constraint no passage holds
+    gives no answer; an answer the checks do not verify (or that the reader did not find) gives not sure."""
+    if not hits or not on_topic:
+        if read and hits and hits[0].answer:
+            return verify.NOT_SURE, "the reader marked a span, but the retrieval evidence is weak"
+        return verify.NO_ANSWER, "the articles are not about this question"
+    missing = verify.absent(asked, engine.index.lexical.idf())
+    if missing is not None:
+        return verify.NO_ANSWER, f"no article mentions {missing.text}"
+    first = hits[0]
+    article = engine.index.articles[first.doc_id]
+    reason = verify.check(asked, first.quote, f"{article.title}\n{article.date}\n{article.text}", first.answer,
+                          first.text)
+    return (verify.NOT_SURE, reason) if reason else (verify.ANSWERED, "")
 
 
 def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None = None,
@@ -90,35 +118,35 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
     """The hits for a cleaned question and the retrieval signals. With a reader, the candidates it read come in
     the order of its score, each quote the sentence holding its answer; otherwise each quote is the passage's
     best sentence for the question."""
-    hits, signals, _ = _retrieve(engine, text, k, dense_weight, vector, reader)
+    hits, signals, _ = _retrieve(engine, analyse(text, engine.index.lexical.idf()), k, dense_weight, vector, reader)
     return hits, signals
 
 
-def _retrieve(engine: Engine, text: str, k: int, dense_weight: float | None, vector,
+def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector,
               reader: Reader | None) -> tuple[list[Hit], Signals, float]:
     """:func:`retrieve_hits` and the retrieval evidence that the first passage in retrieval order (with its best
     sentence as the quote, as retrieval alone shows it) answers: :func:`qa.answering.abstain.confidence`."""
+    text = asked.text
     if vector is None:
         vector = engine.embedder.encode_queries([text])[0]
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     wanted = (max(k, READ) if reader else k) + k  # k spare candidates for the hits that fold into others
     candidates, signals = search(engine.index, vector, text, wanted, dense_weight=weight)
     idf = engine.index.lexical.idf()
-    retrieved = retrieval_confidence(engine, text, candidates, signals, idf)
+    retrieved = retrieval_confidence(engine, asked, candidates, signals, idf)
     readings: list[Reading | None] = [None] * len(candidates)
     if reader is not None:
         read = [replace(r, probability=reader.decide(r.logit, r.margin, retrieved))
-                for r in read_candidates(engine, reader, text, candidates[:READ], idf)]
+                for r in read_candidates(engine, reader, asked, candidates[:READ])]
         order = sorted(range(len(read)), key=lambda i: -(read[i].logit + RETRIEVAL_WEIGHT * candidates[i].score))
         order += list(range(len(read), len(candidates)))
         readings = [read[i] if i < len(read) else None for i in order]
         candidates = [candidates[i] for i in order]
-    kind = kind_of(text)
     hits: list[Hit] = []
     done = 0
     while True:
         for candidate, reading in zip(candidates[done:], readings[done:]):
-            hits = add_distinct(hits, _hit(engine, len(hits) + 1, candidate, reading, text, idf, reader, kind))
+            hits = add_distinct(hits, _hit(engine, len(hits) + 1, candidate, reading, asked, reader))
             if len(hits) > k:
                 hits.pop()
                 break
@@ -130,29 +158,28 @@ def _retrieve(engine: Engine, text: str, k: int, dense_weight: float | None, vec
     return [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)], signals, retrieved
 
 
-def retrieval_confidence(engine: Engine, text: str, candidates, signals: Signals, idf: dict[str, float]) -> float:
+def retrieval_confidence(engine: Engine, asked: Analysis, candidates, signals: Signals, idf: dict[str, float]) -> float:
     """The retrieval evidence that the first candidate (in retrieval order, its best sentence as the quote, as
     retrieval alone shows it) answers the question: :func:`qa.answering.abstain.confidence`, 0..1."""
-    plain = [_hit(engine, 1, candidates[0], None, text, idf, None, "")] if candidates else []
-    return abstain.confidence(signals, text, plain, idf, engine.calibration)
+    plain = [_hit(engine, 1, candidates[0], None, asked, None)] if candidates else []
+    return abstain.confidence(signals, asked.text, plain, idf, engine.calibration)
 
 
-def read_candidates(engine: Engine, reader: Reader, question: str, candidates, idf: dict[str, float]) -> list[Reading]:
+def read_candidates(engine: Engine, reader: Reader, asked: Analysis, candidates) -> list[Reading]:
     """The reader's reading of each candidate passage, from its best stretch of ``READ_CHARS`` characters (about
     130 tokens: fewer tokens read, a faster answer); offsets are into the passage text."""
     windows = []
     for candidate in candidates:
         passage = engine.index.passages[candidate.position]
         article_text = engine.index.articles[passage.doc_id].text
-        start, end = reading_window(question, article_text, passage.sentences, idf, READ_CHARS)
+        start, end = reading_window(asked.terms, article_text, passage.sentences, READ_CHARS)
         windows.append((passage.start, start, article_text[start:end]))
-    readings = reader.read(question, [text for _, _, text in windows])
+    readings = reader.read(asked.text, [text for _, _, text in windows])
     return [replace(r, start=r.start + start - base, end=r.end + start - base) if r.end > r.start else r
             for r, (base, start, _) in zip(readings, windows)]
 
 
-def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question: str, idf: dict[str, float],
-         reader: Reader | None, kind: str) -> Hit:
+def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, asked: Analysis, reader: Reader | None) -> Hit:
     """A retrieved passage as a cited hit: the quote is the sentence holding the reader's answer, if any,
     else the sentence that best matches the question. The reader's span is an answer only when its
     probability reaches the threshold and it fits the question's ``kind`` (:mod:`qa.answering.question_type`)."""
@@ -161,14 +188,14 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, question
     answer_start = answer_end = 0
     stated = ""
     if (reader is not None and reading is not None and reading.probability >= reader.decision_threshold
-            and reading.end > reading.start and fits(kind, passage.text[reading.start:reading.end], question)):
+            and reading.end > reading.start and fits(asked.kind, passage.text[reading.start:reading.end], asked.text)):
         answer_start, answer_end = passage.start + reading.start, passage.start + reading.end
         holding = [(s, e) for s, e in passage.sentences if s < answer_end and e > answer_start]
         q_start, q_end = holding[0][0], holding[-1][1]
         # the rule word may stand just before the span ("dilarang | menjadi relawan"): the clause from the sentence start
-        stated = verdict(kind, article.text[q_start:answer_end], answer_start - q_start)
+        stated = verify.stated_verdict(asked, article.text[q_start:q_end], answer_start - q_start)
     else:
-        q_start, q_end = best_sentence(question, article.text, passage.sentences, idf)
+        q_start, q_end = best_sentence(asked.terms, article.text, passage.sentences)
     folded = tuple(_citation(engine, i) for i in candidate.also_in)
     return Hit(rank=rank, score=round(candidate.score, 6), doc_id=article.doc_id, passage_id=passage.passage_id,
                title=article.title, outlet=article.outlet, date=article.date, source=article.source,

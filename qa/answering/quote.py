@@ -22,7 +22,7 @@ from qa.index.lexical import terms, tokenize
 CUE_BONUS = 0.3  # added to a sentence's coverage when it holds what the question asks for
 
 _ASKS = (  # (kind, question pattern), first match wins
-    ("date", re.compile(r"\b(kapan|when|tanggal berapa|hari apa|tahun berapa|pukul berapa|jam berapa|what (date|day|year|time))\b", re.I)),
+    ("date", re.compile(r"\b(kapan|when|tanggal berapa|hari apa|tahun berapa|pukul berapa|jam berapa|(what|which) (date|day|year|time))\b", re.I)),
     ("person", re.compile(r"\b(siapa|siapakah|who|whom|whose)\b", re.I)),
     ("place", re.compile(r"\b(di ?mana|dimanakah|ke ?mana|where|lokasi|tempat|(hotel|gedung|kota|provinsi|kabupaten|ruang) (apa|mana))\b", re.I)),
     ("number", re.compile(r"\b(berapa|brp|how (many|much|long|old))\b", re.I)),
@@ -143,17 +143,16 @@ def prepare(question: str, idf: dict[str, float]) -> Question:
     return prepared
 
 
-def best_sentence(question: str, text: str, sentences: tuple[tuple[int, int], ...], idf: dict[str, float]) -> tuple[int, int]:
-    """The (start, end) of the sentence of a passage that best answers the question."""
-    return best_span(prepare(question, idf), text, sentences)[0]
+def best_sentence(question: Question, text: str, sentences: tuple[tuple[int, int], ...]) -> tuple[int, int]:
+    """The (start, end) of the sentence of a passage that best answers the prepared ``question`` (:func:`prepare`)."""
+    return best_span(question, text, sentences)[0]
 
 
-def reading_window(question: str, text: str, sentences: tuple[tuple[int, int], ...], idf: dict[str, float],
-                   chars: int) -> tuple[int, int]:
+def reading_window(question: Question, text: str, sentences: tuple[tuple[int, int], ...], chars: int) -> tuple[int, int]:
     """The (start, end) of the stretch of a passage worth reading for the question: its best sentence, grown by
     whole neighbouring sentences (the better-scoring side first) while it stays within ``chars`` characters.
     A best sentence longer than ``chars`` is kept whole (the reader cuts it into windows)."""
-    prepared = prepare(question, idf)
+    prepared = question
     (start, end), _ = best_span(prepared, text, sentences)
     i = j = sentences.index((start, end))
     while True:

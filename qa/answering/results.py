@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field, replace
 from qa.answering import cite
 
 NO_ANSWER = "Tidak ada jawaban di artikel yang tersedia."
+NOT_SURE = "Belum pasti: artikel tidak menyatakannya dengan jelas. Bukti terdekat (belum terverifikasi):"
+OUTCOMES = ("answered", "not_sure", "no_answer")  # qa.answering.verify names them too
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,34 @@ class Hit:
 
 @dataclass(frozen=True)
 class Answer:
-    """The result of :func:`qa.answering.ask.ask`. ``answered`` is False when the articles hold no answer."""
+    """The result of :func:`qa.answering.ask.ask`, one of three ``outcome``\ s (:mod:`qa.answering.verify`):
+
+    - ``"answered"``: the articles state it, verified; the first hit's quote (and span, with the reader) answers;
+    - ``"not_sure"``: the hits are the closest evidence, unverified, with no span and no verdict;
+    - ``"no_answer"``: the question is off the articles' topic, or names what no article holds.
+
+    ``answered`` is True only for the first. ``reason`` says in one line why an answer was not stated ("" when
+    answered). An Answer made without an ``outcome`` takes ``answered`` or ``no_answer`` from ``answered``.
+    """
 
     question: str
     answered: bool
     hits: list[Hit]
     confidence: float = 0.0
     reader: str = ""  # fingerprint of the reader that decided (weights and backend); "" when retrieval alone decided
+    outcome: str = ""
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.outcome:
+            object.__setattr__(self, "outcome", "answered" if self.answered else "no_answer")
+        if self.outcome not in OUTCOMES or self.answered != (self.outcome == "answered"):
+            raise ValueError(f"outcome {self.outcome!r} with answered={self.answered}: the outcome is one of "
+                             f"{', '.join(OUTCOMES)}, and answered is True exactly for 'answered'")
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "answered": self.answered, "confidence": round(self.confidence, 4),
-                "reader": self.reader, "hits": [asdict(hit) for hit in self.hits]}
+        return {"question": self.question, "answered": self.answered, "outcome": self.outcome, "reason": self.reason,
+                "confidence": round(self.confidence, 4), "reader": self.reader, "hits": [asdict(hit) for hit in self.hits]}
 
     def format(self) -> str:
         """A readable answer: the reader's answer span (when there is one), the quote, then the articles cited,
@@ -75,7 +94,9 @@ class Answer:
         if self.answered and self.hits and self.hits[0].answer:
             verdict = f"{self.hits[0].verdict} — " if self.hits[0].verdict else ""
             lines.append(f"Jawaban: {verdict}{self.hits[0].answer}")
-        if not self.answered:
+        if self.outcome == "not_sure":
+            lines.append(NOT_SURE)
+        elif not self.answered:
             lines.append(NO_ANSWER)
             if self.hits:
                 lines.append("Bagian artikel yang paling dekat:")

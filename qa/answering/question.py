@@ -1,0 +1,146 @@
+"""A question analysed once: its weighted words, the kind of answer it asks for, its constraints and, for a
+yes/no question, the action it asks about. Retrieval, quote choice, the reader's window, the decision and
+:mod:`qa.answering.verify` all take this one value (:func:`analyse`), so no stage parses the question again.
+
+A *constraint* is something the question pins down that an answer must respect: an office or role
+("Bupati" is not "Wakil Bupati", "Ketua" is not "Anggota"), an organisation (Bawaslu, KPU), a place
+(Jawa Tengah, Kota Semarang), a year, a named person. Words are compared after the lexical module's
+normalisation (informal spellings, short forms expanded: "wabup bateng" is "wakil bupati bangka tengah").
+
+Pure functions over strings, no model and no index; the place and office lists are in :mod:`qa.answering.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from qa.answering import lexicon
+from qa.answering.question_type import YESNO, kind_of
+from qa.answering.quote import Question, prepare
+from qa.index.lexical import ENGLISH, ENGLISH_FUNCTION_WORDS
+
+ROLE, ORG, PLACE, YEAR, PERSON = "role", "org", "place", "year", "person"
+_WORD = re.compile(r"[0-9a-z]+")
+_OPENS = re.compile(r"\s*(siapa|siapakah|berapa|brp|kapan|kapankah)\b", re.IGNORECASE)
+_NAMED = re.compile(r"(\w+)\s+(?:apa|mana)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One thing the question pins down. ``forms`` are word sequences (normalised, :func:`lexicon.words`), any one
+    of which states it; ``wakil`` is False for an office asked without "wakil" (then "wakil <office>" does not
+    state it)."""
+
+    kind: str  # ROLE, ORG, PLACE, YEAR or PERSON
+    text: str  # as the question wrote it, for messages
+    forms: tuple[tuple[str, ...], ...]
+    wakil: bool = True
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A question analysed once (:func:`analyse`)."""
+
+    text: str
+    kind: str  # qa.answering.question_type: person, date, number, place, reason, yesno or other
+    constraints: tuple[Constraint, ...]
+    action: tuple[tuple[str, ...], ...]  # yes/no: the asked action and its object, as word forms (any per entry)
+    focus: tuple[str, ...]  # the word the question turns on ("Siapa yang *menang* …"), as lexical forms; () if an office
+    english: float  # share of English function words
+    terms: Question  # the weighted words, for scoring sentences (qa.answering.quote)
+
+
+def english_share(text: str) -> float:
+    """Share of the question's words that are English function words (0 for an Indonesian question)."""
+    words = _WORD.findall(text.lower())
+    return sum(w in ENGLISH_FUNCTION_WORDS for w in words) / len(words) if words else 0.0
+
+
+def analyse(text: str, idf: dict[str, float]) -> Analysis:
+    """The analysis of a cleaned question against an index's ``idf`` (the weights of its words)."""
+    share = english_share(text)
+    kind = kind_of(text)
+    units = lexicon.units(text, english=share >= 0.2)
+    return Analysis(text=text, kind=kind, constraints=tuple(_constraints(text, units, share >= 0.2)),
+                    action=_action(units) if kind == YESNO else (), focus=_focus(text, units), english=share,
+                    terms=prepare(text, idf))
+
+
+def _constraints(text: str, units: list[lexicon.Unit], english: bool) -> list[Constraint]:
+    found: list[Constraint] = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        if unit.kind == lexicon.ROLE:
+            j = i + 1  # an office phrase: the role and the words that qualify it ("kepala divisi administrasi")
+            while j < len(units) and j - i < 4 and units[j].kind in (lexicon.ROLE, lexicon.OTHER) and not english:
+                j += 1
+            while j > i + 1 and units[j - 1].kind == lexicon.OTHER and not units[j - 1].qualifier:
+                j -= 1  # a trailing verb or noun ("yang hadir", "memberi") is no part of the office
+            phrase = units[i:j]
+            asked_wakil = any(u.words == ("wakil",) for u in phrase)
+            forms = tuple(_join(alts) for alts in _product([u.forms for u in phrase]))
+            found.append(Constraint(ROLE, " ".join(u.text for u in phrase), forms, wakil=asked_wakil))
+            i = j
+            continue
+        if unit.kind in (lexicon.ORG, lexicon.PLACE, lexicon.YEAR):
+            kind = {lexicon.ORG: ORG, lexicon.PLACE: PLACE, lexicon.YEAR: YEAR}[unit.kind]
+            found.append(Constraint(kind, unit.text, unit.forms))
+        i += 1
+    placed = {w for c in found for form in c.forms for w in form}
+    for name in _names(text, english):
+        words = tuple(u for unit in lexicon.units(name, english) for u in unit.words)
+        if words and not set(words) <= placed and not lexicon.known(words):
+            found.append(Constraint(PERSON, name, (tuple(words),)))
+    return found
+
+
+def _names(text: str, english: bool) -> list[str]:
+    """Capitalised runs after the first word that name no office, place or organisation: people, mostly."""
+    found = []
+    for m in _CAPITALISED.finditer(text):
+        name = m.group(0) if m.start() > 0 else m.group(0).partition(" ")[2]  # the first word is capitalised anyway
+        name = re.sub(r"['’]s$", "", name)
+        if len(name) > 2 and not name.isupper() and not (english and name.lower() in ENGLISH):
+            found.append(name)
+    return found
+
+
+def _action(units: list[lexicon.Unit]) -> tuple[tuple[str, ...], ...]:
+    """The asked action and its object: the informative words after the modal, subject and tags removed."""
+    return tuple(u.stems for u in units if u.kind == lexicon.OTHER and not u.subject and u.stems)
+
+
+def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
+    """For a question that opens with *siapa*, *berapa* or *kapan*: its first informative word, when it is no
+    office, organisation, place or subject ("ASN"): "Siapa yang *menang* …", "Berapa *gaji* …"."""
+    named = _NAMED.search(text)
+    if named and lexicon.units(named.group(1))[:1] and lexicon.units(named.group(1))[0].kind == lexicon.OTHER:
+        return lexicon.units(named.group(1))[0].stems  # "Sanksi apa …", "di hotel mana …": the thing named
+    if not _OPENS.match(text):
+        return ()
+    for unit in units:
+        if unit.kind != lexicon.OTHER:
+            return ()
+        if not unit.subject and unit.stems:
+            return unit.stems
+    return ()
+
+
+def _product(options: list[tuple[tuple[str, ...], ...]]) -> list[tuple[tuple[str, ...], ...]]:
+    combos: list[tuple[tuple[str, ...], ...]] = [()]
+    for alts in options:
+        combos = [c + (a,) for c in combos for a in alts][:16]
+    return combos
+
+
+def _join(parts: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    return tuple(w for part in parts for w in part)
+
+
+def normal_text(text: str) -> str:
+    """NFKC, soft hyphens and zero-width characters removed: text as the checks compare it."""
+    return lexicon.INVISIBLE.sub("", unicodedata.normalize("NFKC", text))

@@ -1,0 +1,164 @@
+"""Verify an answer before it is stated: the three outcomes, and the checks that decide between them.
+
+An answer is *answered* only when the articles state it: the question's constraints
+(:mod:`qa.answering.question`) stand in the answer's sentence, or, for context (an organisation, a place, a
+year, a person), in its article; the span (or, without the reader, the quote) holds what the question asks
+for (a name for *siapa*, a date for *kapan*, a number for *berapa*, a place for *di mana*); and a yes/no
+question's sentence is about the asked action. A failed check makes the answer *not sure*: the evidence is
+shown, worded as unverified, with no span and no verdict. *No answer* is for a question off the articles'
+topic, or one that names something (an office, a place, an organisation) no passage of the index holds.
+
+Pure functions over strings and the index's ``idf``; :func:`qa.answering.ask.answer_with` applies them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answering import lexicon
+from qa.answering.question import ORG, PERSON, PLACE, ROLE, YEAR, Analysis, Constraint
+from qa.answering.question_type import _RULE, RULES, WHEN, WHO, COUNT, YESNO
+from qa.answering.quote import holds, sentence_tokens
+from qa.index.lexical import EXPAND, tokenize
+
+ANSWERED, NOT_SURE, NO_ANSWER = "answered", "not_sure", "no_answer"
+OUTCOMES = (ANSWERED, NOT_SURE, NO_ANSWER)
+ACTION_SHARE = 0.5  # a yes/no sentence must hold at least this share of the asked action's words
+_CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:tetapi|namun|tapi|sedangkan|melainkan)\b", re.IGNORECASE)
+
+
+def absent(analysis: Analysis, idf: dict[str, float]) -> Constraint | None:
+    """A constraint of the question (an office, organisation, place or person) that no passage of the index holds:
+    then the articles clearly do not answer. None when every one is held somewhere."""
+    for constraint in analysis.constraints:
+        if constraint.kind == YEAR:
+            continue
+        words = {w for form in constraint.forms for w in form}
+        if words and not any(all(t in idf for t in tokenize(w, expand=False)) for w in words if len(w) > 2):
+            return constraint
+    return None
+
+
+def check(analysis: Analysis, sentence: str, article: str, span: str = "", passage: str = "") -> str:
+    """Why the answer in ``sentence`` (its span ``span``, "" without the reader) from ``passage`` of ``article``
+    may not be stated; "" when every check passes. ``article`` is the article's text with its title and date."""
+    shown = span or sentence
+    wanted = {WHO: "a person's name", WHEN: "a date", COUNT: "a number", "place": "a place"}.get(analysis.kind)
+    if wanted and not (lexicon.names_in(shown, analysis.text, sentence=not span) if analysis.kind == WHO
+                       else holds(analysis.kind, _without(shown, analysis.text), analysis.text)):
+        return f"the {'span' if span else 'quote'} holds no {wanted}"
+    if analysis.kind == WHO and not _named_with_office(analysis, sentence, span):
+        return "no name stands next to the office asked for"
+    said, context = lexicon.words(sentence), lexicon.words(article)
+    for constraint in analysis.constraints:
+        reason = _constraint(constraint, said, context, strict=analysis.kind == WHO)
+        if reason:
+            return reason
+    if analysis.focus and not set(analysis.focus) & sentence_tokens(passage or sentence):
+        return f"the sentence does not say what the question turns on ({analysis.focus[0]})"
+    reason = _places(analysis, said)
+    if reason:
+        return reason
+    if analysis.kind == YESNO and not about_action(analysis, sentence):
+        return "the sentence is not about the asked action"
+    return ""
+
+
+def _without(text: str, question: str) -> str:
+    """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*."""
+    for number in set(re.findall(r"\d+", question)):
+        text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
+    return text
+
+
+def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[str, ...], strict: bool) -> str:
+    """Why the sentence (``said``) or its article (``context``) does not respect one constraint; "" when it does.
+    The office a *siapa* question asks for (``strict``) must stand in the sentence; other constraints, and offices
+    that only set the scene, may stand anywhere in the article."""
+    if constraint.kind == ROLE:
+        if not strict and any(_office(context, form, constraint.wakil) for form in constraint.forms):
+            return ""
+        if not any(_office(said, form, constraint.wakil) for form in constraint.forms):
+            near = any(lexicon.contains(said, ("wakil",) + form) for form in constraint.forms)
+            return (f"the question asks for {constraint.text}, the sentence names its wakil" if near
+                    else f"the sentence does not name the office asked for ({constraint.text})")
+        return ""
+    if constraint.kind == PERSON:
+        ok = any(all(w in said or w in context for w in form) for form in constraint.forms)
+    elif constraint.kind in (ORG, PLACE, YEAR):
+        ok = any(lexicon.contains(said, form) or lexicon.contains(context, form) for form in constraint.forms)
+    else:
+        ok = True
+    return "" if ok else f"the article does not mention {constraint.text}"
+
+
+NEAR_AFTER, NEAR_BEFORE = 90, 40  # characters: "Kepala Divisi Administrasi Kanwil Kemenkumham Jateng, Anton E. Wardhana"
+
+
+def _named_with_office(analysis: Analysis, sentence: str, span: str) -> bool:
+    """For a *siapa* question about an office: a name (the span, or any name in the sentence) stands within a few
+    words of the office, which is neither a wakil's (unless asked) nor a building ("Kantor Bupati")."""
+    offices = [c for c in analysis.constraints if c.kind == ROLE]
+    if not offices:
+        return True
+    if span:
+        at = sentence.find(span)
+        names = [(at, at + len(span))] if at >= 0 else []
+    else:
+        names = lexicon.names_in(sentence, analysis.text)
+    for office in offices:
+        heads = {form[0] for form in office.forms} | {short for short, full in EXPAND.items()
+                                                      if full.split()[0] in {form[0] for form in office.forms}
+                                                      and short in lexicon.ROLE_SHORT}
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, heads))) + r")(?![\w-])", re.IGNORECASE)
+        for m in pattern.finditer(sentence):
+            before = sentence[:m.start()].lower().split()[-1:]
+            if before in (["kantor"], ["rumah"]) or (before == ["wakil"] and not office.wakil):
+                continue
+            if any(m.start() - NEAR_BEFORE <= end and start <= m.end() + NEAR_AFTER for start, end in names):
+                return True
+    return False
+
+
+def _office(said: tuple[str, ...], form: tuple[str, ...], wakil: bool) -> bool:
+    """Whether the office ``form`` stands in ``said``; asked without "wakil", an occurrence after "wakil" does not count."""
+    n = len(form)
+    return any(said[i:i + n] == form and (wakil or i == 0 or said[i - 1] != "wakil") for i in range(len(said) - n + 1))
+
+
+def _places(analysis: Analysis, said: tuple[str, ...]) -> str:
+    """The sentence names a place that cannot be the question's, and not the question's own: another place's
+    official, most often (Jawa Timur for Jawa Tengah; another province)."""
+    asked = [form for c in analysis.constraints if c.kind == PLACE for form in c.forms]
+    if not asked or any(lexicon.contains(said, form) for form in asked):
+        return ""
+    other = sorted(p for p in lexicon.places_in(said) if any(lexicon.conflicting(p, form) for form in asked))
+    return f"the sentence is about {' '.join(other[0])}, not {' '.join(asked[0])}" if other else ""
+
+
+def about_action(analysis: Analysis, text: str) -> bool:
+    """Whether ``text`` is about a yes/no question's asked action: it holds the action's first word (the verb: "boleh
+    *menghadiri* kampanye") and at least :data:`ACTION_SHARE` of its words. True when no action is known."""
+    if not analysis.action:
+        return True
+    words = sentence_tokens(text)
+    held = [bool(set(forms) & words) for forms in analysis.action]
+    return held[0] and sum(held) / len(held) >= ACTION_SHARE
+
+
+def stated_verdict(analysis: Analysis, clause: str, span_start: int = 0, before: int = 40) -> str:
+    """The verdict ("Tidak boleh", "Wajib", "Boleh") that ``clause`` states about the asked action: its last rule
+    word ending inside the answer span (which starts at ``span_start``) or at most ``before`` characters before
+    it, and only when the clause from that word on holds the asked action. "" otherwise."""
+    if analysis.kind != YESNO:
+        return ""
+    found = [m for m in _RULE.finditer(clause) if m.end() >= span_start - before]
+    if not found:
+        return ""
+    rule = found[-1]
+    rest = clause[rule.end():]
+    end = _CLAUSE_END.search(rest, max(0, span_start - rule.end()))
+    if not about_action(analysis, rest[: end.start() if end else len(rest)]):
+        return ""
+    word = rule.group(1).lower()
+    return next(v for w, v in RULES if w == word)
