@@ -30,31 +30,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import machine, table, write_section  # noqa: E402
 from bench.quality import SETS, default_root, index_for  # noqa: E402
-from qa.answering import squad  # noqa: E402
 from qa.answering.ask import answer_with  # noqa: E402
-from qa.answering.evaluate import f1, gold_ids, read_questions  # noqa: E402
+from qa.answering.evaluate import judge, read_questions  # noqa: E402
 
 PATHS = {  # name: (reader on, checks on)
     "retrieval unchecked": (False, False), "retrieval": (False, True),
     "reader unchecked": (True, False), "reader": (True, True),
 }
 COLUMNS = ("right", "wrong", "not_sure", "no_answer")
-
-
-def judge(row: dict, answer) -> str:
-    """right, wrong, not_sure or no_answer for one question's answer."""
-    if not answer.answered:
-        return answer.outcome
-    answers = row.get("all_answers") or ([row["answer"]] if row.get("answer") else [])
-    if not row.get("answerable", True) or not answers or not answer.hits:
-        return "wrong"
-    top = answer.hits[0]
-    from_gold = bool(gold_ids(row) & {top.doc_id, *(c.doc_id for c in top.also_in)})
-    if top.answer:
-        held = any(squad.holds(top.answer, a) or (squad.holds(top.quote, a) and f1(top.answer, a) >= 0.5) for a in answers)
-    else:
-        held = any(squad.holds(top.quote, a) for a in answers)
-    return "right" if from_gold and held else "wrong"
 
 
 def kind_of_row(row: dict) -> str:

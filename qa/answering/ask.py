@@ -11,7 +11,7 @@ from qa import config
 from qa.answering import abstain, verify
 from qa.answering.question import Analysis, analyse
 from qa.answering.question_type import fits
-from qa.answering.quote import best_sentence, reading_window
+from qa.answering.quote import best_sentence, reading_window, widened
 from qa.answering.results import Answer, Citation, Hit, add_distinct
 from qa.answering.retrieve import DENSE_WEIGHT, Signals, search
 from qa.errors import FATAL, AnswerError, InputError, QAError, describe
@@ -108,9 +108,42 @@ def _outcome(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, r
         return verify.NO_ANSWER, f"no article mentions {missing.text}"
     first = hits[0]
     article = engine.index.articles[first.doc_id]
-    reason = verify.check(asked, first.quote, f"{article.title}\n{article.date}\n{article.text}", first.answer,
-                          first.text)
+    context = f"{article.title}\n{article.date}\n{article.text}"
+    reason = verify.check(asked, first.quote, context, first.answer, first.text)
+    if reason.startswith(verify.UNFIT) and not first.answer:
+        # the quote holds nothing of the kind asked for (no name, date, place): another sentence of the first two
+        # passages may, and then it is the quote (its hit first), if it passes every check
+        for n, hit in enumerate(hits[:2]):
+            article = engine.index.articles[hit.doc_id]
+            context = f"{article.title}\n{article.date}\n{article.text}"
+            for start, end in [(hit.quote_start, hit.quote_end)] * (n > 0) + _other_quotes(engine, asked, hit):
+                if not verify.check(asked, article.text[start:end], context, "", hit.text):
+                    hits[n] = replace(hit, quote=article.text[start:end], quote_start=start, quote_end=end,
+                                      page=article.page(start), text=article.text[hit.start:max(end, hit.end)],
+                                      end=max(end, hit.end))
+                    hits[:] = [replace(h, rank=r) for r, h in enumerate([hits[n]] + hits[:n] + hits[n + 1:], start=1)]
+                    return verify.ANSWERED, ""
     return (verify.NOT_SURE, reason) if reason else (verify.ANSWERED, "")
+
+
+OTHER_QUOTES = 3  # sentences of a passage tried, best first, when the first quote holds nothing of the kind asked for
+
+
+def _other_quotes(engine: Engine, asked: Analysis, hit: Hit) -> list[tuple[int, int]]:
+    """The hit's passage's best sentences but its quote, widened as quotes are."""
+    text = engine.index.articles[hit.doc_id].text
+    own = engine.index.passage(hit.passage_id).sentences
+    ranked = sorted(own, key=lambda span: -asked.terms.score(text[span[0]:span[1]]))
+    return [widened(asked.kind, text, _sentences_on(engine, hit.passage_id), span) for span in ranked[:OTHER_QUOTES + 1]
+            if span != (hit.quote_start, hit.quote_end)][:OTHER_QUOTES]
+
+
+def _sentences_on(engine: Engine, passage_id: str) -> tuple[tuple[int, int], ...]:
+    """The passage's sentences and those of the next passage of its article after it: a quote may go on there."""
+    passage = engine.index.passage(passage_id)
+    doc, _, n = passage_id.rpartition("#")
+    after = engine.index.passage(f"{doc}#{int(n) + 1}") if n.isdigit() else None
+    return passage.sentences + tuple(s for s in (after.sentences if after else ()) if s[0] >= passage.end)
 
 
 def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None = None,
@@ -195,11 +228,13 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, asked: A
         # the rule word may stand just before the span ("dilarang | menjadi relawan"): the clause from the sentence start
         stated = verify.stated_verdict(asked, article.text[q_start:q_end], answer_start - q_start)
     else:
-        q_start, q_end = best_sentence(asked.terms, article.text, passage.sentences)
+        q_start, q_end = widened(asked.kind, article.text, _sentences_on(engine, passage.passage_id),
+                                 best_sentence(asked.terms, article.text, passage.sentences))
     folded = tuple(_citation(engine, i) for i in candidate.also_in)
     return Hit(rank=rank, score=round(candidate.score, 6), doc_id=article.doc_id, passage_id=passage.passage_id,
                title=article.title, outlet=article.outlet, date=article.date, source=article.source,
-               text=passage.text, start=passage.start, end=passage.end, quote=article.text[q_start:q_end],
+               text=article.text[passage.start:max(passage.end, q_end)], start=passage.start,
+               end=max(passage.end, q_end), quote=article.text[q_start:q_end],
                quote_start=q_start, quote_end=q_end, place=article.place, also_in=folded,
                answer=article.text[answer_start:answer_end], answer_start=answer_start, answer_end=answer_end,
                reader_probability=None if reading is None else round(reading.probability, 6), verdict=stated,

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from qa.answering.ask import answer_with
+from qa.answering.squad import holds
 from qa.errors import InputError
 from qa.index.engine import Engine
 
@@ -119,3 +120,23 @@ def evaluate(engine: Engine, rows: list[dict], k: int = 10, mode: str = "hybrid"
         abstain_auc=auc([-s for s in unanswerable_scores], [-s for s in answered_scores]),
         answer_in_first=means[0], answer_in_quote=means[1], answer_exact=means[2], answer_f1=means[3],
     )
+
+
+def judge(row: dict, answer) -> str:
+    """The selective measure of one question's answer (``bench/selective.py``): ``right``, ``wrong``, ``not_sure`` or
+    ``no_answer``. Right: answered from a gold article, and what is stated holds a gold answer (SQuAD-normalised words,
+    in order): the quote when no span is marked; the reader's span, or the quote shown with it when the span covers
+    at least half of the gold answer (token F1 ≥ 0.5). Any other answered question is wrong, an answer to an
+    unanswerable one included."""
+    if not answer.answered:
+        return answer.outcome
+    answers = row.get("all_answers") or ([row["answer"]] if row.get("answer") else [])
+    if not row.get("answerable", True) or not answers or not answer.hits:
+        return "wrong"
+    top = answer.hits[0]
+    from_gold = bool(gold_ids(row) & {top.doc_id, *(c.doc_id for c in top.also_in)})
+    if top.answer:
+        held = any(holds(top.answer, a) or (holds(top.quote, a) and f1(top.answer, a) >= 0.5) for a in answers)
+    else:
+        held = any(holds(top.quote, a) for a in answers)
+    return "right" if from_gold and held else "wrong"

@@ -40,7 +40,7 @@ def kind_of(question: str) -> str:
     first = _WORD.findall(q)[:1]
     if first and first[0] in ("apakah", "bolehkah", "haruskah", "wajibkah", "benarkah", "bisakah", "dapatkah"):
         return YESNO
-    if _MODAL.search(q) and (_YESNO_START.match(q) or _TAG.search(q)):
+    if _MODAL.search(q) and (_YESNO_START.match(q) or _TAG.search(q)) and not re.match(r"apa\s+(saja|aja|yang|yg)\b", q):
         return YESNO
     if re.search(r"\b(siapa|siapakah)\b", q) and (re.search(r"\bsiapa saja\b", q) or _MODAL.search(q)):
         return OTHER  # "Siapa saja …", "Siapa yang dilarang …" ask for a group (ASN, TNI), not a person

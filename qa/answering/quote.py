@@ -148,6 +148,30 @@ def best_sentence(question: Question, text: str, sentences: tuple[tuple[int, int
     return best_span(question, text, sentences)[0]
 
 
+_ELABORATES = re.compile(r"^\W*(antara lain|yaitu|yakni|misalnya|contohnya|seperti|di antaranya|sebab|karena|hal ini|"
+                         r"alasannya|pasalnya|sehingga|oleh karena itu|untuk itu|dengan begitu)\b", re.IGNORECASE)
+
+
+def widened(kind: str | None, text: str, sentences: tuple[tuple[int, int], ...], span: tuple[int, int]) -> tuple[int, int]:
+    """The quote ``span`` (whole sentences of ``text``) with the next sentence joined when the answer goes on there:
+    the quote ends with ":" or the next sentence opens by giving the list or the reason ("Antara lain, …",
+    "Sebab, …") and, for a *mengapa* question, the quote itself gives no reason. Pieces that open in lower case
+    (a sentence cut by a line break) join the sentence before them."""
+    after = [(s, e) for s, e in sentences if s >= span[1]]
+    if not after:
+        return span
+    nxt = text[after[0][0]:after[0][1]]
+    quote = text[span[0]:span[1]]
+    end = span[1]
+    if quote.rstrip().endswith(":") or (_ELABORATES.match(nxt) and not (kind == "reason" and _REASON.search(quote))):
+        end = after[0][1]
+    for start, stop in after[1 if end > span[1] else 0:]:  # a line break inside a sentence: "perilaku\ndalam …"
+        if not text[start:stop][:1].islower():
+            break
+        end = stop
+    return span[0], end
+
+
 def reading_window(question: Question, text: str, sentences: tuple[tuple[int, int], ...], chars: int) -> tuple[int, int]:
     """The (start, end) of the stretch of a passage worth reading for the question: its best sentence, grown by
     whole neighbouring sentences (the better-scoring side first) while it stays within ``chars`` characters.

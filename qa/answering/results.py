@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from qa.answering import cite
 
 NO_ANSWER = "Tidak ada jawaban di artikel yang tersedia."
-NOT_SURE = "Belum pasti: artikel tidak menyatakannya dengan jelas. Bukti terdekat (belum terverifikasi):"
+NOT_SURE = "Belum pasti: artikel tidak menyatakan jawabannya dengan jelas."
 OUTCOMES = ("answered", "not_sure", "no_answer")  # qa.answering.verify names them too
 
 
@@ -58,7 +58,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Answer:
-    """The result of :func:`qa.answering.ask.ask`, one of three ``outcome``\ s (:mod:`qa.answering.verify`):
+    """The result of :func:`qa.answering.ask.ask`, one of three outcomes (:mod:`qa.answering.verify`):
 
     - ``"answered"``: the articles state it, verified; the first hit's quote (and span, with the reader) answers;
     - ``"not_sure"``: the hits are the closest evidence, unverified, with no span and no verdict;
@@ -83,6 +83,11 @@ class Answer:
             raise ValueError(f"outcome {self.outcome!r} with answered={self.answered}: the outcome is one of "
                              f"{', '.join(OUTCOMES)}, and answered is True exactly for 'answered'")
 
+    @property
+    def message(self) -> str:
+        """What a turn says instead of an answer: :data:`NOT_SURE` or :data:`NO_ANSWER`; "" when answered."""
+        return {"not_sure": NOT_SURE, "no_answer": NO_ANSWER}.get(self.outcome, "")
+
     def to_dict(self) -> dict:
         return {"question": self.question, "answered": self.answered, "outcome": self.outcome, "reason": self.reason,
                 "confidence": round(self.confidence, 4), "reader": self.reader, "hits": [asdict(hit) for hit in self.hits]}
@@ -94,12 +99,11 @@ class Answer:
         if self.answered and self.hits and self.hits[0].answer:
             verdict = f"{self.hits[0].verdict} — " if self.hits[0].verdict else ""
             lines.append(f"Jawaban: {verdict}{self.hits[0].answer}")
-        if self.outcome == "not_sure":
-            lines.append(NOT_SURE)
-        elif not self.answered:
-            lines.append(NO_ANSWER)
+        if not self.answered:
+            lines.append(self.message)
             if self.hits:
-                lines.append("Bagian artikel yang paling dekat:")
+                lines.append("Bagian artikel yang paling dekat (belum terverifikasi):" if self.outcome == "not_sure"
+                             else "Bagian artikel yang paling dekat:")
         if self.hits:
             lines.append(f"“{self.hits[0].quote}”" if self.answered else "")
         for number, group in cite.by_article(self.hits):

@@ -22,6 +22,7 @@ from qa.answering.quote import holds, sentence_tokens
 from qa.index.lexical import EXPAND, tokenize
 
 ANSWERED, NOT_SURE, NO_ANSWER = "answered", "not_sure", "no_answer"
+UNFIT = "the quote holds no"  # how the reason of a quote that holds nothing of the kind asked for begins
 OUTCOMES = (ANSWERED, NOT_SURE, NO_ANSWER)
 ACTION_SHARE = 0.5  # a yes/no sentence must hold at least this share of the asked action's words
 _CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:tetapi|namun|tapi|sedangkan|melainkan)\b", re.IGNORECASE)
@@ -45,8 +46,9 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     shown = span or sentence
     wanted = {WHO: "a person's name", WHEN: "a date", COUNT: "a number", "place": "a place"}.get(analysis.kind)
     if wanted and not (lexicon.names_in(shown, analysis.text, sentence=not span) if analysis.kind == WHO
+                       else _venue(shown, analysis.text) if analysis.kind == "place"
                        else holds(analysis.kind, _without(shown, analysis.text), analysis.text)):
-        return f"the {'span' if span else 'quote'} holds no {wanted}"
+        return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
     if analysis.kind == WHO and not _named_with_office(analysis, sentence, span):
         return "no name stands next to the office asked for"
     said, context = lexicon.words(sentence), lexicon.words(article)
@@ -64,6 +66,16 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     return ""
 
 
+_VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?:[a-z]+[\s,]+){0,3}([A-Z][\w.'-]*)")
+
+
+def _venue(text: str, question: str) -> bool:
+    """Whether ``text`` names where something is: "di <Name>" (or "di lokasi acara, <Name>"), a name the question
+    does not."""
+    asked = set(lexicon.words(question))
+    return any(m.group(1).lower() not in asked for m in _VENUE.finditer(text))
+
+
 def _without(text: str, question: str) -> str:
     """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*."""
     for number in set(re.findall(r"\d+", question)):
@@ -73,8 +85,8 @@ def _without(text: str, question: str) -> str:
 
 def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[str, ...], strict: bool) -> str:
     """Why the sentence (``said``) or its article (``context``) does not respect one constraint; "" when it does.
-    The office a *siapa* question asks for (``strict``) must stand in the sentence; other constraints, and offices
-    that only set the scene, may stand anywhere in the article."""
+    The office a *siapa* question asks for and its organisation (``strict``) must stand in the sentence; other
+    constraints, and offices that only set the scene, may stand anywhere in the article."""
     if constraint.kind == ROLE:
         if not strict and any(_office(context, form, constraint.wakil) for form in constraint.forms):
             return ""
@@ -85,6 +97,8 @@ def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[st
         return ""
     if constraint.kind == PERSON:
         ok = any(all(w in said or w in context for w in form) for form in constraint.forms)
+    elif constraint.kind == ORG and strict:  # "Siapa Ketua *Bawaslu* …": the office's organisation, in the sentence
+        ok = any(lexicon.contains(said, form) for form in constraint.forms)
     elif constraint.kind in (ORG, PLACE, YEAR):
         ok = any(lexicon.contains(said, form) or lexicon.contains(context, form) for form in constraint.forms)
     else:

@@ -11,9 +11,9 @@ import re
 import time
 from typing import Sequence
 
-from qa.answering.results import NO_ANSWER, Answer, Citation, Hit
+from qa.answering.results import Answer, Citation, Hit
 from qa.answering.cite import article_citation, by_article, citation, page_label, part_number, title_line
-from qa.page.render import CLOSEST, Turn, esc
+from qa.page.render import CLOSEST, Turn, esc, state_of
 
 ANSWER_LABEL = "Jawaban:"
 
@@ -58,7 +58,7 @@ def md_answer(answer: Answer, span: str | None = None) -> list[str]:
         lines += ([f"**{ANSWER_LABEL}** {md_escape(span)}", ""] if span else [])
         lines += [f"> “{md_escape(answer.hits[0].quote)}”", "", "Sumber:", ""]
     else:
-        lines += [f"_{md_escape(NO_ANSWER)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
+        lines += [f"_{md_escape(answer.message)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
     for number, hits in by_article(answer.hits):
         lines.append(f"- {md_article(number, hits)}")
         if not answer.answered:
@@ -93,7 +93,7 @@ body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0
 overflow-wrap:anywhere}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-top:1px solid #ccc;padding-top:1rem}
 blockquote{margin:.5rem 0;padding:.5rem 1rem;border-left:4px solid #0f766e;background:#f0fdfa;font-size:1.1rem}
-.no-answer{font-weight:600}.src{color:#444;font-size:.95rem}li{margin:.3rem 0}
+.no-answer,.not-sure{font-weight:600}.not-sure{color:#92400e}.src{color:#444;font-size:.95rem}li{margin:.3rem 0}
 .span{font-size:1.1rem;margin:.5rem 0}
 @page{size:A4;margin:16mm 15mm}
 @media print{body{margin:0;max-width:none}h2,h3{break-after:avoid}section{break-inside:avoid}blockquote{background:none}}
@@ -107,7 +107,7 @@ def html_answer(answer: Answer, span: str | None = None) -> str:
         body = [f'<p class="span"><strong>{esc(ANSWER_LABEL)}</strong> {esc(span)}</p>' if span else "",
                 f"<blockquote>“{esc(answer.hits[0].quote)}”</blockquote><p>Sumber:</p>"]
     else:
-        body = [f'<p class="no-answer">{esc(NO_ANSWER)}</p>' + (f"<p>{esc(CLOSEST)}</p>" if answer.hits else "")]
+        body = [f'<p class="{state_of(answer)}">{esc(answer.message)}</p>' + (f"<p>{esc(CLOSEST)}</p>" if answer.hits else "")]
     items = []
     for number, hits in by_article(answer.hits):
         first, ids = hits[0], [hit.passage_id for hit in hits]

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-from qa.answering.results import NO_ANSWER, Answer, Citation, Hit
+from qa.answering.results import Answer, Citation, Hit
 from qa.answering.cite import article_citation, by_article, citation, page_label, pages, part_number, title_line
 from qa.corpus.articles import Article
 
@@ -158,8 +158,13 @@ def hit_html(hit: Hit, answered: bool) -> str:
     return article_html(hit.rank, [hit], answered)
 
 
+def state_of(answer: Answer) -> str:
+    """The turn's state, as the page's CSS and tests know it: ``answered``, ``not-sure`` or ``no-answer``."""
+    return answer.outcome.replace("_", "-")
+
+
 def answer_html(answer: Answer) -> str:
-    """The quote that answers (or the plain no-answer message), then the articles cited, each once."""
+    """The quote that answers (or the not-sure or no-answer message), then the articles cited, each once."""
     cites = "".join(article_html(number, group, answer.answered) for number, group in by_article(answer.hits))
     if answer.answered and answer.hits:
         first = answer.hits[0]
@@ -170,7 +175,7 @@ def answer_html(answer: Answer) -> str:
                 '<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div>'
                 f'<ol class="cites">{cites}</ol>')
     closest = f'<div class="closest-label">{esc(CLOSEST)}</div><ol class="cites closest">{cites}</ol>' if cites else ""
-    return f'<p class="no-answer">{esc(NO_ANSWER)}</p>{closest}'
+    return f'<p class="{state_of(answer)}">{esc(answer.message)}</p>{closest}'
 
 
 def turn_html(number: int, turn: Turn) -> str:
@@ -180,7 +185,7 @@ def turn_html(number: int, turn: Turn) -> str:
     elif turn.error:
         body, state = f'<p class="error">⚠ {esc(turn.error)}</p>', "error"
     elif turn.answer is not None:
-        body, state = answer_html(turn.answer), "answered" if turn.answer.answered else "no-answer"
+        body, state = answer_html(turn.answer), state_of(turn.answer)
     else:
         body, state = "", "empty"
     return (f'<div class="turn" data-state="{state}" data-turn="{number}">'

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 import gradio as gr
 
-from qa.page.render import esc
+from qa.page.render import esc, state_of
 from qa.session.prepare import PreparedSession, verified_span
 
 logger = logging.getLogger(__name__)
@@ -63,10 +63,11 @@ def agenda_html(session: PreparedSession) -> str:
         for number, question in items:
             answer = session.answers[number - 1]
             span = verified_span(question, answer)  # only a span the check passes
-            rows.append(f'<li data-state="{"answered" if answer.answered else "no-answer"}">'
+            rows.append(f'<li data-state="{state_of(answer)}">'
                         f'<button type="button" class="agenda-q" data-q="{number - 1}">{esc(question.text)}</button>'
                         + (f'<div class="agenda-span">Jawaban: {esc(span)}</div>' if span else "")
-                        + ("" if answer.answered else '<div class="agenda-open">(tidak terjawab di artikel)</div>')
+                        + ("" if answer.answered else '<div class="agenda-open">(belum pasti menurut artikel)</div>'
+                           if answer.outcome == "not_sure" else '<div class="agenda-open">(tidak terjawab di artikel)</div>')
                         + (f'<div class="agenda-note">{esc(question.note)}</div>' if question.note else "") + "</li>")
         parts.append(f'<ol class="agenda-list" start="{items[0][0]}">{"".join(rows)}</ol>')
     return "".join(parts) + "</div>"

@@ -109,10 +109,13 @@ class QuestionCheck:
 
     @property
     def answer_status(self) -> str:
-        """``right`` (the span holds the stated answer), ``wrong``, ``none`` (the turn says there is no answer,
-        or marks no span) or ``unchecked`` (the bank states no answer)."""
+        """``right`` (the span holds the stated answer), ``wrong``, ``not_sure`` (the turn shows evidence it could
+        not verify), ``none`` (the turn says there is no answer, or marks no span) or ``unchecked`` (the bank states
+        no answer)."""
         if not self.question.answer:
             return "unchecked"
+        if self.answer.outcome == "not_sure":
+            return "not_sure"
         span = given_span(self.answer)
         return "none" if not span else "right" if holds(span, self.question.answer) else "wrong"
 
@@ -125,6 +128,7 @@ class QuestionCheck:
         return {"number": self.number, "question": self.question.text, "section": self.question.section,
                 "line": self.question.line, "expected": list(self.question.expected), "status": self.status,
                 "found_rank": self.found, "not_in_index": list(self.unknown), "answered": self.answer.answered,
+                "outcome": self.answer.outcome,
                 "confidence": round(self.answer.confidence, 4), "passages": [h.passage_id for h in self.answer.hits],
                 "quote": first.quote if first else "", "answer": given_span(self.answer),
                 "expected_answer": self.question.answer, "answer_status": self.answer_status, "passed": self.passed}
@@ -150,7 +154,7 @@ class CheckReport:
         answers = [check.answer_status for check in self.checks]
         return {"questions": len(self.checks), **{s: statuses.count(s) for s in ("first", "top", "missing", "unchecked")},
                 "abstained": sum(not check.answer.answered for check in self.checks),
-                **{f"answer_{s}": answers.count(s) for s in ("right", "wrong", "none", "unchecked")}}
+                **{f"answer_{s}": answers.count(s) for s in ("right", "wrong", "not_sure", "none", "unchecked")}}
 
     def to_dict(self) -> dict:
         return {"bank": str(self.bank.path), "title": self.bank.title, "index": str(self.index), "k": self.k,
@@ -163,15 +167,17 @@ class CheckReport:
             hits = check.answer.hits
             result = {"first": "ok", "top": f"ok @{check.found}", "missing": "MISSING", "unchecked": "-"}[check.status]
             result = result if check.answer_status in ("right", "unchecked") else {
-                "wrong": "WRONG", "none": "NO ANSWER"}[check.answer_status]
-            said = "" if check.answer.answered else "  (abstained: no answer in the articles)"
+                "wrong": "WRONG", "not_sure": "NOT SURE", "none": "NO ANSWER"}[check.answer_status]
+            said = {"answered": "", "not_sure": f"  (not sure: {check.answer.reason})",
+                    "no_answer": "  (abstained: no answer in the articles)"}[check.answer.outcome]
             lines.append(f"{check.number:3}  {result:9} {check.question.text}  [{hits[0].passage_id if hits else '–'}]{said}")
             if check.status in ("missing", "top"):
                 lines.append(f"{'':15}expected {', '.join(check.question.expected)}; got "
                              + (", ".join(h.passage_id for h in hits) or "no passages"))
-            if check.answer_status in ("wrong", "none"):
+            if check.answer_status in ("wrong", "not_sure", "none"):
                 span = given_span(check.answer)
                 got = (f"the span {span!r}" if span else "no answer span" if check.answer.answered
+                       else "not sure (the turn shows the evidence unverified)" if check.answer.outcome == "not_sure"
                        else "no answer (the turn says the articles do not answer)")
                 lines.append(f"{'':15}expected the answer {check.question.answer!r}; got {got}")
             for value in check.unknown:
@@ -179,7 +185,8 @@ class CheckReport:
         n = self.counts()
         lines.append(f"summary: {n['questions']} questions; expected citation first {n['first']}, lower in the top "
                      f"{self.k} {n['top']}, missing {n['missing']}; {n['unchecked']} without expected ids; "
-                     f"answer held {n['answer_right']}, wrong {n['answer_wrong']}, not given {n['answer_none']}, "
+                     f"answer held {n['answer_right']}, wrong {n['answer_wrong']}, not sure {n['answer_not_sure']}, "
+                     f"not given {n['answer_none']}, "
                      f"{n['answer_unchecked']} without a stated answer; {n['abstained']} abstained; "
                      + ("PASSED" if self.passed else "FAILED"))
         return "\n".join(lines)
