@@ -61,7 +61,8 @@ _MULTI = frozenset({("nusa", "tenggara", "barat"), ("nusa", "tenggara", "timur")
 SUBJECTS = frozenset("asn aparatur sipil negara pns pegawai negeri civil servant servants employee employees".split())
 MODALS = frozenset("apakah apa bolehkah boleh haruskah harus wajibkah wajib dilarang larangan berhak diperbolehkan "
                    "dibolehkan diizinkan bisa bisakah dapat dapatkah benarkah tidak tak ga gak sih ya kan dong "
-                   "allowed can may must should is are do does tetap ikut masih memang benar berarti juga".split())
+                   "allowed can may must should is are do does tetap ikut masih memang benar berarti juga jumlah banyak nama "
+                   "contoh".split())
 LEADER = ("pimpinan", "pemimpin", "kepala", "ketua")  # "pimpinan Kanwil" is its kepala, "pimpinan Bawaslu" its ketua
 ROLE_SHORT = frozenset("sekda wabup wagub wawali kades kadiv kakanwil kadis pj plt plh".split())  # short forms of offices
 _ENGLISH_PLACES = {"central": "tengah", "east": "timur", "west": "barat", "north": "utara", "south": "selatan",

@@ -34,7 +34,7 @@ def absent(analysis: Analysis, idf: dict[str, float]) -> Constraint | None:
     for constraint in analysis.constraints:
         if constraint.kind == YEAR:
             continue
-        words = {w for form in constraint.forms for w in form}
+        words = {w for form in constraint.forms for w in form} | set(constraint.text.lower().split())
         if words and not any(all(t in idf for t in tokenize(w, expand=False)) for w in words if len(w) > 2):
             return constraint
     return None
@@ -49,8 +49,6 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
                        else _venue(shown, analysis.text) if analysis.kind == "place"
                        else holds(analysis.kind, _without(shown, analysis.text), analysis.text)):
         return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
-    if analysis.kind == WHO and not _named_with_office(analysis, sentence, span):
-        return "no name stands next to the office asked for"
     said, context = lexicon.words(sentence), lexicon.words(article)
     for constraint in analysis.constraints:
         reason = _constraint(constraint, said, context, strict=analysis.kind == WHO)
@@ -61,6 +59,8 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     reason = _places(analysis, said)
     if reason:
         return reason
+    if analysis.kind == WHO and not _named_with_office(analysis, sentence, span):
+        return "no name stands next to the office asked for"
     if analysis.kind == YESNO and not about_action(analysis, sentence):
         return "the sentence is not about the asked action"
     return ""
@@ -152,12 +152,13 @@ def _places(analysis: Analysis, said: tuple[str, ...]) -> str:
 
 def about_action(analysis: Analysis, text: str) -> bool:
     """Whether ``text`` is about a yes/no question's asked action: it holds the action's first word (the verb: "boleh
-    *menghadiri* kampanye") and at least :data:`ACTION_SHARE` of its words. True when no action is known."""
+    *menghadiri* kampanye") and at least :data:`ACTION_SHARE` of its words (both of two). True when no action is
+    known."""
     if not analysis.action:
         return True
     words = sentence_tokens(text)
     held = [bool(set(forms) & words) for forms in analysis.action]
-    return held[0] and sum(held) / len(held) >= ACTION_SHARE
+    return held[0] and (all(held) if len(held) <= 2 else sum(held) / len(held) >= ACTION_SHARE)
 
 
 def stated_verdict(analysis: Analysis, clause: str, span_start: int = 0, before: int = 40) -> str:

@@ -1,0 +1,114 @@
+"""Verification before an answer is stated (qa/answering/verify.py): each constraint kind, with counter-examples
+that must still be answered. Pure functions over strings: no model, no index."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering import verify
+from qa.answering.question import analyse
+from qa.answering.results import Answer
+from qa.index.lexical import tokenize
+
+JATENG = ("Ketua Bawaslu Jateng Muhammad Amin mengatakan salah satu tantangan yang berpotensi muncul selama tahapan "
+          "Pilkada adalah netralitas ASN.")
+ARTICLE = "Rapat koordinasi Bawaslu Provinsi Jawa Tengah di Semarang, Kamis (26/9/2024).\n" + JATENG
+
+
+def check(question: str, sentence: str, article: str = ARTICLE, span: str = "") -> str:
+    return verify.check(analyse(question, {}), sentence, article, span)
+
+
+@pytest.mark.parametrize("question", [
+    "Siapa Ketua Bawaslu Jawa Tengah?",
+    "siapa ketua bawaslu jateng?",  # informal, short forms
+    "Who is the chairman of Bawaslu Central Java?",  # English
+])
+def test_the_office_its_organisation_and_place_in_the_sentence_are_answered(question):
+    assert check(question, JATENG) == ""
+    assert check(question, JATENG, span="Muhammad Amin") == ""
+
+
+def test_another_places_official_is_not_stated():
+    assert "bangka tengah" in check("Siapa Ketua Bawaslu Bangka Tengah?", JATENG)  # not in the article
+    other = "Ketua Bawaslu Jawa Tengah Muhammad Amin hadir. Rakor Bawaslu Jawa Timur digelar pekan lalu."
+    assert "jawa tengah" in check("Siapa Ketua Bawaslu Jawa Timur?", JATENG, article=other)  # in the article only
+
+
+def test_a_neighbouring_role_is_not_the_one_asked_for():
+    wabup = "Turut hadir Era Susanto selaku Wakil Bupati (Wabup) Bangka Tengah didampingi Sekda Bateng Sugianto."
+    assert "wakil" in check("Siapa Bupati Bangka Tengah?", wabup, article=wabup)
+    assert check("Siapa Wakil Bupati Bangka Tengah?", wabup, article=wabup) == ""  # counter-example
+    assert check("siapa wabup bateng?", wabup, article=wabup, span="Era Susanto") == ""
+    assert check("Siapa Anggota Bawaslu Jawa Tengah?", JATENG) != ""  # Ketua is not anggota
+
+
+def test_an_office_building_is_not_its_holder():
+    venue = "Penyuluhan digelar di Ruang Rapat VIP Kantor Bupati Bateng, Selasa (23/01/2024), dibuka Harun Sulianto."
+    assert check("Siapa Bupati Bangka Tengah?", venue, article=venue) != ""
+
+
+def test_the_level_and_the_year_must_stand_in_the_article():
+    assert "2023" in check("Siapa Ketua Bawaslu Jawa Tengah tahun 2023?", JATENG)
+    assert check("Siapa Ketua Bawaslu Jawa Tengah pada Pilkada 2024?", JATENG) == ""  # the article's date holds 2024
+
+
+def test_a_named_person_must_stand_in_the_article():
+    quote = "“Kita harus merevolusi mental kita, bahwa kita adalah abdinya masyarakat.”"
+    assert "Sumarno" in check("Menurut Sumarno, ASN perlu merevolusi apa?", quote, article=quote)
+    said = quote + " ujar Sumarno."
+    assert check("Menurut Sumarno, ASN perlu merevolusi apa?", quote, article=said) == ""
+
+
+@pytest.mark.parametrize("question, wrong, right", [
+    ("Berapa jumlah ASN yang melanggar netralitas di Jawa Tengah?", "Bawaslu Jawa Tengah mencatat ASN yang melanggar.",
+     "Bawaslu Jawa Tengah mencatat 12 ASN melanggar netralitas."),
+    ("Kapan deklarasi netralitas digelar di Jawa Tengah?", JATENG, "Deklarasi digelar di Semarang, Kamis (26/9)."),
+    ("Siapa yang membuka penyuluhan di Jawa Tengah?", "Penyuluhan itu dibuka dengan doa bersama.",
+     "Penyuluhan itu dibuka oleh Kepala Kantor Tejo Harwanto."),
+    ("Di mana rakor Bawaslu Jawa Tengah digelar?", "Rakor Bawaslu Jawa Tengah berlangsung meriah.",
+     "Rakor Bawaslu Jawa Tengah digelar di MG Setos Hotel."),
+])
+def test_the_answer_must_be_of_the_kind_asked_for(question, wrong, right):
+    assert check(question, wrong).startswith(verify.UNFIT)
+    assert check(question, right) == ""
+
+
+def test_a_number_or_year_the_question_names_answers_no_berapa_or_kapan():
+    assert check("Kapan Pilkada 2024 di Jawa Tengah?", "Pilkada 2024 di Jawa Tengah diikuti banyak calon.") != ""
+
+
+def test_a_false_premise_is_not_answered_with_a_nearby_name():
+    pj = "Penjabat (Pj) Gubernur Jawa Tengah Nana Sudjana mengingatkan seluruh ASN di Provinsi Jawa Tengah."
+    assert check("Siapa pemenang Pilkada Jawa Tengah 2024?", pj, article=pj + " 2024") != ""
+    assert check("Siapa Wakil Gubernur Jawa Tengah?", pj, article=pj) != ""
+    assert check("Siapa Pj Gubernur Jawa Tengah?", pj, article=pj) == ""
+
+
+def test_a_yes_no_verdict_comes_only_from_a_clause_about_the_asked_action():
+    asked = analyse("asn boleh like postingan caleg ga sih", {})
+    clause = "ASN harus netral dalam pemilihan umum, tapi tidak boleh juga buta politik."
+    assert verify.stated_verdict(asked, clause, clause.index("buta")) == ""
+    assert verify.check(asked, clause, clause) != ""
+    campaign = analyse("Apakah ASN boleh menghadiri kampanye?", {})
+    rule = "ASN dilarang menghadiri kampanye calon kepala daerah."
+    assert verify.stated_verdict(campaign, rule, rule.index("menghadiri")) == "Tidak boleh"
+    assert verify.check(campaign, rule, rule) == ""
+    other = "ASN dilarang menjadi relawan, tetapi boleh menghadiri rapat dinas."
+    assert verify.stated_verdict(campaign, other, other.index("menjadi")) == ""  # the rule is about another action
+
+
+def test_a_constraint_no_passage_holds_means_no_answer():
+    asked = analyse("Siapa Kapolres Semarang?", {})
+    idf = dict.fromkeys(tokenize("semarang ketua bawaslu", expand=False), 1.0)  # the index's stems
+    assert verify.absent(asked, idf).text == "kapolres"
+    assert verify.absent(analyse("Siapa Ketua Bawaslu Semarang?", {}), idf) is None
+
+
+def test_the_three_outcomes_are_one_field_and_answered_means_only_the_first():
+    assert Answer(question="q", answered=False, hits=[]).outcome == "no_answer"
+    assert Answer(question="q", answered=False, hits=[], outcome="not_sure").to_dict()["outcome"] == "not_sure"
+    with pytest.raises(ValueError, match="outcome"):
+        Answer(question="q", answered=True, hits=[], outcome="not_sure")
+    with pytest.raises(ValueError, match="outcome"):
+        Answer(question="q", answered=False, hits=[], outcome="maybe")
