@@ -76,7 +76,7 @@ def test_the_check_fails_a_span_that_does_not_hold_the_stated_answer_and_a_no_an
     assert [c.answer_status for c in checks] == list(cases) and [c.passed for c in checks] == [False, False, True]
     report = CheckReport(Bank(Path("b.md"), "b", (question,) * 3), Path("index"), 5, checks)
     text = report.format()
-    assert not report.passed and text.endswith("FAILED") and "answer held 1, wrong 1, not given 1" in text
+    assert not report.passed and text.endswith("FAILED") and "answer held 1, wrong 1, not sure 0, not given 1" in text
     assert "expected the answer 'dilarang menjadi relawan'; got the span 'Pemilu 2024'" in text
     assert "got no answer (the turn says the articles do not answer)" in text
     assert report.to_dict()["questions"][1]["answer"] == ""  # a no-answer turn gives no span, even in the JSON
@@ -199,7 +199,7 @@ def test_the_example_bank_finds_every_citation_and_checks_every_answer_with_the_
     done = run_cli("session", "check", str(BANK), "--index", str(real_index), "--json", "-k", "1", env=cli_env)
     report = json.loads(done.stdout)
     assert report["summary"]["first"] == len(read_bank(BANK).questions), done.stdout
-    assert all(q["answer_status"] in ("right", "wrong", "none") for q in report["questions"])
+    assert all(q["answer_status"] in ("right", "wrong", "not_sure", "none") for q in report["questions"])
     assert done.returncode == (0 if report["passed"] else 1)
     text = run_cli("session", "check", str(BANK), "--index", str(real_index), env=cli_env).stdout
     assert "MISSING" not in text and f"answer held {report['summary']['answer_right']}," in text

@@ -77,7 +77,7 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
     asked = analyse(text, idf)
     if active is not None and asked.english >= ENGLISH_SHARE:
         active = None  # the reader is calibrated on Indonesian questions: an English one is decided by retrieval
-    hits, _, retrieved = _retrieve(engine, asked, k, dense_weight, vector, active)
+    hits, _, retrieved = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active)  # 2: see _outcome
     on_topic = bool(hits) and retrieved >= engine.calibration.threshold
     if active is None:
         confidence = retrieved
@@ -90,6 +90,7 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
     else:
         said = bool(hits) and (bool(hits[0].answer) if active is not None else on_topic)
         outcome, reason = (verify.ANSWERED, "") if said else (verify.NO_ANSWER, "unverified decision")
+    hits = hits[:k]
     if outcome != verify.ANSWERED:  # the evidence is shown unverified: no span, no verdict
         hits = [replace(h, answer="", answer_start=0, answer_end=0, verdict="") for h in hits]
     return Answer(question=text, answered=outcome == verify.ANSWERED, hits=hits, confidence=confidence,

@@ -63,7 +63,7 @@ MODALS = frozenset("apakah apa bolehkah boleh haruskah harus wajibkah wajib dila
                    "dibolehkan diizinkan bisa bisakah dapat dapatkah benarkah tidak tak ga gak sih ya kan dong "
                    "allowed can may must should is are do does tetap ikut masih memang benar berarti juga jumlah banyak nama "
                    "contoh".split())
-LEADER = ("pimpinan", "pemimpin", "kepala", "ketua")  # "pimpinan Kanwil" is its kepala, "pimpinan Bawaslu" its ketua
+LEADER = ("pimpinan", "pemimpin", "kepala", "ketua")  # one office in news: "Ketua Bawaslu" is also "Kepala Bawaslu"
 ROLE_SHORT = frozenset("sekda wabup wagub wawali kades kadiv kakanwil kadis pj plt plh".split())  # short forms of offices
 _ENGLISH_PLACES = {"central": "tengah", "east": "timur", "west": "barat", "north": "utara", "south": "selatan",
                    "java": "jawa", "sumatra": "sumatera"}
@@ -173,7 +173,7 @@ def units(text: str, english: bool = False) -> list[Unit]:
             i += 1
         else:
             kind = ROLE if (word in ROLES or word in LEADER) and office[i] else OTHER
-            forms = tuple((w,) for w in LEADER) if word in LEADER[:2] else ((word,),)
+            forms = tuple((w,) for w in LEADER) if word in LEADER else ((word,),)
             found.append(Unit(kind, word, (word,), forms, stems=tuple(tokenize(word)),
                               subject=word in SUBJECTS or word in MODALS, qualifier=word in QUALIFIERS))
             i += 1

@@ -47,7 +47,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     wanted = {WHO: "a person's name", WHEN: "a date", COUNT: "a number", "place": "a place"}.get(analysis.kind)
     if wanted and not (lexicon.names_in(shown, analysis.text, sentence=not span) if analysis.kind == WHO
                        else _venue(shown, analysis.text) if analysis.kind == "place"
-                       else holds(analysis.kind, _without(shown, analysis.text), analysis.text)):
+                       else holds(analysis.kind, _without(shown, analysis.text, analysis.kind), analysis.text)):
         return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
     said, context = lexicon.words(sentence), lexicon.words(article)
     for constraint in analysis.constraints:
@@ -76,10 +76,13 @@ def _venue(text: str, question: str) -> bool:
     return any(m.group(1).lower() not in asked for m in _VENUE.finditer(text))
 
 
-def _without(text: str, question: str) -> str:
-    """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*."""
+def _without(text: str, question: str, kind: str) -> str:
+    """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*;
+    for *berapa*, years and dates too ("Pemilu 2024", "(26/9)" count nothing)."""
     for number in set(re.findall(r"\d+", question)):
         text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
+    if kind == COUNT:
+        text = re.sub(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)|\b(?:19|20)\d\d\b", " ", text)
     return text
 
 
