@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from serving import server as server_process
 from conftest import ROOT, SEEDS
-from qa.answering.results import NO_ANSWER
+from qa.answering.results import NO_ANSWER, NOT_SURE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -190,6 +190,31 @@ def test_off_topic_question_says_the_articles_do_not_answer_it(browser: Browser,
     turn.locator(".cite summary").first.click()  # one truth per turn: no span marked as the answer anywhere
     expect(page.locator("#reader #reader-passage")).to_be_visible()
     assert turn.locator("mark.answer").count() == 0 and page.locator("#reader mark.answer").count() == 0
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_three_outcomes_look_distinct(browser: Browser, server: str, width: int):
+    """Answered, not sure and no answer: each its own state, message and look; only the first marks an answer."""
+    page, _ = open_page(browser, server, width=width)
+    turns = {}
+    for n, (state, question) in enumerate((("answered", "Siapa Ketua Bawaslu Jawa Tengah?"),
+                                            ("not-sure", "Siapa Bupati Bangka Tengah?"),
+                                            ("no-answer", "Resep rendang daging sapi yang empuk"))):
+        ask(page, question)
+        turns[state] = page.locator("#chat .turn").nth(n)  # ask()'s turn is the last one, whichever that is later
+        expect(turns[state]).to_have_attribute("data-state", state)
+    expect(turns["answered"].locator("blockquote.answer-quote")).to_contain_text("Muhammad Amin")
+    expect(turns["not-sure"].locator(".not-sure")).to_have_text(NOT_SURE)
+    expect(turns["not-sure"].locator(".near-evidence")).to_contain_text("belum terverifikasi")
+    expect(turns["no-answer"].locator(".no-answer")).to_have_text(NO_ANSWER)
+    for state in ("not-sure", "no-answer"):
+        assert turns[state].locator("blockquote.answer-quote, mark.answer, .verdict").count() == 0
+    colours = {state: turns[state].locator(f".{state}").evaluate("e => getComputedStyle(e).color")
+               for state in ("not-sure", "no-answer")}
+    assert colours["not-sure"] != colours["no-answer"], colours
+    for state, turn in turns.items():
+        turn.scroll_into_view_if_needed()
+        turn.screenshot(path=str(ARTIFACTS / f"outcome-{state}-{width}.png"))
 
 
 def test_the_page_speaks_indonesian_to_the_end(browser: Browser, server: str):

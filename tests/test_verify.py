@@ -112,3 +112,11 @@ def test_the_three_outcomes_are_one_field_and_answered_means_only_the_first():
         Answer(question="q", answered=True, hits=[], outcome="not_sure")
     with pytest.raises(ValueError, match="outcome"):
         Answer(question="q", answered=False, hits=[], outcome="maybe")
+
+
+def test_a_sanction_question_is_answered_by_the_sanction_not_the_prohibition():
+    rule = "ASN dilarang memasang spanduk calon kepala daerah."
+    sanction = "ASN yang memasang spanduk calon dijatuhi sanksi penurunan jabatan selama dua belas bulan."
+    question = "Apa sanksi bagi ASN yang memasang spanduk calon?"
+    assert check(question, rule, article=rule + " " + sanction).startswith(verify.UNFIT)
+    assert check(question, sanction, article=rule + " " + sanction) == ""

@@ -59,6 +59,8 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     reason = _places(analysis, said)
     if reason:
         return reason
+    if _SANCTION.search(analysis.text) and not _SANCTION.search(sentence):
+        return f"{UNFIT} sanction"  # a sanksi question is answered by the sanction, not the prohibition before it
     if analysis.kind == WHO and not _named_with_office(analysis, sentence, span):
         return "no name stands next to the office asked for"
     if analysis.kind == YESNO and not about_action(analysis, sentence):
@@ -66,6 +68,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     return ""
 
 
+_SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
 _VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?:[a-z]+[\s,]+){0,3}([A-Z][\w.'-]*)")
 
 

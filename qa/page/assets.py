@@ -21,7 +21,7 @@ PAGE_CSS = """
 .turn .a{border:1px solid var(--border-color-primary);background:var(--block-background-fill);margin-right:4%}
 .who{display:block;font-size:.75em;font-weight:600;opacity:.65;margin-bottom:.1rem}
 blockquote.answer-quote{font-size:1.12em;border-left:4px solid var(--color-accent);margin:.2rem 0 .6rem;padding:.1rem .8rem}
-.no-answer,.not-sure{font-weight:700;margin:.2rem 0 .4rem}.not-sure{color:#b45309}.closest-label,.cites-label{font-size:.9em;opacity:.85}
+.no-answer,.not-sure{font-weight:700;margin:.2rem 0 .4rem}.not-sure{color:#b45309}.near-evidence{font-style:italic;margin:.2rem 0 .5rem;opacity:.9}.closest-label,.cites-label{font-size:.9em;opacity:.85}
 .closest-label{font-style:italic}.pending{opacity:.7;font-style:italic}.error{color:var(--error-text-color,#b91c1c)}
 ol.cites{list-style:none;padding-left:0;margin:.2rem 0}.cite{margin:.15rem 0}
 .cite summary{cursor:pointer;color:var(--link-text-color);padding:.2rem 0}

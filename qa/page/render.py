@@ -19,6 +19,7 @@ from qa.answering.results import Answer, Citation, Hit
 from qa.answering.cite import article_citation, by_article, citation, page_label, pages, part_number, title_line
 from qa.corpus.articles import Article
 
+EVIDENCE = "Bukti terdekat (belum terverifikasi, periksa sendiri):"  # a not-sure turn's closest quote, never an answer
 CLOSEST = "Bagian artikel yang paling dekat (bukan jawaban, hanya untuk diperiksa):"
 READER_EMPTY = "Klik sebuah sumber di jawaban untuk membaca artikelnya di sini, dengan bagian yang dikutip ditandai."
 
@@ -175,7 +176,9 @@ def answer_html(answer: Answer) -> str:
                 '<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div>'
                 f'<ol class="cites">{cites}</ol>')
     closest = f'<div class="closest-label">{esc(CLOSEST)}</div><ol class="cites closest">{cites}</ol>' if cites else ""
-    return f'<p class="{state_of(answer)}">{esc(answer.message)}</p>{closest}'
+    evidence = (f'<div class="near-evidence">{esc(EVIDENCE)} “{esc(answer.hits[0].quote)}”</div>'
+                if answer.outcome == "not_sure" and answer.hits else "")
+    return f'<p class="{state_of(answer)}">{esc(answer.message)}</p>{evidence}{closest}'
 
 
 def turn_html(number: int, turn: Turn) -> str:
