@@ -30,7 +30,7 @@ from qa.answering.ask import answer_with
 from qa.answering.results import Answer
 from qa.errors import FATAL, InputError, QAError
 from qa.index.engine import Engine, engine_from_settings
-from qa.page import assets, handout, render, upload, upload_page
+from qa.page import assets, handout, render, upload, upload_gate, upload_page, upload_route
 from qa.session import handout as session_handout, panel as session_page
 from qa.session.bank import read_bank
 from qa.session.prepare import PreparedSession, prepare_session
@@ -257,7 +257,8 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
     """Open the index once (building the default one from ./seeds if needed) and serve the chat page.
 
     With ``session`` (a question bank), the bank's answers are computed before the page opens. With
-    ``allow_upload``, the page takes documents into the index's corpus folder (:mod:`qa.page.upload_page`).
+    ``allow_upload``, the page takes documents into the uploads folder beside the index (:mod:`qa.page.upload_page`);
+    without it, Gradio's own upload route is closed (:mod:`qa.page.upload_route`).
     """
     started = time.perf_counter()
     upload.check_host(host, allow_upload, upload_password)  # refused before the model loads
@@ -265,8 +266,9 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
     engine = engine_from_settings(settings)
     answer_with(engine, "netralitas ASN", k=1)  # warm the model up so the first question is fast
     app = ChatApp(engine, prepare_session(engine, bank, DEFAULT_K) if bank else None)
-    if allow_upload:
-        app.uploads = upload_page.panel_for(settings.index, engine.index.manifest["corpus"]["sources"], upload_password,
+    gate = upload_gate.Gate(upload_password) if allow_upload else None  # None: Gradio's upload route is closed too
+    if gate is not None:
+        app.uploads = upload_page.panel_for(settings.index, engine.index.manifest["corpus"]["sources"], gate,
                                             lambda: app.engine, app.swap, app.article_list)
     demo = app.build()
     try:
@@ -274,7 +276,8 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
                     ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
                     css=assets.PAGE_CSS + session_page.CSS + upload_page.CSS, quiet=True,  # the one line below says where
                     footer_links=[],  # Gradio's footer is English ("Use via API · Built with Gradio · Settings"): ours
-                    max_file_size=upload.MAX_BYTES if allow_upload else None, prevent_thread_lock=True)
+                    max_file_size=upload.MAX_BYTES if allow_upload else None, prevent_thread_lock=True,
+                    app_kwargs={"middleware": [upload_route.route_middleware(gate, upload.MAX_BYTES)]})
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc
     warm_up(demo.local_api_url)

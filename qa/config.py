@@ -18,6 +18,7 @@ from qa.errors import InputError, ModelError
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
+UPLOADS = "uploads"  # documents added from the chat page, beside the index (./uploads for ./index); git ignores it
 MAX_QUESTION_CHARS = 2000
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)  # usable cores
 BACKENDS = ("onnx-int8", "onnx", "torch")
@@ -37,17 +38,19 @@ class Settings:
     index: Path
     model: str
     backend: str
-    auto_build: tuple[Path, ...] | None  # ./seeds when the default index may be built from it, else None
+    auto_build: tuple[Path, ...] | None  # ./seeds (and ./uploads) when the default index may be built from them, else None
     reader: bool = READER_DEFAULT
 
 
 def settings(index: str | os.PathLike | None = None, model: str | None = None, backend: str | None = None,
              reader: bool | None = None) -> Settings:
-    """Resolve every setting once. Only the default index (no folder given, no ``QA_INDEX``) is built from ``./seeds``."""
+    """Resolve every setting once. Only the default index (no folder given, no ``QA_INDEX``) is built from ``./seeds``,
+    and from ``./uploads`` when documents were added from the chat page."""
     chosen_model = model_name(model)
     env_index = os.environ.get("QA_INDEX")
-    seeds = Path(DEFAULT_SOURCES[0])
-    auto = (seeds,) if index is None and not env_index and seeds.is_dir() else None
+    seeds, uploads = Path(DEFAULT_SOURCES[0]), Path(DEFAULT_INDEX).parent / UPLOADS
+    default = index is None and not env_index and seeds.is_dir()
+    auto = (seeds, *((uploads,) if uploads.is_dir() else ())) if default else None
     return Settings(index=Path(index or env_index or DEFAULT_INDEX), model=chosen_model,
                     backend=backend_name(chosen_model, backend), auto_build=auto, reader=reader_enabled(reader))
 

@@ -141,6 +141,8 @@ def test_settings_are_resolved_once_flags_first(monkeypatch, tmp_path: Path):
     default = config.settings()
     assert default == config.Settings(index=Path("index"), model=config.DEFAULT_MODEL, backend="onnx",
                                       auto_build=(Path("seeds"),), reader=config.READER_DEFAULT)
+    (tmp_path / "uploads").mkdir()  # documents added from the page: the default index is built from them too
+    assert config.settings().auto_build == (Path("seeds"), Path("uploads"))
     assert config.settings("elsewhere", "some/model", "torch") == config.Settings(
         index=Path("elsewhere"), model="some/model", backend="torch", auto_build=None)  # a folder given: never built
     monkeypatch.setenv("QA_INDEX", "from-env")

@@ -15,7 +15,9 @@ from qa.errors import InputError, UploadError
 from qa.index import store
 from qa.index.build import build
 from qa.index.engine import open_engine
-from qa.page.upload import UploadPolicy, accept, check_host, corpus_folder, place, safe_name
+from qa.page.upload import UploadPolicy, accept, check_host, removal, safe_name, sources_with_uploads, uploads_folder
+from qa.page.upload_files import place
+from qa.page.upload_gate import Gate
 from qa.page.upload_build import Builder
 
 FACT = ("Bupati Wonosobo menetapkan Surat Edaran Nomor 800/77 tentang netralitas ASN pada Senin (7/10). "
@@ -37,18 +39,19 @@ def test_safe_names_have_no_folders_and_the_suffix_of_their_content(original, ki
     assert safe_name(original, kind) == expected
 
 
-def test_a_name_is_never_saved_over_another_file(tmp_path):
-    folder, staged = tmp_path / "corpus", tmp_path / "staged.txt"
+def test_the_same_name_replaces_an_upload_and_a_doc_id_of_another_source_is_never_reused(tmp_path):
+    folder, staged = tmp_path / "uploads", tmp_path / "staged.txt"
     folder.mkdir()
     (folder / "catatan.txt").write_text("lama", encoding="utf-8")
     staged.write_text("baru", encoding="utf-8")
-    target, existed = place(staged, folder, "catatan.txt", "text")
-    assert (target.name, existed) == ("catatan-2.txt", False)
-    assert (folder / "catatan.txt").read_text(encoding="utf-8") == "lama"
-    assert place(staged, folder, "catatan.txt", "text") == (target, True)  # the same bytes: already there
-    target, _ = place(staged, folder, "pedoman.txt", "text", taken={"pedoman"})
-    assert target.name == "pedoman-2.txt"  # a doc id the index holds (e.g. from a .jsonl) is not reused
-    assert not list(folder.glob(".upload-*"))
+    change = place(staged, folder, "catatan.txt", "text")
+    assert (change.how, change.path.name) == ("replaced", "catatan.txt")
+    assert (folder / "catatan.txt").read_text(encoding="utf-8") == "baru"
+    assert change.old is not None and change.old.read_text(encoding="utf-8") == "lama"  # kept until the build settles
+    assert place(staged, folder, "catatan.txt", "text").how == "present"  # the same bytes: nothing changes
+    change = place(staged, folder, "pedoman.txt", "text", taken={"pedoman"})
+    assert (change.how, change.path.name) == ("added", "pedoman-2.txt")  # a seed's doc id is not reused
+    assert not list(folder.glob(".upload-*.part"))
 
 
 def _policy(tmp_path: Path, **kw) -> UploadPolicy:
@@ -118,20 +121,26 @@ def test_the_server_refuses_to_start_without_the_password(monkeypatch, capsys):
 
 
 def test_the_password_is_checked():
-    policy = UploadPolicy(folder=Path("."), password="rahasia")
-    policy.check_password("rahasia")
-    for wrong in ("", "RAHASIA", None, 3):
-        with pytest.raises(UploadError, match="Kata sandi"):
-            policy.check_password(wrong)
-    UploadPolicy(folder=Path(".")).check_password(None)
+    gate = Gate("rahasia")
+    gate.check("rahasia", "10.0.0.1")
+    for wrong in ("RAHASIA", 3, "rahasia\0", "rahasi"):
+        with pytest.raises(UploadError, match="Kata sandi unggah salah"):
+            gate.check(wrong, "10.0.0.1")
+    for empty in ("", None):
+        with pytest.raises(UploadError, match="Isi kata sandi unggah dulu"):
+            gate.check(empty, "10.0.0.2")
+    Gate(None).check(None, "10.0.0.1")
 
 
-def test_uploads_need_the_index_built_from_a_folder_that_is_here(tmp_path):
+def test_uploads_go_beside_the_index_never_into_its_sources(tmp_path):
     (tmp_path / "a.jsonl").write_text("", encoding="utf-8")
-    with pytest.raises(InputError, match="built from a folder"):
-        corpus_folder([tmp_path / "a.jsonl"], tmp_path / "index")
+    root = tmp_path / "index"
+    assert uploads_folder(root) == tmp_path / "uploads" and uploads_folder(Path("index")) == Path("uploads")
+    assert sources_with_uploads([tmp_path / "a.jsonl"], root) == [tmp_path / "a.jsonl", tmp_path / "uploads"]
+    assert (tmp_path / "uploads").is_dir()
+    assert sources_with_uploads([tmp_path / "uploads"], root) == [tmp_path / "uploads"]  # never twice
     with pytest.raises(InputError, match="is not here"):
-        corpus_folder([tmp_path / "gone"], tmp_path / "index")
+        sources_with_uploads([tmp_path / "gone"], root)
 
 
 class Holder:
@@ -150,14 +159,15 @@ def served(seeds_copy, fake_embedder, tmp_path):
     root = tmp_path / "index"
     build([seeds_copy], root, fake_embedder, progress=False)
     holder = Holder(open_engine(root, fake_embedder))
-    return root, seeds_copy, holder, Builder(root, [seeds_copy], lambda: holder.engine, holder.swap)
+    sources = sources_with_uploads([seeds_copy], root)
+    return root, uploads_folder(root), holder, Builder(root, sources, lambda: holder.engine, holder.swap)
 
 
 def test_an_upload_is_built_in_and_swapped_in_embedding_only_its_passages(served, tmp_path, fake_embedder):
-    root, seeds, holder, builder = served
+    root, uploads, holder, builder = served
     old = holder.engine
     fake_embedder.calls.clear()
-    saved = accept(_file(tmp_path, "Edaran Bupati.txt", FACT.encode()), "Edaran Bupati.txt", UploadPolicy(folder=seeds))
+    saved = accept(_file(tmp_path, "Edaran Bupati.txt", FACT.encode()), "Edaran Bupati.txt", UploadPolicy(folder=uploads))
     outcome = builder.wait(builder.submit(saved), timeout=120)
     assert outcome is not None and outcome.ok and "edaran-bupati.txt ditambahkan (1 bagian)" in outcome.message
     assert holder.swaps == 1 and holder.engine is not old and holder.engine.embedder is old.embedder
@@ -167,14 +177,14 @@ def test_an_upload_is_built_in_and_swapped_in_embedding_only_its_passages(served
     assert answer.hits[0].doc_id == "edaran-bupati"
     assert len(old.index.articles) + 1 == len(holder.engine.index.articles)
     again = builder.wait(builder.submit(accept(_file(tmp_path, "lagi.txt", FACT.encode()), "Edaran Bupati.txt",
-                                               UploadPolicy(folder=seeds))))
+                                               UploadPolicy(folder=uploads), holder.engine.index.articles)))
     assert again.ok and "sudah ada" in again.message and holder.swaps == 1
 
 
 def test_a_failed_build_adds_nothing_and_the_old_index_keeps_answering(served, tmp_path):
-    root, seeds, holder, builder = served
+    root, uploads, holder, builder = served
     old, before = holder.engine, store.current_folder(root)
-    saved = accept(_file(tmp_path, "baru.txt", FACT.encode()), "baru.txt", UploadPolicy(folder=seeds))
+    saved = accept(_file(tmp_path, "baru.txt", FACT.encode()), "baru.txt", UploadPolicy(folder=uploads))
     with store.build_lock(root):  # another `qa build` is writing the index
         outcome = builder.wait(builder.submit(saved), timeout=120)
     assert outcome is not None and not outcome.ok
@@ -183,12 +193,116 @@ def test_a_failed_build_adds_nothing_and_the_old_index_keeps_answering(served, t
     assert answer_with(old, "Siapa Ketua Bawaslu Jawa Tengah?", k=1).hits
 
 
-def test_the_page_refuses_a_wrong_password_before_it_saves_anything(tmp_path, monkeypatch):
+def test_the_page_refuses_a_wrong_password_before_it_saves_anything(tmp_path):
     from qa.page import upload_page
 
-    monkeypatch.setattr(upload_page, "WRONG_PASSWORD_DELAY_S", 0)
-    policy = _policy(tmp_path, password="rahasia")
-    panel = upload_page.UploadPanel(policy, builder=None, taken=lambda: (), listing=lambda: ("", ""))  # type: ignore[arg-type]
-    shown = list(panel.handle(str(_file(tmp_path, "catatan.txt", FACT.encode())), "salah"))
+    policy = _policy(tmp_path)
+    panel = upload_page.UploadPanel(policy, builder=None, indexed=lambda: {}, listing=lambda: ("", ""),  # type: ignore[arg-type]
+                                    gate=Gate("rahasia"))
+    shown = list(panel.handle(str(_file(tmp_path, "catatan.txt", FACT.encode())), "salah", "10.0.0.9"))
     assert len(shown) == 1 and 'data-state="failed"' in shown[0][0] and "Kata sandi unggah salah" in shown[0][0]
     assert not list(policy.folder.iterdir())
+
+
+V1 = ("Satgas Netralitas ASN Sukamaju dipimpin Hendra Kusuma. Laporan pelanggaran ditindaklanjuti dalam tiga hari "
+      "kerja oleh satgas netralitas Sukamaju.\n")
+V2 = ("Satgas Netralitas ASN Sukamaju dipimpin Yulia Rahmawati. Laporan pelanggaran ditindaklanjuti dalam lima hari "
+      "kerja oleh satgas netralitas Sukamaju.\n")
+
+
+def _texts(engine) -> str:
+    return "\n".join(a.text for a in engine.index.articles.values())
+
+
+def test_a_corrected_file_under_the_same_name_replaces_the_old_version(served, tmp_path):
+    root, uploads, holder, builder = served
+    policy = UploadPolicy(folder=uploads)
+    first = accept(_file(tmp_path, "v1.txt", V1.encode()), "satgas-netralitas.txt", policy, holder.engine.index.articles)
+    assert builder.wait(builder.submit(first)).ok
+    before = holder.engine
+    second = accept(_file(tmp_path, "v2.txt", V2.encode()), "satgas-netralitas.txt", policy, holder.engine.index.articles)
+    assert (second.how, second.name) == ("replaced", "satgas-netralitas.txt")
+    assert "Hendra" in _texts(holder.engine)  # the old index answers until the swap
+    outcome = builder.wait(builder.submit(second))
+    assert outcome.ok and "satgas-netralitas.txt diganti dengan versi baru" in outcome.message, outcome
+    assert holder.engine is not before and len(holder.engine.index.articles) == len(before.index.articles)
+    assert "Hendra" not in _texts(holder.engine) and "tiga hari" not in _texts(holder.engine)
+    assert not any("Hendra" in p.text for p in holder.engine.index.passages)
+    hit = answer_with(holder.engine, "Siapa yang memimpin satgas netralitas ASN Sukamaju?", k=1).hits[0]
+    assert hit.doc_id == "satgas-netralitas" and "Yulia" in hit.text
+    assert [p.name for p in uploads.iterdir()] == ["satgas-netralitas.txt"]  # no -2 copy, no old version left
+
+
+def test_a_replacement_whose_build_fails_keeps_the_old_version(served, tmp_path):
+    root, uploads, holder, builder = served
+    policy = UploadPolicy(folder=uploads)
+    assert builder.wait(builder.submit(accept(_file(tmp_path, "v1.txt", V1.encode()), "satgas.txt", policy))).ok
+    second = accept(_file(tmp_path, "v2.txt", V2.encode()), "satgas.txt", policy, holder.engine.index.articles)
+    with store.build_lock(root):
+        outcome = builder.wait(builder.submit(second), timeout=120)
+    assert not outcome.ok and outcome.message.startswith("satgas.txt tidak diganti")
+    assert (uploads / "satgas.txt").read_text(encoding="utf-8") == V1 and len(list(uploads.iterdir())) == 1
+    assert "Hendra" in _texts(holder.engine)
+
+
+def test_an_uploaded_document_can_be_removed_and_is_never_answered_again(served, tmp_path):
+    root, uploads, holder, builder = served
+    policy = UploadPolicy(folder=uploads)
+    assert builder.wait(builder.submit(accept(_file(tmp_path, "v1.txt", V1.encode()), "satgas.txt", policy))).ok
+    count = len(holder.engine.index.articles)
+    with pytest.raises(UploadError, match="bukan dokumen unggahan"):
+        removal(uploads, "000_5694f4041b0bfc12.txt")  # a seed is not the page's to remove
+    with pytest.raises(UploadError, match="bukan dokumen unggahan"):
+        removal(uploads, "../seeds/000_5694f4041b0bfc12.txt")
+    gone = removal(uploads, "satgas.txt")
+    assert "Hendra" in _texts(holder.engine)  # answered until the swap
+    outcome = builder.wait(builder.submit(gone))
+    assert outcome.ok and outcome.message.startswith("satgas.txt dihapus dari indeks"), outcome
+    assert "satgas" not in holder.engine.index.articles and len(holder.engine.index.articles) == count - 1
+    assert not any(p.doc_id == "satgas" for p in holder.engine.index.passages)
+    hits = answer_with(holder.engine, "Siapa yang memimpin satgas netralitas ASN Sukamaju?", k=5).hits
+    assert all("Hendra" not in h.text for h in hits)
+    assert not list(uploads.iterdir())  # no hidden old version left either
+
+
+def test_the_same_text_under_another_name_is_reported_present_and_changes_nothing(served, tmp_path):
+    root, uploads, holder, builder = served
+    policy = UploadPolicy(folder=uploads)
+    first = accept(_file(tmp_path, "se.txt", FACT.encode()), "surat-edaran-bupati.txt", policy)
+    assert builder.wait(builder.submit(first)).ok
+    ids, swaps = set(holder.engine.index.articles), holder.swaps
+    for other in ("Arsip SE Bupati.txt", "zz-salinan.txt", "a.txt"):  # sorting before or after the first name
+        saved = accept(_file(tmp_path, "se.txt", FACT.encode()), other, policy, holder.engine.index.articles)
+        outcome = builder.wait(builder.submit(saved))
+        assert outcome.ok and outcome.message == (f"{other} sudah ada di indeks sebagai uploads/surat-edaran-bupati.txt; "
+                                                  f"tidak ada yang berubah."), outcome
+    seed = next(iter((root.parent / "seeds").glob("000_*.txt")))
+    saved = accept(seed, "salinan seed.txt", policy, holder.engine.index.articles)
+    assert saved.existed and saved.same_as == f"seeds/{seed.name}"
+    assert set(holder.engine.index.articles) == ids and holder.swaps == swaps
+    assert [p.name for p in uploads.iterdir()] == ["surat-edaran-bupati.txt"]
+
+
+def test_wrong_passwords_lock_one_client_out_for_a_while():
+    now = [1000.0]
+    gate = Gate("4821", clock=lambda: now[0])
+    gate.check("4821", "127.0.0.2")
+    for guess in range(9):
+        with pytest.raises(UploadError, match="Kata sandi unggah salah"):
+            gate.check(f"{guess:04d}", "127.0.0.2")
+    with pytest.raises(UploadError, match="Terlalu banyak kata sandi salah"):
+        gate.check("0009", "127.0.0.2")  # the tenth miss
+    with pytest.raises(UploadError, match="selama 15 menit"):
+        gate.check("4821", "127.0.0.2")  # locked out: even the right password
+    gate.check("4821", "127.0.0.1")  # another client is not
+    now[0] += 14 * 60
+    with pytest.raises(UploadError, match="selama 1 menit"):
+        gate.check("4821", "127.0.0.2")
+    now[0] += 61
+    gate.check("4821", "127.0.0.2")  # the lockout expired; the right password clears the misses
+    for guess in range(9):
+        with pytest.raises(UploadError, match="salah"):
+            gate.check("x", "127.0.0.2")
+    now[0] += 16 * 60  # misses older than the window are forgotten
+    with pytest.raises(UploadError, match="Kata sandi unggah salah"):
+        gate.check("x", "127.0.0.2")

@@ -1,6 +1,6 @@
 """Adding a document from the chat page, in Debian's chromium against a real `qa serve --allow-upload`.
 
-The server serves a private copy of the seeds (uploads are saved into the index's corpus folder),
+The server serves a private copy of the seeds (uploads are saved into the uploads folder beside the index),
 its index a copy of the real seeds index rebuilt over that copy, which re-embeds nothing.
 A generated PDF holding a fact no seed holds is uploaded: the page shows the build's progress,
 then the new document answers a question about that fact. A broken PDF gets one line naming it,
@@ -90,7 +90,7 @@ def test_an_uploaded_pdf_is_built_in_with_progress_and_answers(browser: Browser,
     expect(done).to_contain_text("edaran-bupati-wonosobo.pdf ditambahkan", timeout=BUILD_TIMEOUT_MS)
     states = page.evaluate("window.__uploadStates")
     assert any(state == "building" for state, _ in states), states  # the progress was on the page before the end
-    assert (corpus / "seeds" / "edaran-bupati-wonosobo.pdf").read_bytes() == pdf.read_bytes()
+    assert (corpus / "uploads" / "edaran-bupati-wonosobo.pdf").read_bytes() == pdf.read_bytes()  # beside the index
     expect(page.locator("#articles-box")).to_contain_text(f"Daftar artikel di indeks ({int(before) + 1})")
     _, turn = ask(page, QUESTION)
     expect(turn).to_contain_text("Kalikajar")
@@ -110,7 +110,7 @@ def test_a_broken_file_gets_one_line_naming_it_and_nothing_is_lost(browser: Brow
     failed = page.locator("#upload-status [data-state=failed]")
     expect(failed).to_contain_text("rusak.pdf tidak bisa dibaca", timeout=60_000)
     assert "\n" not in failed.inner_text().strip()
-    assert not list((corpus / "seeds").glob("rusak*"))
+    assert not list((corpus / "seeds").glob("rusak*")) and not list((corpus / "uploads").glob("rusak*"))
     _, turn = ask(page, "Siapa Ketua Bawaslu Jawa Tengah?")
     expect(turn.locator("blockquote.answer-quote")).to_contain_text("Muhammad Amin")
     assert page.locator("#articles-box").inner_text() == before

@@ -1,14 +1,14 @@
-"""A document added from the chat page (``qa serve --allow-upload``): who may, what is taken, where it goes.
+"""A document added from the chat page (``qa serve --allow-upload``): what is taken, where it goes.
 
 An upload is checked before anything is written: its size (:data:`MAX_BYTES`), its type by content
 (:func:`qa.corpus.documents.kind_of`: PDF, DOCX, HTML or UTF-8 text; a file named ``.pdf`` that holds no
-PDF is refused), and that its reader finds text in it (the reader's one-line reason when not). It
-is then saved into the corpus folder the index was built from, under a safe name
-(:func:`safe_name`: the last part of the name only, ASCII letters, digits and hyphens, the suffix
-its content calls for), never over another file: a file with the same name and the same bytes is
-"already there", one with other bytes gets ``-2``, ``-3``… The new file is linked into place in
-one step (no reader of the folder sees half of it). Building and swapping in the new index is
-:mod:`qa.page.upload_build`'s job; the page is :mod:`qa.page.upload_page`.
+PDF is refused), and that its reader finds text in it (the reader's one-line reason when not). A file
+whose text an article of the index already has (under any name) changes nothing: it is reported as
+present, naming that article's file. Otherwise it is saved into the uploads folder (:func:`uploads_folder`,
+``uploads`` beside the index, never the seeds) under a safe name (:func:`safe_name`: the last part of the
+name only, ASCII letters, digits and hyphens, the suffix its content calls for); the same name again
+replaces the earlier upload (:mod:`qa.page.upload_files`). Who may upload is :mod:`qa.page.upload_gate`'s
+job, building and swapping in the new index :mod:`qa.page.upload_build`'s; the page is :mod:`qa.page.upload_page`.
 
 Every refusal is an :class:`~qa.errors.UploadError` of one Indonesian line (the page shows it) that
 names the file and what to do.
@@ -16,60 +16,68 @@ names the file and what to do.
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import logging
 import os
 import re
-import secrets
 import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection
+from typing import Collection, Mapping, Sequence
 
+from qa.config import UPLOADS
 from qa.corpus import articles as corpus, documents
+from qa.corpus.articles import Article
 from qa.errors import DocumentError, InputError, UploadError
+from qa.page.upload_files import (ADDED, KIND_OF_SUFFIX, PRESENT, REMOVED, SUFFIX, Change, doc_id_of, listed, place,
+                                  take_out)
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 20 << 20  # 20 MB: a long regulation as PDF; also Gradio's own limit for the upload (launch max_file_size)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "text": ".txt"}
 ACCEPTED = (".pdf", ".docx", ".html", ".htm", ".txt")  # what the file picker offers; the content decides
 MAX_STEM = 80
 FALLBACK_STEM = "dokumen"
 
 
+
+
 @dataclass(frozen=True)
 class UploadPolicy:
-    """Whether the page takes documents, into which folder, up to what size, and the password it asks for (or None)."""
+    """Whether the page takes documents, into which folder and up to what size."""
 
     folder: Path
-    password: str | None = None
     max_bytes: int = MAX_BYTES
-
-    def check_password(self, given: object) -> None:
-        """Nothing when no password is set or ``given`` is it (compared in constant time); else an UploadError."""
-        if self.password is None:
-            return
-        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), self.password.encode()):
-            raise UploadError("Kata sandi unggah salah; minta kata sandinya kepada penyelenggara lalu unggah lagi.")
 
 
 @dataclass(frozen=True)
 class Saved:
-    """A checked upload in the corpus folder: its file, its kind, its doc id, and whether it was there already."""
+    """A change from the page: the file in the uploads folder, its kind and doc id, how it changed (added, replaced,
+    removed, or present: nothing changed), the name the user gave, and the old version until the build settles."""
 
     path: Path
     kind: str
     doc_id: str
-    existed: bool
+    how: str = ADDED
+    original: str = ""
     notes: tuple[str, ...] = ()  # the reader's warnings (pages without a text layer)
+    same_as: str = ""  # present: the file of the article that already has this text
+    old: Path | None = None
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def existed(self) -> bool:
+        return self.how == PRESENT
+
+    @property
+    def change(self) -> Change:
+        return Change(self.how, self.path, self.doc_id, self.old)
 
 
 def check_host(host: str, allow_upload: bool, password: str | None) -> None:
@@ -81,17 +89,21 @@ def check_host(host: str, allow_upload: bool, password: str | None) -> None:
         logger.info("an upload password is set but --allow-upload is not; the page takes no documents")
 
 
-def corpus_folder(sources: Collection[Path], root: Path) -> Path:
-    """The folder uploads go into: the first folder among the index's sources (all of them must be here)."""
+def uploads_folder(root: Path) -> Path:
+    """Where the page saves documents for the index at ``root``: ``uploads`` beside it (``./uploads`` for ``./index``)."""
+    return Path(os.path.normpath(Path(root).parent / UPLOADS))
+
+
+def sources_with_uploads(sources: Sequence[Path], root: Path) -> list[Path]:
+    """The index's sources (all of them must be here, to be built again) and its uploads folder, made if missing."""
     missing = [s for s in sources if not s.exists()]
     if missing:
         raise InputError(f"--allow-upload needs the sources of {root}, and {missing[0]} is not here; "
                          f"run qa serve where the index was built, or rebuild it with `qa build --index {root}`")
-    folders = [s for s in sources if s.is_dir()]
-    if not folders:
-        raise InputError(f"--allow-upload needs an index built from a folder, and {root} was built from "
-                         f"{', '.join(map(str, sources))}; build it with `qa build --source FOLDER --index {root}`")
-    return folders[0]
+    folder = uploads_folder(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    same = [s for s in sources if s.resolve() == folder.resolve()]
+    return list(sources) if same else [*sources, folder]
 
 
 def shown(name: str) -> str:
@@ -115,11 +127,6 @@ def safe_name(original: str, kind: str) -> str:
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")[:MAX_STEM].strip("-")
     return (slug or FALLBACK_STEM) + SUFFIX[kind]
-
-
-def doc_id_of(name: str, kind: str) -> str:
-    """The doc id a file in the corpus folder gets: a document's whole name, a text file's stem (:mod:`qa.corpus.articles`)."""
-    return Path(name).stem if kind == "text" else name
 
 
 def kind_checked(path: Path, name: str, max_bytes: int = MAX_BYTES) -> str:
@@ -150,8 +157,8 @@ def kind_checked(path: Path, name: str, max_bytes: int = MAX_BYTES) -> str:
     return kind
 
 
-def readable(path: Path, name: str, kind: str) -> tuple[str, ...]:
-    """Read the staged file as the build will; its reader's warnings, or an UploadError naming ``name``."""
+def readable(path: Path, name: str, kind: str) -> tuple[list[Article], tuple[str, ...]]:
+    """Read the staged file as the build will: its articles and its reader's warnings, or an UploadError naming ``name``."""
     notes: tuple[str, ...] = ()
     if kind in documents.DOCUMENT_KINDS:
         try:
@@ -161,53 +168,55 @@ def readable(path: Path, name: str, kind: str) -> tuple[str, ...]:
     articles = corpus.read_file(path, path.name)
     if not articles or not any(a.blocks for a in articles):
         raise UploadError(f"{name} tidak berisi teks yang bisa diindeks; periksa berkasnya lalu unggah lagi.")
-    return tuple(n.replace(str(path), name) for n in notes)
+    return articles, tuple(n.replace(str(path), name) for n in notes)
 
 
-def _same_bytes(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
-        return False
-    with open(a, "rb") as x, open(b, "rb") as y:
-        return all(p == q for p, q in zip(iter(lambda: x.read(1 << 20), b""), iter(lambda: y.read(1 << 20), b"")))
+def fingerprint(article: Article) -> str:
+    """What makes two articles the same to the build (:func:`qa.corpus.articles.unique`): their text."""
+    return hashlib.sha256(article.text.strip().encode()).hexdigest()
 
 
-def place(staged: Path, folder: Path, name: str, kind: str, taken: Collection[str] = ()) -> tuple[Path, bool]:
-    """Link ``staged`` into ``folder`` under ``name`` (or ``name-2``, ``-3``…): never over another file, never under
-    a doc id in ``taken``. An identical file already there is returned as it is (``True``: it existed)."""
-    stem, suffix = name[: -len(SUFFIX[kind])], SUFFIX[kind]
-    part = folder / f".upload-{secrets.token_hex(6)}.part"  # not a corpus file: the build never reads it
-    shutil.copyfile(staged, part)
-    try:
-        for n in range(1, 1000):
-            target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-            if target.exists():
-                if target.is_file() and _same_bytes(target, part):
-                    return target, True
-                continue
-            if doc_id_of(target.name, kind) in taken:
-                continue
-            try:
-                os.link(part, target)  # fails if the name appeared meanwhile: no overwrite, even in a race
-            except FileExistsError:
-                continue
-            return target, False
-    finally:
-        part.unlink(missing_ok=True)
-    raise UploadError(f"{name}: terlalu banyak berkas bernama sama di {folder.name}; ganti nama berkasnya.")
+def already_indexed(articles: Sequence[Article], indexed: Mapping[str, Article], doc_id: str) -> Article | None:
+    """The indexed article (other than ``doc_id`` itself) that already has the text of one of ``articles``, if any."""
+    wanted = {fingerprint(a) for a in articles if a.blocks}
+    return next((a for a in indexed.values() if a.doc_id != doc_id and fingerprint(a) in wanted), None)
 
 
-def accept(upload: Path, original: str, policy: UploadPolicy, taken: Collection[str] = ()) -> Saved:
-    """Check an uploaded file (size, content type, readable) and save it into the policy's corpus folder.
+def accept(upload: Path, original: str, policy: UploadPolicy, indexed: Mapping[str, Article] | None = None) -> Saved:
+    """Check an uploaded file (size, content type, readable, not already indexed) and save it into the uploads folder.
 
-    ``original`` is the name the user gave; ``taken`` the doc ids the index already holds.
+    ``original`` is the name the user gave; ``indexed`` the live index's articles by doc id. Uploads (files of the
+    folder) may be replaced under their own name; any other doc id is never reused.
     """
+    indexed = indexed or {}
     name = shown(original)
     kind = kind_checked(upload, name, policy.max_bytes)
     safe = safe_name(original, kind)
+    own = set(listed(policy.folder).values())
+    taken = set(indexed) - own
     with tempfile.TemporaryDirectory(prefix="qa-upload-") as tmp:
         staged = Path(tmp) / safe
         shutil.copyfile(upload, staged)
-        notes = readable(staged, name, kind)
-        target, existed = place(staged, policy.folder, safe, kind, taken)
-    logger.info("upload %r saved as %s%s", name, target, " (already there)" if existed else "")
-    return Saved(path=target, kind=kind, doc_id=doc_id_of(target.name, kind), existed=existed, notes=notes)
+        articles, notes = readable(staged, name, kind)
+        target = _first_free(safe, kind, taken)
+        twin = already_indexed(articles, indexed, doc_id_of(target, kind))
+        if twin is not None:
+            logger.info("upload %r has the text of %s already; nothing changes", name, twin.source)
+            return Saved(policy.folder / target, kind, twin.doc_id, PRESENT, name, notes, same_as=twin.source)
+        change = place(staged, policy.folder, safe, kind, taken)
+    logger.info("upload %r saved as %s (%s)", name, change.path, change.how)
+    return Saved(change.path, kind, change.doc_id, change.how, name, notes, old=change.old)
+
+
+def _first_free(name: str, kind: str, taken: Collection[str]) -> str:
+    """The name :func:`qa.page.upload_files.place` will use: ``name`` unless its doc id is taken, else ``-2``, ``-3``…"""
+    stem, suffix = name[: -len(SUFFIX[kind])], SUFFIX[kind]
+    names = (f"{stem}{suffix}", *(f"{stem}-{i}{suffix}" for i in range(2, 1000)))
+    return next((n for n in names if doc_id_of(n, kind) not in taken), name)
+
+
+def removal(folder: Path, name: str) -> Saved:
+    """Take the uploaded file ``name`` out of the uploads folder (until the build settles); an UploadError if it is none."""
+    change = take_out(folder, name)
+    logger.info("upload %s taken out", change.path)
+    return Saved(change.path, KIND_OF_SUFFIX[change.path.suffix], change.doc_id, REMOVED, name, old=change.old)

@@ -1,13 +1,15 @@
-"""Uploaded documents built into the index in the background, and the new index swapped in whole.
+"""Documents added, replaced or removed from the page built into the index in the background, and the new index
+swapped in whole.
 
-One worker thread at a time runs :func:`qa.index.build.build` over the index's own sources (it embeds
-only passages it has not embedded before), reporting how many new passages are embedded so far.
+One worker thread at a time runs :func:`qa.index.build.build` over the index's sources and its uploads folder
+(it embeds only passages it has not embedded before), reporting how many new passages are embedded so far.
 When the new build is written (``qa.index.store`` makes it live with one rename) it is loaded and
 checked like any index, and only then handed to ``swap``: the server's engine is replaced by one
 reference assignment, so a question answered meanwhile uses the old index or the new one, never
-half of each. If the build fails, the files of that batch are removed from the corpus folder
-again and the old index keeps answering: nothing already indexed is lost. Uploads that arrive
-during a build wait and go into the next one.
+half of each; only then are the old versions of replaced or removed files dropped
+(:func:`qa.page.upload_files.settle`). If the build fails, every change of that batch is undone (a new file goes,
+an old version comes back) and the old index keeps answering: nothing already indexed is lost. Changes that
+arrive during a build wait and go into the next one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from qa.index.build import build
 from qa.index.engine import Engine, check
 from qa.models.embed import Embedder
 from qa.page.upload import Saved
+from qa.page.upload_files import ADDED, REMOVED, REPLACED, settle
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +103,9 @@ class Builder:
             self._tickets += 1
             ticket = self._tickets
             if saved.existed and saved.doc_id in self._current().index.articles:
-                self._outcomes[ticket] = Outcome(True, f"{saved.name} sudah ada di indeks; tidak ada yang berubah.")
+                where = f" sebagai {saved.same_as}" if saved.same_as else ""
+                self._outcomes[ticket] = Outcome(True, f"{saved.original or saved.name} sudah ada di indeks{where}; "
+                                                       f"tidak ada yang berubah.")
                 return ticket
             self._pending.append((ticket, saved))
             if self._worker is None:
@@ -143,27 +148,36 @@ class Builder:
             check(index, old.embedder, self.root)
         except FATAL:
             raise
-        except BaseException as exc:  # a failed build adds nothing: its files go, the old index keeps answering
+        except BaseException as exc:  # a failed build changes nothing: its changes are undone, the old index answers
             reason = str(exc) if isinstance(exc, QAError) else describe(exc)
             logger.warning("building uploads %s failed: %s", ", ".join(s.name for s in batch), reason)
-            for saved in batch:
-                if not saved.existed:
-                    saved.path.unlink(missing_ok=True)
-            return [Outcome(False, f"{s.name} tidak ditambahkan: indeks tidak bisa dibangun ({reason}). "
-                                   f"Indeks lama tetap dipakai.") for s in batch]
+            for saved in reversed(batch):
+                settle(saved.change, built=False)
+            return [Outcome(False, f"{s.name} tidak {UNDONE.get(s.how, 'ditambahkan')}: indeks tidak bisa dibangun "
+                                   f"({reason}). Indeks lama tetap dipakai.") for s in batch]
         self._swap(replace(old, index=index))
+        for saved in batch:
+            settle(saved.change, built=True)
         logger.info("uploads %s built in %.1f s (%d passages embedded); %d articles now",
                     ", ".join(s.name for s in batch), time.perf_counter() - started, result.embedded, len(index.articles))
         return [self._outcome(saved, index) for saved in batch]
 
     @staticmethod
     def _outcome(saved: Saved, index: store.Index) -> Outcome:
+        if saved.how == REMOVED:
+            if saved.doc_id in index.articles:
+                return Outcome(False, f"{saved.name} masih ada di indeks; lihat log server.")
+            return Outcome(True, f"{saved.name} dihapus dari indeks; kini {len(index.articles)} artikel di indeks.")
         if saved.doc_id not in index.articles:
             return Outcome(False, f"{saved.name} tidak ditambahkan: isinya sama dengan artikel yang sudah ada di indeks.")
         first = index.first_passage.get(saved.doc_id)
         count = sum(1 for _ in _passages_of(index, saved.doc_id, first))
         notes = "".join(f" Catatan: {n}" for n in saved.notes)
-        return Outcome(True, f"{saved.name} ditambahkan ({count} bagian); kini {len(index.articles)} artikel di indeks.{notes}")
+        done = "diganti dengan versi baru; versi lama tidak dipakai lagi" if saved.how == REPLACED else "ditambahkan"
+        return Outcome(True, f"{saved.name} {done} ({count} bagian); kini {len(index.articles)} artikel di indeks.{notes}")
+
+
+UNDONE = {ADDED: "ditambahkan", REPLACED: "diganti", REMOVED: "dihapus"}
 
 
 def _passages_of(index: store.Index, doc_id: str, first: int | None):
