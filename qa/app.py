@@ -254,12 +254,9 @@ class ChatApp:
 
 def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
           session: str | Path | None = None, allow_upload: bool = False, upload_password: str | None = None) -> None:
-    """Open the index once (building the default one from ./seeds if needed) and serve the chat page.
-
-    With ``session`` (a question bank), the bank's answers are computed before the page opens. With
-    ``allow_upload``, the page takes documents into the uploads folder beside the index (:mod:`qa.page.upload_page`);
-    without it, Gradio's own upload route is closed (:mod:`qa.page.upload_route`).
-    """
+    """Open the index once (building the default one from ./seeds if needed) and serve the chat page. With ``session``
+    (a question bank) its answers are computed first; with ``allow_upload`` the page takes documents into the uploads
+    folder beside the index (:mod:`qa.page.upload_page`), without it Gradio's upload route is closed (upload_route)."""
     started = time.perf_counter()
     upload.check_host(host, allow_upload, upload_password)  # refused before the model loads
     bank = read_bank(session) if session is not None else None  # a malformed bank fails before the model loads

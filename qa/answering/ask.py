@@ -108,6 +108,8 @@ def _outcome(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, r
     if missing is not None:
         return verify.NO_ANSWER, f"no article mentions {missing.text}"
     first = hits[0]
+    if read and not first.answer:
+        return verify.NOT_SURE, "the reader found no answer in the closest passages"
     article = engine.index.articles[first.doc_id]
     context = f"{article.title}\n{article.date}\n{article.text}"
     reason = verify.check(asked, first.quote, context, first.answer, first.text)

@@ -62,7 +62,7 @@ SUBJECTS = frozenset("asn aparatur sipil negara pns pegawai negeri civil servant
 MODALS = frozenset("apakah apa bolehkah boleh haruskah harus wajibkah wajib dilarang larangan berhak diperbolehkan "
                    "dibolehkan diizinkan bisa bisakah dapat dapatkah benarkah tidak tak ga gak sih ya kan dong "
                    "allowed can may must should is are do does tetap ikut masih memang benar berarti juga jumlah banyak nama "
-                   "contoh".split())
+                   "contoh kira sekitar kurang lebih lama saja pun kah".split())
 LEADER = ("pimpinan", "pemimpin", "kepala", "ketua")  # one office in news: "Ketua Bawaslu" is also "Kepala Bawaslu"
 ROLE_SHORT = frozenset("sekda wabup wagub wawali kades kadiv kakanwil kadis pj plt plh".split())  # short forms of offices
 _ENGLISH_PLACES = {"central": "tengah", "east": "timur", "west": "barat", "north": "utara", "south": "selatan",

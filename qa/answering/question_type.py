@@ -30,6 +30,8 @@ _YESNO_START = re.compile(r"^(apakah|apa|bolehkah|haruskah|wajibkah|benarkah|bis
                           r"|do|does)\b", re.IGNORECASE)
 _MODAL = re.compile(r"\b(boleh|bolehkah|dilarang|wajib|harus|haruskah|berhak|diperbolehkan|bisa|dapat|allowed|can|may"
                     r"|must)\b", re.IGNORECASE)
+_WHAT = (r"apakah\s+(nama|judul|julukan|istilah|arti|kepanjangan|singkatan|yang|jenis|ibu\s?kota|mata\s+uang|"
+         r"gelar|bahasa|agama|makanan|warna|bentuk|tema|isi|tujuan|penyebab|akibat|fungsi|manfaat|peran)\b")
 _TAG = re.compile(r"\b(gak|ga|nggak|ngga|enggak|engga|tidak|kah|ndak|kagak)\s*(sih|ya|kan|dong)?\s*\??\s*$", re.IGNORECASE)
 
 
@@ -38,6 +40,8 @@ def kind_of(question: str) -> str:
     ``number``, ``place``, ``reason``, or ``other``."""
     q = question.strip().lower()
     first = _WORD.findall(q)[:1]
+    if re.match(_WHAT, q):
+        return asks_for(question) or OTHER  # "Apakah nama latin …?" asks what, not whether
     if first and first[0] in ("apakah", "bolehkah", "haruskah", "wajibkah", "benarkah", "bisakah", "dapatkah"):
         return YESNO
     if _MODAL.search(q) and (_YESNO_START.match(q) or _TAG.search(q)) and not re.match(r"apa\s+(saja|aja|yang|yg)\b", q):
