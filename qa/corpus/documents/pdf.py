@@ -17,6 +17,8 @@ import logging
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pypdfium2.internal import ErrorToStr
 
 from qa.corpus.documents.document import Document
 from qa.corpus.documents.furniture import page_lines, running_text, strip_furniture
@@ -29,16 +31,45 @@ MAX_PAGES = 2000
 MIN_PAGE_CHARS = 3  # a page with fewer non-space characters has no text layer to speak of
 
 
+def _set_last_error(code: int) -> None:
+    """Leave PDFium's last-error code at ``code`` (FORMAT or FILE) by a load that fails with it."""
+    if code == pdfium_c.FPDF_ERR_FORMAT:
+        document = pdfium_c.FPDF_LoadMemDocument(b"", 0, None)  # no bytes: a format error
+    else:
+        document = pdfium_c.FPDF_LoadDocument(b"/nonexistent/qa-sentinel.pdf", None)  # a file error
+    if document:
+        pdfium_c.FPDF_CloseDocument(document)
+
+
+def _own_error(path: Path, code: int | None) -> int | None:
+    """The last-error code that opening ``path`` itself sets, or None when it sets none.
+
+    PDFium keeps one last-error code per process and does not set it on every failure (a PDF without pages
+    fails leaving the code of the file before: a password error after an encrypted file). So the code is
+    first set to another one and the file opened again: if the code is still that one, the file set none.
+    """
+    sentinel = pdfium_c.FPDF_ERR_FILE if code == pdfium_c.FPDF_ERR_FORMAT else pdfium_c.FPDF_ERR_FORMAT
+    _set_last_error(sentinel)
+    try:
+        pdfium.PdfDocument(str(path)).close()
+    except pdfium.PdfiumError as exc:
+        again = getattr(exc, "err_code", None)
+        return None if again in (sentinel, pdfium_c.FPDF_ERR_SUCCESS) else again
+    return None
+
+
 def _open(path: Path) -> pdfium.PdfDocument:
+    """The open PDF, or a DocumentError that says why this file (not the one read before it) cannot be opened."""
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        message = str(exc).lower()
-        if "password" in message:
+        code = _own_error(path, getattr(exc, "err_code", None))
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
             raise DocumentError(f"{path} is encrypted (it needs a password); save an unprotected copy and build "
                                 f"again") from exc
-        raise DocumentError(f"{path} is not a readable PDF ({exc}; truncated or corrupt?); save it again from its "
-                            f"source") from exc
+        reason = f"PDFium: {ErrorToStr.get(code, code)}" if code is not None else "PDFium gave no reason"
+        raise DocumentError(f"{path} is not a readable PDF ({reason}; truncated, corrupt or without pages?); save it "
+                            f"again from its source") from exc
 
 
 def _page_texts(document: pdfium.PdfDocument, path: Path) -> list[str]:
