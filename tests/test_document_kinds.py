@@ -60,3 +60,38 @@ def test_a_folder_warns_for_each_bad_pdf_in_its_own_words(tmp_path: Path, caplog
     (locked,) = [r.getMessage() for r in caplog.records if "a-terkunci.pdf" in r.getMessage()]
     (empty,) = [r.getMessage() for r in caplog.records if "b-kosong.pdf" in r.getMessage()]
     assert "encrypted" in locked and "not a readable PDF" in empty and "password" not in empty
+
+
+_BODY = ("<h1>Camat Sukamulya Ingatkan ASN</h1><p>Sukamulya - Camat Sukamulya, Rahmat Hidayatullah Siregar, mengingatkan "
+         "seluruh ASN kecamatan agar tidak hadir dalam kampanye terbuka calon bupati pada akhir pekan ini. Ia menyebut "
+         "pelanggaran akan langsung dilaporkan kepada Bawaslu Kabupaten.</p><p>Rahmat juga meminta kepala desa "
+         "mengawasi perangkat desa yang berstatus ASN.</p>")
+
+
+@pytest.mark.parametrize("opening", [
+    '<meta charset="utf-8">\n<title>Camat Sukamulya Ingatkan ASN</title>\n<div class="artikel">{body}</div>',
+    "<title>Camat Sukamulya Ingatkan ASN</title>\n<article>{body}</article>",
+    "\ufeff<!-- disimpan dari peramban -->\n  <P>Berita daerah.</P>{body}",
+    "<div>{body}</div>",
+    "<h1>{body}",
+])
+def test_html5_without_html_head_or_body_is_html_in_a_folder_and_on_upload(tmp_path: Path, opening: str):
+    from qa.corpus.documents import kind_of
+    from qa.page.upload import kind_checked
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    page = folder / "camat.html"
+    page.write_text(opening.format(body=_BODY), encoding="utf-8")
+    assert kind_of(page) == "html" and kind_checked(page, "camat.html") == "html"
+    (article,) = corpus.load([folder])
+    assert article.doc_id == "camat.html" and "Rahmat Hidayatullah Siregar" in article.text and "<" not in article.text
+
+
+def test_text_that_only_mentions_a_tag_is_still_text(tmp_path: Path):
+    from qa.corpus.documents import kind_of
+
+    for name, text in (("a.txt", "ASN <b>dilarang</b> kampanye."), ("b.txt", "<pre>ASN netral</pre>"),
+                       ("c.txt", "<abbr>ASN</abbr> netral")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert kind_of(tmp_path / name) == "text", name
