@@ -95,3 +95,53 @@ def test_text_that_only_mentions_a_tag_is_still_text(tmp_path: Path):
                        ("c.txt", "<abbr>ASN</abbr> netral")):
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert kind_of(tmp_path / name) == "text", name
+
+
+def _titled_pdf(path: Path, title: str | None, lines: list[str]) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    if title is not None:
+        pdf.setTitle(title)
+    for i, line in enumerate(lines):
+        pdf.drawString(72, A4[1] - 90 - 16 * i, line)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+HEADED = ["SURAT EDARAN BUPATI SUKAMAJU NOMOR 800/417/2024",
+          "Bupati Sukamaju melarang ASN mengikuti kampanye calon kepala daerah dalam bentuk apa pun."]
+UNHEADED = ["Pengaduan netralitas ASN dapat disampaikan melalui nomor 0812-5550-7788 setiap hari kerja."]
+
+
+@pytest.mark.parametrize("junk", ["Microsoft Word - SE_Netralitas_ASN_final_rev2.docx", "untitled", "Untitled", "",
+                                  "   ", "SE_Netralitas_ASN_final_rev2", "se-bupati.pdf", "se-bupati", "Document1",
+                                  "C:\\Users\\staf\\Dokumen\\se bupati.docx", None])
+def test_a_pdf_title_that_is_producer_junk_loses_to_the_heading_then_the_file_name(tmp_path: Path, junk: str | None):
+    headed = _titled_pdf(tmp_path / "se-bupati.pdf", junk, HEADED)
+    assert read(headed, "pdf").title == HEADED[0]
+    unheaded = _titled_pdf(tmp_path / "pengaduan_inspektorat.pdf", junk, UNHEADED)
+    assert read(unheaded, "pdf").title == "pengaduan inspektorat"
+
+
+@pytest.mark.parametrize("title", ["Pedoman Netralitas ASN", "Peraturan BKN No. 2/2024", "Surat Edaran Bupati"])
+def test_a_real_pdf_title_is_kept(tmp_path: Path, title: str):
+    assert read(_titled_pdf(tmp_path / "a.pdf", title, HEADED), "pdf").title == title
+
+
+def test_a_wrapped_first_line_is_no_heading(tmp_path: Path):
+    lines = ["Pedoman ini mengatur netralitas aparatur sipil negara dalam pemilihan", "kepala daerah tahun 2024."]
+    assert read(_titled_pdf(tmp_path / "pedoman_2024.pdf", "untitled", lines), "pdf").title == "pedoman 2024"
+
+
+def test_a_docx_title_that_is_producer_junk_loses_to_the_first_heading(tmp_path: Path):
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Microsoft Word - edaran_final.docx"
+    document.add_heading("Surat Edaran Netralitas ASN", level=1)
+    document.add_paragraph("ASN dilarang berkampanye.")
+    document.save(str(tmp_path / "edaran.docx"))
+    assert read(tmp_path / "edaran.docx", "docx").title == "Surat Edaran Netralitas ASN"

@@ -22,7 +22,7 @@ import string
 import zipfile
 from pathlib import Path
 
-from qa.corpus.documents.document import Document
+from qa.corpus.documents.document import Document, usable_title
 from qa.errors import DocumentError
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def read_docx(path: Path) -> Document:
         raise DocumentError(f"{path} is not a readable DOCX ({type(exc).__name__}: {exc}); save it again from Word") from exc
     lists = _Lists(_formats(document))
     lines: list[str] = []
-    title = " ".join((document.core_properties.title or "").split())
+    title = usable_title(document.core_properties.title or "", path)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             lines.extend(_table_lines(block))

@@ -9,6 +9,10 @@ Limits: a file over ``MAX_BYTES`` or with more than ``MAX_PAGES`` pages is refus
 or corrupt one, or one with no text on any page (a scan) is refused with one line naming the
 file. Pages without a text layer in an otherwise readable file are reported in one note
 ("12 of 40 pages have no text layer: scanned?") and left out of the text.
+
+Title: the metadata Title unless it is producer junk ("Microsoft Word - SE_final.docx", "untitled", a file
+name: :func:`.document.usable_title`), else the first line of the text when it reads as a heading, else the
+file name without its suffix (underscores as spaces).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdfium2.internal import ErrorToStr
 
-from qa.corpus.documents.document import Document
+from qa.corpus.documents.document import Document, usable_title
 from qa.corpus.documents.furniture import page_lines, running_text, strip_furniture
 from qa.errors import DocumentError
 
@@ -117,6 +121,22 @@ def read_pdf(path: Path) -> Document:
         raise DocumentError(f"{path}: {blank} of {count} pages have no text layer (scanned?); run OCR on it "
                             f"(e.g. ocrmypdf) and build again")
     lines = [[] if len("".join(page)) < MIN_PAGE_CHARS else page for page in lines]
-    text, starts = running_text(strip_furniture(lines))
+    kept = strip_furniture(lines)
+    text, starts = running_text(kept)
     notes = (f"{path}: {blank} of {count} pages have no text layer (scanned?); they are not indexed",) if blank else ()
+    title = usable_title(title, path) or _first_heading(kept) or path.stem.replace("_", " ")
     return Document(text=text, pages=starts, title=title, notes=notes)
+
+
+HEADING_WORDS = 15
+
+
+def _first_heading(pages: list[list[str]]) -> str:
+    """The first line of the text when it reads as a heading: short, not ending like a sentence or a wrapped line,
+    in capitals or with most of its words capitalised ("SURAT EDARAN BUPATI …", "Pedoman Netralitas ASN")."""
+    line = next((page[0] for page in pages if page), "")
+    words = [w for w in line.split() if any(ch.isalpha() for ch in w)]
+    if not words or len(line.split()) > HEADING_WORDS or line.endswith((".", ",", ";", ":", "-", "\u00ad")):
+        return ""
+    capitalised = sum(w[0].isupper() or not w[0].isalpha() for w in words)
+    return line if line.isupper() or capitalised >= 0.5 * len(words) else ""
