@@ -132,3 +132,69 @@ HTML = """<!DOCTYPE html>
 def make_html(path: Path) -> Path:
     path.write_text(HTML, encoding="utf-8")
     return path
+
+
+_NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "v": "urn:schemas-microsoft-com:vml",
+}
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def paragraph(*inner: str, style: str | None = None) -> str:
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{props}{''.join(inner)}</w:p>"
+
+
+def inserted(text: str) -> str:
+    return f'<w:ins w:id="1" w:author="Editor" w:date="2024-09-01T00:00:00Z">{run(text)}</w:ins>'
+
+
+def deleted(text: str) -> str:
+    return (f'<w:del w:id="2" w:author="Editor" w:date="2024-09-01T00:00:00Z"><w:r><w:delText xml:space="preserve">'
+            f'{text}</w:delText></w:r></w:del>')
+
+
+def text_box(*paragraphs: str, vml_fallback: bool = True) -> str:
+    """A run holding a text box as Word writes it: DrawingML (mc:Choice) and the same box again in VML (mc:Fallback)."""
+    content = f"<w:txbxContent>{''.join(paragraphs)}</w:txbxContent>"
+    drawing = (f'<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>{content}</wps:txbx></wps:wsp>'
+               f'</a:graphicData></a:graphic></wp:anchor></w:drawing>')
+    fallback = f'<mc:Fallback><w:pict><v:shape><v:textbox>{content}</v:textbox></v:shape></w:pict></mc:Fallback>'
+    return (f'<w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
+            f'{fallback if vml_fallback else ""}</mc:AlternateContent></w:r>')
+
+
+def vml_text_box(*paragraphs: str) -> str:
+    return (f"<w:r><w:pict><v:shape><v:textbox><w:txbxContent>{''.join(paragraphs)}</w:txbxContent></v:textbox>"
+            f"</v:shape></w:pict></w:r>")
+
+
+def table(*rows: list[str]) -> str:
+    """A table; each cell is body XML (paragraphs, tables)."""
+    return "<w:tbl><w:tblPr/>" + "".join(
+        "<w:tr>" + "".join(f"<w:tc>{cell}</w:tc>" for cell in cells) + "</w:tr>" for cells in rows) + "</w:tbl>"
+
+
+def make_docx_body(path: Path, *blocks: str) -> Path:
+    """A DOCX made by python-docx whose body is ``blocks`` (WordprocessingML, prefixes as in :data:`_NAMESPACES`)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    declared = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in _NAMESPACES.items())
+    for element in parse_xml(f"<w:body {declared}>{''.join(blocks)}</w:body>"):
+        body.insert(len(body) - 1, element)
+    document.save(str(path))
+    return path

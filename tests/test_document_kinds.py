@@ -145,3 +145,74 @@ def test_a_docx_title_that_is_producer_junk_loses_to_the_first_heading(tmp_path:
     document.add_paragraph("ASN dilarang berkampanye.")
     document.save(str(tmp_path / "edaran.docx"))
     assert read(tmp_path / "edaran.docx", "docx").title == "Surat Edaran Netralitas ASN"
+
+
+def _docx_lines(path: Path) -> list[str]:
+    return read(path, "docx").text.split("\n")
+
+
+def test_docx_tracked_insertions_count_and_deletions_stay_out(tmp_path: Path):
+    from documents_made import deleted, inserted, make_docx_body, paragraph, run
+
+    moved_from = '<w:moveFrom w:id="3" w:author="E" w:date="2024-09-01T00:00:00Z">' + run("Pasal lama. ") + "</w:moveFrom>"
+    moved_to = '<w:moveTo w:id="4" w:author="E" w:date="2024-09-01T00:00:00Z">' + run(" Pasal pindahan.") + "</w:moveTo>"
+    path = make_docx_body(
+        tmp_path / "revisi.docx",
+        paragraph(run("Surat Edaran Netralitas ASN"), style="Heading1"),
+        paragraph(run("Penanggung jawab pengawasan adalah "), deleted("Bambang Sutejo"), inserted("Kurniawati Prameswari"),
+                  run(", Asisten Pemerintahan.")),
+        paragraph(moved_from, run("ASN wajib netral."), moved_to),
+        paragraph(inserted("Paragraf baru seluruhnya sisipan.")),
+        paragraph(deleted("Paragraf yang dihapus seluruhnya.")),
+    )
+    text = read(path, "docx").text
+    assert "Penanggung jawab pengawasan adalah Kurniawati Prameswari, Asisten Pemerintahan." in text
+    assert "ASN wajib netral. Pasal pindahan." in text and "Paragraf baru seluruhnya sisipan." in text
+    for gone in ("Bambang", "Sutejo", "Pasal lama", "dihapus"):
+        assert gone not in text
+
+
+def test_docx_text_boxes_are_read_once_after_their_paragraph(tmp_path: Path):
+    from documents_made import make_docx_body, paragraph, run, text_box, vml_text_box
+
+    path = make_docx_body(
+        tmp_path / "kotak.docx",
+        paragraph(run("Lihat kotak: "), text_box(paragraph(run("Nomor pengaduan adalah 0812-5550-1234.")))),
+        paragraph(run("Kotak lama: "), vml_text_box(paragraph(run("Alamat: Jalan Merdeka 5.")),
+                                                    paragraph(run("Buka setiap hari kerja.")))),
+        paragraph(run("Paragraf penutup.")),
+    )
+    assert _docx_lines(path) == ["Lihat kotak:", "Nomor pengaduan adalah 0812-5550-1234.", "Kotak lama:",
+                                 "Alamat: Jalan Merdeka 5.", "Buka setiap hari kerja.", "Paragraf penutup."]
+
+
+def test_docx_tables_nested_in_cells_are_read_in_their_row(tmp_path: Path):
+    from documents_made import make_docx_body, paragraph, run, table
+
+    nested = table([paragraph(run("Penurunan jabatan selama dua belas bulan"))])
+    two_rows = table([paragraph(run("Jenis"))], [paragraph(run("Teguran tertulis"))])
+    path = make_docx_body(
+        tmp_path / "tabel.docx",
+        paragraph(run("Daftar Sanksi"), style="Heading1"),
+        table([paragraph(run("Pelanggaran")), paragraph(run("Sanksi"))],
+              [paragraph(run("Memasang spanduk calon")), paragraph() + nested + paragraph()],
+              [paragraph(run("Menyukai unggahan")), paragraph(run("Ringan:")) + two_rows]),
+        paragraph(run("Paragraf penutup.")),
+    )
+    assert _docx_lines(path) == [
+        "Daftar Sanksi",
+        "Pelanggaran: Memasang spanduk calon; Sanksi: Penurunan jabatan selama dua belas bulan",
+        "Pelanggaran: Menyukai unggahan; Sanksi: Ringan: Jenis: Teguran tertulis",
+        "Paragraf penutup."]
+
+
+def test_docx_content_controls_hyperlinks_and_fields_are_text_in_order(tmp_path: Path):
+    from documents_made import make_docx_body, paragraph, run
+
+    sdt = f"<w:sdt><w:sdtPr/><w:sdtContent>{paragraph(run('Isi kontrol konten.'))}</w:sdtContent></w:sdt>"
+    inline = f"<w:sdt><w:sdtPr/><w:sdtContent>{run('Andi Wijaya')}</w:sdtContent></w:sdt>"
+    field = f'<w:fldSimple w:instr="DATE">{run("6 Juni 2024")}</w:fldSimple>'
+    link = f'<w:hyperlink w:anchor="x">{run("tautan")}</w:hyperlink>'
+    path = make_docx_body(tmp_path / "kontrol.docx", sdt,
+                          paragraph(run("Ditandatangani "), inline, run(" pada "), field, run(", lihat "), link, run(".")))
+    assert _docx_lines(path) == ["Isi kontrol konten.", "Ditandatangani Andi Wijaya pada 6 Juni 2024, lihat tautan."]
