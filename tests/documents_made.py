@@ -198,3 +198,48 @@ def make_docx_body(path: Path, *blocks: str) -> Path:
         body.insert(len(body) - 1, element)
     document.save(str(path))
     return path
+
+
+LEFT_COLUMN = ("Bupati Sukamaju, Hasan Basri Lubis, menerbitkan surat edaran tentang netralitas ASN pada awal Oktober. "
+               "Surat edaran itu melarang ASN menghadiri kampanye, memasang atribut calon, dan mengunggah dukungan di "
+               "media sosial. Pelanggaran akan dilaporkan kepada Komisi ASN melalui")
+RIGHT_COLUMN = ("Inspektorat daerah dalam tujuh hari. Sementara itu, Ketua DPRD Sukamaju, Melati Suryaningsih, meminta "
+                "pengawasan diperketat di kecamatan terpencil. Menurut Melati, laporan warga sering terlambat karena "
+                "akses jaringan yang terbatas.")
+
+
+def make_two_column_pdf(path: Path, pages: int = 2, row_by_row: bool = True, width: int = 38) -> Path:
+    """Pages of two columns of prose (the left column's last sentence runs on at the top of the right one; each page
+    names another place), a title on the first page and a left-aligned footer on each. ``row_by_row`` draws left
+    line i, then right line i, as some layout tools emit."""
+    import textwrap
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for number in range(1, pages + 1):
+        left, right = (textwrap.wrap(column_text(text, number), width) for text in (LEFT_COLUMN, RIGHT_COLUMN))
+        if number == 1:
+            pdf.setFont("Helvetica", 14)
+            pdf.drawString(72, 800, "Warta Netralitas Sukamaju")
+        pdf.setFont("Helvetica", 10)
+        order = ([(i, side) for i in range(max(len(left), len(right))) for side in (0, 1)] if row_by_row
+                 else [(i, 0) for i in range(len(left))] + [(i, 1) for i in range(len(right))])
+        for i, side in order:
+            lines = (left, right)[side]
+            if i < len(lines):
+                pdf.drawString((60, 310)[side], 760 - 13 * i, lines[i])
+        pdf.setFont("Helvetica", 8)
+        pdf.drawString(60, 40, f"Halaman {number} dari {pages}")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+PLACES = ["Sukamaju", "Sukamulya", "Cibodas", "Cilingkar"]
+
+
+def column_text(text: str, page: int) -> str:
+    """A column's text as drawn on ``page`` (1-based): each page names its own place."""
+    return text.replace("Sukamaju", PLACES[(page - 1) % len(PLACES)]).replace("terbatas.", f"terbatas di {PLACES[page % 4]}.")

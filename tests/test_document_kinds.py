@@ -216,3 +216,47 @@ def test_docx_content_controls_hyperlinks_and_fields_are_text_in_order(tmp_path:
     path = make_docx_body(tmp_path / "kontrol.docx", sdt,
                           paragraph(run("Ditandatangani "), inline, run(" pada "), field, run(", lihat "), link, run(".")))
     assert _docx_lines(path) == ["Isi kontrol konten.", "Ditandatangani Andi Wijaya pada 6 Juni 2024, lihat tautan."]
+
+
+@pytest.mark.parametrize("row_by_row", [True, False], ids=["drawn-row-by-row", "drawn-column-by-column"])
+def test_a_two_column_pdf_is_read_column_by_column(tmp_path: Path, row_by_row: bool):
+    from documents_made import LEFT_COLUMN, RIGHT_COLUMN, column_text, make_two_column_pdf
+
+    article = corpus.read_file(make_two_column_pdf(tmp_path / "kolom.pdf", row_by_row=row_by_row), "kolom.pdf")[0]
+    text = " ".join(article.text.split())
+    for number in (1, 2):
+        left, right = column_text(LEFT_COLUMN, number), column_text(RIGHT_COLUMN, number)
+        assert f"{left} {right}" in text  # each column whole and in order, the sentence running on across them
+        assert article.page(article.text.index(left[:40])) == number
+    assert "Halaman" not in text  # the footer is still found at the page's edge and removed
+    assert article.title == "Warta Netralitas Sukamaju"
+
+
+def test_single_column_pages_read_exactly_as_pdfium_gives_them(tmp_path: Path):
+    import pypdfium2
+
+    from documents_made import make_long_pdf
+    from qa.corpus.documents.pdf import _reading_order
+
+    table = [f"{label}" for label in ("Nama", "Jabatan", "Unit kerja", "Pelanggaran", "Sanksi")]
+    paths = [make_pdf(tmp_path / "pedoman.pdf"), make_long_pdf(tmp_path / "panjang.pdf", pages=3),
+             _label_value_pdf(tmp_path / "tabel.pdf", table)]
+    for path in paths:
+        document = pypdfium2.PdfDocument(str(path))
+        for page in document:
+            textpage = page.get_textpage()
+            assert _reading_order(textpage) == textpage.get_text_range(), path.name
+
+
+def _label_value_pdf(path: Path, labels: list[str]) -> Path:
+    """A form of short labels on the left and long values on the right: a table, read row by row."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for i, label in enumerate(labels):
+        pdf.drawString(60, 760 - 16 * i, label)
+        pdf.drawString(310, 760 - 16 * i, f"isian panjang untuk {label.lower()} yang memenuhi kolom kanan tabel ini")
+    pdf.showPage()
+    pdf.save()
+    return path
