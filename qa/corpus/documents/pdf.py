@@ -10,6 +10,12 @@ or corrupt one, or one with no text on any page (a scan) is refused with one lin
 file. Pages without a text layer in an otherwise readable file are reported in one note
 ("12 of 40 pages have no text layer: scanned?") and left out of the text.
 
+Columns: a page whose text rects (PDFium's, one per run of text on a line) hold two columns of prose side
+by side is read column by column, so a sentence never joins lines of two columns, whatever order the file
+draws them in; a block of text apart from the columns (a title above, a footer below: a gap of more than
+``BLOCK_GAP_LINES`` line heights) is read on its own. A page of one column, or of short labels beside
+their values (a table), is read exactly as PDFium gives it.
+
 Title: the metadata Title unless it is producer junk ("Microsoft Word - SE_final.docx", "untitled", a file
 name: :func:`.document.usable_title`), else the first line of the text when it reads as a heading, else the
 file name without its suffix (underscores as spaces).
