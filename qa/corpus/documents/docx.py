@@ -6,7 +6,7 @@
   is text, a deletion (``w:del``, ``w:moveFrom``) is not. A drawing Word writes twice (``mc:Choice``
   and its ``mc:Fallback``) is read once.
 - A heading (style "Title" or "Heading N") is a line of its own; the first one is the title
-  unless the file's properties name one.
+  unless the file's properties name one that is not producer junk (:func:`.document.usable_title`).
 - A list item keeps its marker, which Word stores apart from the text: ``1.``, ``2.`` … for a
   numbered list (``a.`` for a lettered one, counted per list and level), ``•`` for a bullet;
   nested levels are indented by two spaces.
