@@ -132,3 +132,114 @@ HTML = """<!DOCTYPE html>
 def make_html(path: Path) -> Path:
     path.write_text(HTML, encoding="utf-8")
     return path
+
+
+_NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "v": "urn:schemas-microsoft-com:vml",
+}
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def paragraph(*inner: str, style: str | None = None) -> str:
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{props}{''.join(inner)}</w:p>"
+
+
+def inserted(text: str) -> str:
+    return f'<w:ins w:id="1" w:author="Editor" w:date="2024-09-01T00:00:00Z">{run(text)}</w:ins>'
+
+
+def deleted(text: str) -> str:
+    return (f'<w:del w:id="2" w:author="Editor" w:date="2024-09-01T00:00:00Z"><w:r><w:delText xml:space="preserve">'
+            f'{text}</w:delText></w:r></w:del>')
+
+
+def text_box(*paragraphs: str, vml_fallback: bool = True) -> str:
+    """A run holding a text box as Word writes it: DrawingML (mc:Choice) and the same box again in VML (mc:Fallback)."""
+    content = f"<w:txbxContent>{''.join(paragraphs)}</w:txbxContent>"
+    drawing = (f'<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>{content}</wps:txbx></wps:wsp>'
+               f'</a:graphicData></a:graphic></wp:anchor></w:drawing>')
+    fallback = f'<mc:Fallback><w:pict><v:shape><v:textbox>{content}</v:textbox></v:shape></w:pict></mc:Fallback>'
+    return (f'<w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
+            f'{fallback if vml_fallback else ""}</mc:AlternateContent></w:r>')
+
+
+def vml_text_box(*paragraphs: str) -> str:
+    return (f"<w:r><w:pict><v:shape><v:textbox><w:txbxContent>{''.join(paragraphs)}</w:txbxContent></v:textbox>"
+            f"</v:shape></w:pict></w:r>")
+
+
+def table(*rows: list[str]) -> str:
+    """A table; each cell is body XML (paragraphs, tables)."""
+    return "<w:tbl><w:tblPr/>" + "".join(
+        "<w:tr>" + "".join(f"<w:tc>{cell}</w:tc>" for cell in cells) + "</w:tr>" for cells in rows) + "</w:tbl>"
+
+
+def make_docx_body(path: Path, *blocks: str) -> Path:
+    """A DOCX made by python-docx whose body is ``blocks`` (WordprocessingML, prefixes as in :data:`_NAMESPACES`)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    declared = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in _NAMESPACES.items())
+    for element in parse_xml(f"<w:body {declared}>{''.join(blocks)}</w:body>"):
+        body.insert(len(body) - 1, element)
+    document.save(str(path))
+    return path
+
+
+LEFT_COLUMN = ("Bupati Sukamaju, Hasan Basri Lubis, menerbitkan surat edaran tentang netralitas ASN pada awal Oktober. "
+               "Surat edaran itu melarang ASN menghadiri kampanye, memasang atribut calon, dan mengunggah dukungan di "
+               "media sosial. Pelanggaran akan dilaporkan kepada Komisi ASN melalui")
+RIGHT_COLUMN = ("Inspektorat daerah dalam tujuh hari. Sementara itu, Ketua DPRD Sukamaju, Melati Suryaningsih, meminta "
+                "pengawasan diperketat di kecamatan terpencil. Menurut Melati, laporan warga sering terlambat karena "
+                "akses jaringan yang terbatas.")
+
+
+def make_two_column_pdf(path: Path, pages: int = 2, row_by_row: bool = True, width: int = 38) -> Path:
+    """Pages of two columns of prose (the left column's last sentence runs on at the top of the right one; each page
+    names another place), a title on the first page and a left-aligned footer on each. ``row_by_row`` draws left
+    line i, then right line i, as some layout tools emit."""
+    import textwrap
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for number in range(1, pages + 1):
+        left, right = (textwrap.wrap(column_text(text, number), width) for text in (LEFT_COLUMN, RIGHT_COLUMN))
+        if number == 1:
+            pdf.setFont("Helvetica", 14)
+            pdf.drawString(72, 800, "Warta Netralitas Sukamaju")
+        pdf.setFont("Helvetica", 10)
+        order = ([(i, side) for i in range(max(len(left), len(right))) for side in (0, 1)] if row_by_row
+                 else [(i, 0) for i in range(len(left))] + [(i, 1) for i in range(len(right))])
+        for i, side in order:
+            lines = (left, right)[side]
+            if i < len(lines):
+                pdf.drawString((60, 310)[side], 760 - 13 * i, lines[i])
+        pdf.setFont("Helvetica", 8)
+        pdf.drawString(60, 40, f"Halaman {number} dari {pages}")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+PLACES = ["Sukamaju", "Sukamulya", "Cibodas", "Cilingkar"]
+
+
+def column_text(text: str, page: int) -> str:
+    """A column's text as drawn on ``page`` (1-based): each page names its own place."""
+    return text.replace("Sukamaju", PLACES[(page - 1) % len(PLACES)]).replace("terbatas.", f"terbatas di {PLACES[page % 4]}.")

@@ -313,3 +313,35 @@ def test_a_trailing_list_of_other_headlines_is_dropped_but_not_one_introduced_by
     assert any("Dukung Penuh" in block for block in _kept(story + "Ia menyebut dua agenda:\n" + headlines))
     short = "- Tertib Kampanye\n- Netral Saat Pilkada\n"  # short title-case items: a content list, not headlines
     assert any("Netral Saat Pilkada" in block for block in _kept(story + short))
+
+
+@pytest.mark.parametrize("suffixes", [(".TXT", ".JSONL"), (".Txt", ".JsonL")])
+def test_suffixes_are_read_in_any_case_and_a_folder_names_what_it_passes_over(tmp_path: Path, caplog, suffixes):
+    import logging
+
+    from documents_made import make_docx, make_pdf
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    text_suffix, jsonl_suffix = suffixes
+    (folder / f"PENGUMUMAN{text_suffix}").write_text("Sekda Sukamaju, Andi Wijaya, melarang ASN berkampanye.\n", encoding="utf-8")
+    (folder / f"ARSIP{jsonl_suffix}").write_text(json.dumps({"doc_id": "arsip-1", "title": "Arsip", "text":
+                                                             "Kepala BKPSDM menegur dua ASN."}) + "\n", encoding="utf-8")
+    make_pdf(folder / "PEDOMAN.PDF")
+    make_docx(folder / "Edaran.DocX")
+    (folder / "catatan.md").write_text("# catatan rapat\n", encoding="utf-8")
+    (folder / "foto.jpeg").write_bytes(b"\xff\xd8\xff\xe0")
+    (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    with caplog.at_level(logging.WARNING):
+        loaded = corpus.load([folder])
+    assert sorted(a.doc_id for a in loaded) == ["Edaran.DocX", "PEDOMAN.PDF", "PENGUMUMAN", "arsip-1"]
+    skipped = [r.getMessage() for r in caplog.records if r.getMessage().startswith("skipping")]
+    assert len(skipped) == 2, skipped  # one line per file passed over, none for a hidden file
+    for name, suffix in (("catatan.md", "'.md'"), ("foto.jpeg", "'.jpeg'")):
+        (line,) = [m for m in skipped if name in m]
+        assert line.startswith(f"skipping {folder / name}: its suffix {suffix} is none of .docx, .htm, .html, .jsonl")
+        assert "\n" not in line
+    for single in (f"PENGUMUMAN{text_suffix}", f"ARSIP{jsonl_suffix}", "PEDOMAN.PDF"):
+        assert len(corpus.load([folder / single])) == 1  # a single upper-case --source is a source too
+    with pytest.raises(CorpusError, match=r"catatan\.md' is not a .docx, .htm, .html, .jsonl, .pdf, .txt, .xhtml file"):
+        corpus.load([folder / "catatan.md"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
 from collections import Counter
@@ -269,3 +270,43 @@ def test_a_passage_bridging_two_hits_of_one_article_makes_them_one():
     assert len(hits) == 1 and (hits[0].start, hits[0].end) == (0, 800) and hits[0].text == text[0:800]
     hits = add_distinct(hits, hit(0, 200, doc="b"))  # another article with the same quote: "also in"
     assert len(hits) == 1 and [c.doc_id for c in hits[0].also_in] == ["b"]
+
+
+INVISIBLE_CHARACTERS = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+_TWIN = ("Panwascam {place} Gelar Apel Netralitas\n\n{place} - Ketua Panwascam {place}, {name}, memimpin apel netralitas "
+         "ASN di halaman kantor kecamatan pada Senin pagi. {first} meminta seluruh pegawai kecamatan tidak mengunggah "
+         "dukungan untuk calon bupati.\n")
+
+
+def _hidden(text: str, mark: str) -> str:
+    """``text`` with ``mark`` inside its longer words, as hyphenation points copied from a web page are."""
+    return re.sub(r"\b(\w{4})(\w{3,})", lambda m: m.group(1) + mark + m.group(2), text)
+
+
+@pytest.mark.parametrize("mark", INVISIBLE_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_characters_inside_words_split_no_token(mark: str):
+    text = "Ketua Panwascam Cilingkar, Fitri Anggun Margaretha, memimpin apel netralitas ASN."
+    assert lexical.tokenize(_hidden(text, mark)) == lexical.tokenize(text)
+    assert lexical.tokenize(f"{mark}Panwascam{mark}") == lexical.tokenize("Panwascam")
+
+
+@pytest.mark.parametrize("mark", INVISIBLE_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+def test_an_article_with_invisible_characters_answers_and_keeps_its_text(tmp_path: Path, fake_embedder, mark: str):
+    from qa.answering.ask import answer_with
+    from qa.index.build import build
+    from qa.index.engine import open_engine
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    hidden = _hidden(_TWIN.format(place="Cilingkar", name="Fitri Anggun Margaretha", first="Fitri"), mark)
+    assert hidden.count(mark) > 10
+    (folder / "cilingkar.txt").write_text(hidden, encoding="utf-8")
+    (folder / "cibodas.txt").write_text(_TWIN.format(place="Cibodas", name="Rudi Hartono Siregar", first="Rudi"),
+                                        encoding="utf-8")
+    build([folder], tmp_path / "index", fake_embedder, progress=False)
+    engine = open_engine(tmp_path / "index", fake_embedder)
+    hit = answer_with(engine, "Siapa Ketua Panwascam Cilingkar?", k=2, reader=False).hits[0]
+    assert hit.doc_id == "cilingkar" and "Fitri Anggun Margaretha" in lexical.visible(hit.quote)
+    article = engine.index.articles["cilingkar"]
+    assert article.text == hidden  # stored exactly as read, invisible characters and all
+    assert article.text[hit.quote_start:hit.quote_end] == hit.quote and article.text[hit.start:hit.end] == hit.text

@@ -16,6 +16,7 @@ from qa.answering.results import Answer, Citation, Hit, add_distinct
 from qa.answering.retrieve import DENSE_WEIGHT, Signals, search
 from qa.errors import FATAL, AnswerError, InputError, QAError, describe
 from qa.index.engine import Engine, engine_from_settings
+from qa.index.lexical import visible
 from qa.models.reader import Reader, Reading
 
 logger = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | Non
     sentence as the quote, as retrieval alone shows it) answers: :func:`qa.answering.abstain.confidence`."""
     text = asked.text
     if vector is None:
-        vector = engine.embedder.encode_queries([text])[0]
+        vector = engine.embedder.encode_queries([visible(text)])[0]
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     wanted = (max(k, READ) if reader else k) + k  # k spare candidates for the hits that fold into others
     candidates, signals = search(engine.index, vector, text, wanted, dense_weight=weight)

@@ -13,10 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.index.lexical import ENGLISH, EXPAND, NORMALISE, STOP_WORDS, informal, tokenize
+from qa.index.lexical import ENGLISH, EXPAND, INVISIBLE, NORMALISE, STOP_WORDS, informal, tokenize
 
 ROLE, ORG, PLACE, LEVEL, YEAR, OTHER = "role", "org", "place", "level", "year", "other"
-INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _WORD = re.compile(r"[0-9a-z]+")
 
 # Offices and roles (as words after expansion). "wakil" is a role word of its own: "wakil bupati" ≠ "bupati".

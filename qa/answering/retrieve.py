@@ -26,6 +26,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from qa.answering.quote import Question, best_span, prepare, sentence_tokens
+from qa.index.lexical import visible
 from qa.index.store import Index
 from qa.index.vectors import search as vector_search
 from qa.index.vectors import vector_matrix
@@ -91,7 +92,7 @@ def _particular(word: str) -> bool:
 def same_particulars(a: str, b: str) -> bool:
     """True when no name, number, date or place of one text stands where the other has other words
     (words added or left out on one side are no conflict: a dateline, one more sentence)."""
-    words_a, words_b = _WORD.findall(a), _WORD.findall(b)
+    words_a, words_b = _WORD.findall(visible(a)), _WORD.findall(visible(b))
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, words_a, words_b, autojunk=False).get_opcodes():
         if tag == "replace" and any(_particular(w) for w in words_a[i1:i2] + words_b[j1:j2]):
             return False

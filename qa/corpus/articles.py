@@ -68,11 +68,32 @@ class Article:
 
 
 TEXT_SUFFIXES = {".txt", ".jsonl"}
+_ALL_SUFFIXES = ", ".join(sorted(TEXT_SUFFIXES | documents.SUFFIXES))
 
 
 def _wanted(path: Path) -> bool:
-    """Whether a corpus folder picks up this file (the content then decides the reader)."""
-    return path.suffix in TEXT_SUFFIXES or path.suffix.lower() in documents.SUFFIXES
+    """Whether a corpus folder picks up this file, by its suffix in any case (``PENGUMUMAN.TXT``); the content then
+    decides the reader."""
+    suffix = path.suffix.lower()
+    return suffix in TEXT_SUFFIXES or suffix in documents.SUFFIXES
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def warn_skipped(sources: Iterable[str | os.PathLike]) -> list[Path]:
+    """Log one warning line for each file under the source folders that a build passes over (its suffix is not one
+    the corpus reads), and return them; hidden files and folders (``.git``, ``.DS_Store``) are passed over silently."""
+    skipped = []
+    for source in sources:
+        root = Path(source)
+        if root.is_dir():
+            skipped += sorted(p for p in root.rglob("*") if not _wanted(p) and p.is_file() and not _hidden(p, root))
+    for path in skipped:
+        logger.warning("skipping %s: its suffix %s is none of %s (any case); rename it if it is one of them",
+                       path, repr(path.suffix) if path.suffix else "(none)", _ALL_SUFFIXES)
+    return skipped
 
 
 def source_files(sources: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]:
@@ -85,7 +106,7 @@ def source_files(sources: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]
             files.extend((p, p.relative_to(root.parent).as_posix()) for p in found)
         elif root.is_file():
             if not _wanted(root):
-                raise CorpusError(f"source {str(source)!r} is not a .txt, .jsonl, .pdf, .html, .htm or .docx file; "
+                raise CorpusError(f"source {str(source)!r} is not a {_ALL_SUFFIXES} file (any case); "
                                   f"pass a folder of such files or one of them")
             files.append((root, root.name))
         else:
@@ -213,7 +234,7 @@ def read_file(path: Path, name: str, decode_errors: str = "strict") -> list[Arti
         logger.warning("skipping %s: %s", path, what.get(kind, f"its content is not {path.suffix.lstrip('.').upper()}; "
                                                                "check the file"))
         return []
-    if path.suffix == ".jsonl":
+    if path.suffix.lower() == ".jsonl":
         return list(_jsonl_articles(path, name, decode_errors))
     return [_article(path.stem, _decode(path, path.read_bytes(), decode_errors), name)]
 
@@ -248,6 +269,7 @@ def check_decode_errors(decode_errors: str) -> None:
 def load(sources: Iterable[str | os.PathLike], decode_errors: str = "strict") -> list[Article]:
     """All articles under the sources; empty articles are skipped and exact duplicates kept once."""
     check_decode_errors(decode_errors)
+    warn_skipped(sources)
     articles = unique((name, read_file(path, name, decode_errors)) for path, name in source_files(sources))
     if not articles:
         raise CorpusError(f"no articles found in {', '.join(map(str, sources))}; add UTF-8 .txt files or a .jsonl file")

@@ -22,7 +22,7 @@ from qa.errors import QAError
 from qa.index import records, store
 from qa.index import vectors
 from qa.index.bm25 import LexicalIndex
-from qa.index.lexical import TOKENS_VERSION
+from qa.index.lexical import TOKENS_VERSION, visible
 from qa.index.spec import IndexSpec, difference, same_embeddings
 from qa.models.calibration import calibration_for
 from qa.models.embed import Embedder
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 TARGET_WORDS = 120
 OVERLAP_WORDS = 50
-CONTEXT = "title-outlet-place-date, title once"  # what indexed_text puts before a passage
+CONTEXT = "title-outlet-place-date, title once; invisible characters out"  # what indexed_text makes of a passage
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def context_line(article: Article, passage: Passage | None = None) -> str:
 def indexed_text(article: Article, passage: Passage) -> str:
     """What is embedded and indexed for a passage: its article's context, then its text."""
     context = context_line(article, passage)
-    return f"{context}\n{passage.text}" if context else passage.text
+    return visible(f"{context}\n{passage.text}" if context else passage.text)  # matched without invisible characters
 
 
 def expected_spec(embedder: Embedder) -> IndexSpec:

@@ -3,7 +3,8 @@
 Tokens are lower-cased words, with informal spellings mapped to standard ones (``yg`` →
 ``yang``, ``gak`` → ``tidak``), region and office short forms expanded (``jateng`` →
 ``jawa tengah``), stop words removed and the Snowball Indonesian stemmer applied, so that
-``netralitasnya``, ``menjaga`` and ``dijaga`` meet their base words.
+``netralitasnya``, ``menjaga`` and ``dijaga`` meet their base words. Soft hyphens and zero-width
+characters inside a word are removed first (:func:`visible`): they split no word.
 """
 
 from __future__ import annotations
@@ -105,8 +106,16 @@ STOP_WORDS = frozenset(
     "sebuah seorang suatu se nya lah kah sih dong deh kok ya yah nih tuh".split()
 ) | ENGLISH_FUNCTION_WORDS
 # Bump when tokens change: an index whose BM25 was built with other tokens is rebuilt (its embeddings reused).
-TOKENS_VERSION = 4  # 4: "why" is an English function word (one list with qa.answering.abstain)
+TOKENS_VERSION = 5  # 5: soft hyphens and zero-width characters inside words are removed (4: "why" a function word)
 _WORD = re.compile(r"[0-9a-z]+")
+# Soft hyphens and zero-width characters: invisible, and no word boundary ("Pan\u00adwas\u00adcam" is one word, as
+# text copied from web pages keeps them). Removed before matching, never from the stored text.
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def visible(text: str) -> str:
+    """``text`` without soft hyphens and zero-width characters (U+00AD, U+200B, U+200C, U+200D, U+2060, U+FEFF)."""
+    return INVISIBLE.sub("", text)
 
 
 _PER_THREAD = threading.local()
@@ -155,7 +164,7 @@ def _informative(word: str) -> bool:
 
 def terms(text: str) -> list[Term]:
     """The informative words of a text, normalised, with their expansions."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = visible(unicodedata.normalize("NFKC", text)).lower()
     words = [informal(NORMALISE.get(w, w)) for w in _WORD.findall(text)]
     kept = [w for w in words if _informative(w)]
     stem = _stemmer().stemWords

@@ -254,6 +254,7 @@ def build(sources: Sequence[str | os.PathLike], root: Path, model: str, backend:
         kept = None if force else up_to_date(root, sources, embedder)
         if kept is not None:
             return kept
+        corpus.warn_skipped(sources)
         started = _connect(address, actors or CORES, threads)
         try:
             if actors is None:

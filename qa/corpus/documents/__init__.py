@@ -21,7 +21,8 @@ from qa.corpus.documents.document import Document, page_of
 from qa.corpus.documents.sniff import DOCUMENT_KINDS, SUFFIXES, kind_of
 from qa.errors import DocumentError
 
-RECIPE = "documents v1: pdf pypdfium2 text, edge furniture, hyphen joins; html trafilatura; docx python-docx"
+RECIPE = ("documents v2: pdf pypdfium2 text, two columns column by column, edge furniture, hyphen joins, junk titles out; "
+          "html trafilatura, html5 without <html>; docx python-docx, tracked changes accepted, text boxes, nested tables")
 
 
 def read(path: Path, kind: str) -> Document:

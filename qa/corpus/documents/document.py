@@ -1,9 +1,11 @@
-"""What a document reader returns, and the page an offset falls on."""
+"""What a document reader returns, the page an offset falls on, and whether a file's metadata title is a title."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 
@@ -33,3 +35,19 @@ def page_of(pages: Sequence[int], offset: int) -> int | None:
     if not pages:
         return None
     return max(1, bisect_right(pages, offset))
+
+
+# Titles that producers write, not authors: "Microsoft Word - SE_final.docx", "untitled", "Document1", a file name or path.
+_PRODUCER = re.compile(r"^(?:microsoft\s+(?:word|excel|powerpoint)\s*-|untitled\b|tanpa\s+judul$|no\s+title$|"
+                       r"(?:document|dokumen|doc|new document)\s*\d*$|slide\s*\d+$|scan(?:ned)?(?:[\s_-]*\d+)?$)", re.I)
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|odt|rtf|txt|pptx?|xlsx?|indd|tex|dvi|ps|html?|jpe?g|png|tiff?)$|\\|^\S*[/_]\S*$|^[a-z0-9]+(?:[-.][a-z0-9]+)+$",
+                        re.I)
+
+
+def usable_title(title: str, path: Path) -> str:
+    """``title`` (a file's metadata title) with its spaces collapsed, or "" when it is producer junk: empty,
+    "Microsoft Word - X.docx", "untitled", "Document1", a file name or path, or the file's own name."""
+    title = " ".join(title.split())
+    if not re.search(r"\w", title) or _PRODUCER.match(title) or _FILE_NAME.search(title):
+        return ""
+    return "" if title.lower() in (path.name.lower(), path.stem.lower()) else title

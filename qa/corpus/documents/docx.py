@@ -1,8 +1,12 @@
 """DOCX: a Word file's paragraphs in order, with headings, list items and tables, with python-docx.
 
-- Paragraphs and tables come in document order (``Document.iter_inner_content``).
+- Paragraphs and tables come in reading order: the body's, a content control's (``w:sdt``), a
+  table's cells (a table nested in a cell too) and a text box's (``w:txbxContent``) right after the
+  paragraph that anchors it. Tracked changes read as accepted: an insertion (``w:ins``, ``w:moveTo``)
+  is text, a deletion (``w:del``, ``w:moveFrom``) is not. A drawing Word writes twice (``mc:Choice``
+  and its ``mc:Fallback``) is read once.
 - A heading (style "Title" or "Heading N") is a line of its own; the first one is the title
-  unless the file's properties name one.
+  unless the file's properties name one that is not producer junk (:func:`.document.usable_title`).
 - A list item keeps its marker, which Word stores apart from the text: ``1.``, ``2.`` … for a
   numbered list (``a.`` for a lettered one, counted per list and level), ``•`` for a bullet;
   nested levels are indented by two spaces.
@@ -21,8 +25,9 @@ import logging
 import string
 import zipfile
 from pathlib import Path
+from typing import Iterator
 
-from qa.corpus.documents.document import Document
+from qa.corpus.documents.document import Document, usable_title
 from qa.errors import DocumentError
 
 logger = logging.getLogger(__name__)
@@ -100,7 +105,75 @@ class _Lists:
             del self.counts[key]
 
 
-def _table_lines(table) -> list[str]:
+# The walk over a paragraph's XML is ours, over python-docx's element classes (CT_R.text gives a run's text with its tabs,
+# breaks and no-break hyphens): python-docx 1.2's Paragraph.text reads only the runs that are direct children or in a
+# hyperlink, so it drops tracked insertions, content controls, fields and text boxes. docx2python 3.7 reads all of them
+# but puts a text box before the paragraph that anchors it and flattens nested tables into cells of their own; mammoth
+# 1.13 reads them in order but as HTML without Word's list formats (a lettered list becomes numbered) and would add two
+# dependencies and an HTML round trip. Measured on the issue-23 files (tests/test_document_kinds.py makes such files).
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_LEFT_OUT = {_W + "del", _W + "moveFrom", _W + "pPr", _W + "rPr", _MC + "Fallback"}  # deleted text; the 2nd drawing
+_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo", _W + "smartTag"}
+
+
+def _collect(element, parts: list[str], boxes: list) -> None:
+    """The text of the runs under ``element`` in order into ``parts``, its text boxes into ``boxes``."""
+    for child in element:
+        if child.tag in _LEFT_OUT:
+            continue
+        if child.tag == _W + "txbxContent":
+            boxes.append(child)
+        elif child.tag == _W + "r":
+            parts.append(child.text)  # python-docx's CT_R.text
+            _collect(child, [], boxes)  # a drawing in the run may hold a text box
+        else:
+            _collect(child, parts, boxes)
+
+
+def _blocks(container, parent) -> Iterator:
+    """The paragraphs and tables of a body, cell or text box in order, content controls opened."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in container:
+        if child.tag == _W + "p":
+            yield Paragraph(child, parent)
+        elif child.tag == _W + "tbl":
+            yield Table(child, parent)
+        elif child.tag in _WRAPPERS:
+            yield from _blocks(child, parent)
+
+
+def _lines(container, parent, lists: _Lists | None, headings: list[str]) -> list[str]:
+    """A container's lines in reading order; list markers and headings where ``lists`` is given (not in a cell)."""
+    from docx.table import Table
+
+    lines: list[str] = []
+    for block in _blocks(container, parent):
+        if isinstance(block, Table):
+            rows = _table_lines(block, headings)
+            lines.extend(rows if lists is not None else ["; ".join(rows)] if rows else [])
+            continue
+        parts: list[str] = []
+        boxes: list = []
+        _collect(block._p, parts, boxes)
+        text = " ".join("".join(parts).split())
+        style = (block.style.name if block.style is not None else "") or ""
+        if not text or lists is None:
+            lines.extend([text] if text else [])
+        elif style == "Title" or style.startswith("Heading"):
+            lists.reset_style_lists()
+            headings.append(text)
+            lines.append(text)
+        else:
+            marker = lists.marker(block)
+            lines.append(f"{marker} {text}" if marker else text)
+        for box in boxes:
+            lines.extend(_lines(box, block, lists, headings))
+    return lines
+
+
+def _table_lines(table, headings: list[str]) -> list[str]:
     rows = []
     for row in table.rows:
         cells, seen = [], set()
@@ -108,7 +181,7 @@ def _table_lines(table) -> list[str]:
             if id(cell._tc) in seen:  # a merged cell repeats
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()))
+            cells.append(" ".join(" ".join(_lines(cell._tc, cell, None, headings)).split()))
         rows.append(cells)
     if len(rows) < 2:
         return ["; ".join(c for c in cells if c) for cells in rows if any(cells)]
@@ -124,31 +197,15 @@ def _table_lines(table) -> list[str]:
 def read_docx(path: Path) -> Document:
     """The paragraphs, list items and tables of the Word file at ``path`` in order (see the module doc)."""
     import docx
-    from docx.table import Table
 
     _check_zip(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for a broken package
         raise DocumentError(f"{path} is not a readable DOCX ({type(exc).__name__}: {exc}); save it again from Word") from exc
-    lists = _Lists(_formats(document))
-    lines: list[str] = []
-    title = " ".join((document.core_properties.title or "").split())
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines.extend(_table_lines(block))
-            continue
-        text = " ".join(block.text.split())
-        if not text:
-            continue
-        style = (block.style.name if block.style is not None else "") or ""
-        if style == "Title" or style.startswith("Heading"):
-            lists.reset_style_lists()
-            title = title or text
-            lines.append(text)
-            continue
-        marker = lists.marker(block)
-        lines.append(f"{marker} {text}" if marker else text)
+    headings: list[str] = []
+    lines = _lines(document.element.body, document, _Lists(_formats(document)), headings)
+    title = usable_title(document.core_properties.title or "", path) or (headings[0] if headings else "")
     text = "\n".join(lines)
     if not text.strip():
         raise DocumentError(f"{path} holds no text; check that it is the right file")
