@@ -62,16 +62,12 @@ def friendly(exc: QAError, question: object) -> str:
         if not text:
             return "Pertanyaannya masih kosong. Ketik pertanyaan tentang artikel, lalu tekan Enter."
         if len(text) > config.MAX_QUESTION_CHARS:
-            return (f"Pertanyaannya terlalu panjang ({_number(len(text))} karakter; paling banyak "
-                    f"{_number(config.MAX_QUESTION_CHARS)}). Persingkat lalu coba lagi.")
+            return (f"Pertanyaannya terlalu panjang ({len(text):_} karakter; paling banyak "  # Indonesian thousands: '.'
+                    f"{config.MAX_QUESTION_CHARS:_}). Persingkat lalu coba lagi.").replace("_", ".")
         if not any(ch.isalnum() for ch in text):
             return "Pertanyaannya tidak berisi huruf atau angka. Tulis pertanyaan dengan kata-kata."
         return f"Pertanyaan ini belum bisa diproses ({exc})."
     return f"Maaf, jawaban tidak bisa dicari sekarang ({exc})."
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # Indonesian thousands separator
 
 
 def _whole(k: object) -> object:
@@ -126,11 +122,11 @@ class ChatApp:
 
     def respond(self, question: str, k: float, turns: list[render.Turn] | None,
                 request: gr.Request | None = None) -> Iterator[tuple]:
-        """Show the question at once, then its answer (or a friendly error), and refresh the handouts."""
+        """Show the question at once, then its answer (or a friendly error); refresh the handouts, empty the reader."""
         turns = list(turns or [])
         shown = " ".join(question.split()) if isinstance(question, str) else ""
         shown = shown if len(shown) <= SHOWN_CHARS else shown[:SHOWN_CHARS] + "…"
-        yield self.chat(turns + [render.Turn(shown, pending=True)]), gr.skip(), "", gr.skip(), gr.skip()
+        yield self.chat(turns + [render.Turn(shown, pending=True)]), gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
         started = time.perf_counter()
         try:
             answer = self.answer(question, k)
@@ -144,7 +140,7 @@ class ChatApp:
             turn = render.Turn(shown, error=UNEXPECTED)
         turns.append(turn)
         logger.info("answered in %.0f ms: %r", 1000 * (time.perf_counter() - started), shown[:80])
-        yield (self.chat(turns), turns, gr.skip()) + self.handout_buttons(turns, request)
+        yield (self.chat(turns), turns, gr.skip()) + self.handout_buttons(turns, request) + (render.reader_empty(),)
 
     def example(self, text: str) -> Callable[..., Iterator[tuple]]:
         """The handler of an example button: :meth:`respond` with that question."""
@@ -232,13 +228,16 @@ class ChatApp:
                 with gr.Column(scale=2, min_width=300, elem_id="reader-col"):
                     gr.HTML('<h2 class="panel-title">Pembaca sumber</h2>')
                     reader = gr.HTML(render.reader_empty(), elem_id="reader", js_on_load=assets.READER_JS)
-            outputs = [chat, turns, question, handout_md, handout_html]
+            outputs = [chat, turns, question, handout_md, handout_html, reader]
             common = dict(outputs=outputs, show_progress="hidden", api_visibility="private",
                           concurrency_id="model", concurrency_limit=1)
             question.submit(self.respond, [question, k, turns], **common)
             for button, text in zip(examples, EXAMPLES):
                 button.click(self.example(text), [k, turns], **common)
-            clear.click(self.clear, None, outputs + [reader], show_progress="hidden", api_visibility="private")
+            clear.click(self.clear, None, outputs, show_progress="hidden", api_visibility="private")
+            fresh = [listing, articles_box, chat]  # a page loaded after an upload shows the live index, not start-up's
+            demo.load(lambda: self.article_list() + (self.chat([]),), None, fresh, api_visibility="private")
+            articles_box.expand(self.article_list, None, [listing, articles_box], api_visibility="private")
             for source in (chat, listing):
                 source.click(self.open_source, None, reader, show_progress="hidden", api_visibility="private",
                              concurrency_limit=None)

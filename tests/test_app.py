@@ -49,7 +49,8 @@ def test_respond_shows_the_question_at_once_then_the_answer_and_the_handouts(app
     assert len(steps) == 2
     pending, done = steps
     assert 'data-state="pending"' in pending[0] and "Siapa Ketua Bawaslu Jawa Tengah?" in pending[0] and pending[2] == ""
-    chat, turns, _, md, page = done
+    chat, turns, _, md, page, reader = done
+    assert reader == render.reader_empty()  # the previous question's article leaves the source reader
     assert len(turns) == 1 and turns[0].answer is not None and len(turns[0].answer.hits) == 3
     state, other = ("answered", "no-answer") if turns[0].answer.answered else ("no-answer", "answered")
     assert f'data-state="{state}"' in chat and f'data-state="{other}"' not in chat  # the page shows what the answer says
@@ -61,7 +62,7 @@ def test_respond_shows_the_question_at_once_then_the_answer_and_the_handouts(app
 
 
 def test_bad_input_is_a_message_in_the_chat_not_an_error(app: ChatApp):
-    *_, (chat, turns, _, md, page) = app.respond("", 3, [], None)
+    *_, (chat, turns, _, md, page, _) = app.respond("", 3, [], None)
     assert turns[0].error.startswith("Pertanyaannya masih kosong") and 'data-state="error"' in chat
     assert md.value is None and not md.interactive  # nothing to hand out yet
     *_, (chat, turns, *_) = app.respond("halo", 3.5, turns, None)
@@ -120,12 +121,12 @@ def test_the_agenda_click_asks_the_clicked_question_and_ignores_anything_else(se
     from qa.session.panel import asker
 
     run = asker(session_app.respond, session_app.session)
-    *_, (chat, turns, _, md, page) = run(3, [], click(q=2), None)
+    *_, (chat, turns, _, md, page, _) = run(3, [], click(q=2), None)
     assert turns[0].question == session_app.session.bank.questions[2].text and turns[0].answer is session_app.session.answers[2]
     text = Path(md.value["path"]).read_text(encoding="utf-8")
     assert all(q.text in text.replace("\\", "") for q in session_app.session.bank.questions)
     for bad in ({"q": 99}, {"q": -1}, {"q": "2"}, {"q": True}, {}):
-        assert list(run(3, turns, click(**bad), None)) == [(gr.skip(),) * 5]
+        assert list(run(3, turns, click(**bad), None)) == [(gr.skip(),) * 6]
 
 
 def test_a_session_page_has_its_handouts_ready_and_still_only_ask_as_api(session_app: ChatApp):

@@ -362,3 +362,63 @@ def test_every_example_question_is_answered_and_the_answer_is_marked(browser: Br
     first.locator(".cite summary").first.click()
     expect(page.locator("#reader #reader-passage mark.quote mark.answer")).to_have_text(span.inner_text())
     assert not dialogs
+
+
+LAST_TURN = """() => {
+    const box = document.querySelector('#chat .conv'), turns = document.querySelectorAll('#chat .turn');
+    const t = turns[turns.length - 1].getBoundingClientRect(), b = box.getBoundingClientRect();
+    return {turnTop: Math.round(t.top), turnBottom: Math.round(t.bottom), boxTop: Math.round(b.top),
+            boxBottom: Math.round(b.bottom), window: window.innerHeight, scrollY: Math.round(window.scrollY)};
+}"""
+
+
+# Protects against (issue 23): on a phone, after opening a source in the reader, the next answer lands ~1,150 px above
+# the view; and the source reader still showing the previous question's article once a new answer arrives.
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_after_the_source_reader_the_next_answer_is_in_view_and_the_reader_is_emptied(browser: Browser, server: str,
+                                                                                      width: int, height: int):
+    page, _ = open_page(browser, server, width=width, height=height)
+    _, turn = ask(page, "Di mana deklarasi netralitas ASN digelar?")
+    turn.locator(".cite summary").first.click()
+    turn.locator(".cite details[open] button.open-reader").first.click()
+    expect(page.locator("#reader .reader-title")).to_be_visible()
+    wait_until_quote_in_view(page, within_window=True)
+    reader_at = page.evaluate(LAST_TURN)
+    _, turn = ask(page, "Siapa Ketua Bawaslu Jawa Tengah?")
+    expect(turn.locator("blockquote.answer-quote")).to_contain_text("Muhammad Amin")
+    page.wait_for_function("() => { const ts = document.querySelectorAll('#chat .turn'); const r = ts[ts.length - 1]"
+                           ".getBoundingClientRect(); return r.top >= -1 && r.top < window.innerHeight - 80; }")
+    shown = page.evaluate(LAST_TURN)
+    print(f"\n{width} px: reading the source, window at {reader_at['scrollY']}; after Enter, window at "
+          f"{shown['scrollY']}, the new turn's top at {shown['turnTop']} of {shown['window']}")
+    expect(page.locator("#reader .reader-title")).to_have_count(0)  # not the previous question's article
+    expect(page.locator("#reader .reader-empty")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / f"next-answer-after-reader-{width}.png"))
+
+
+# Protects against (issue 23): switching to large text leaving the latest answer cut off.
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_large_text_keeps_the_latest_answer_visible_and_scrollable_to_its_end(browser: Browser, server: str,
+                                                                              width: int, height: int):
+    page, _ = open_page(browser, server, width=width, height=height)
+    ask(page, "Siapa Ketua Bawaslu Jawa Tengah?")
+    _, turn = ask(page, "Apa yang bisa membuat ASN tidak netral?")
+    before = page.evaluate(LAST_TURN)
+    page.locator("#large input[type=checkbox]").check()
+    page.wait_for_function("() => document.body.classList.contains('qa-large')")
+    page.wait_for_function("() => { const ts = document.querySelectorAll('#chat .turn'); const t = ts[ts.length - 1]"
+                           ".getBoundingClientRect(), b = document.querySelector('#chat .conv').getBoundingClientRect();"
+                           " return t.top >= Math.max(0, b.top) - 1 && t.top < Math.min(b.bottom, window.innerHeight) - 40; }")
+    after = page.evaluate(LAST_TURN)
+    print(f"\n{width} px, large text: the latest turn's top {before['turnTop']} → {after['turnTop']} "
+          f"(box {after['boxTop']}–{after['boxBottom']}, window {after['window']})")
+    page.screenshot(path=str(ARTIFACTS / f"large-text-latest-{width}.png"))
+    # its end can be reached: the conversation box scrolled to its bottom, then the window to the box's bottom
+    end = page.evaluate("""() => {
+        const box = document.querySelector('#chat .conv'); box.scrollTop = box.scrollHeight;
+        const ts = document.querySelectorAll('#chat .turn'), last = ts[ts.length - 1].querySelector('.a');
+        last.scrollIntoView({block: 'end'});
+        const r = last.getBoundingClientRect(), hit = document.elementFromPoint(r.left + 20, r.bottom - 6);
+        return {bottom: Math.round(r.bottom), window: window.innerHeight, inside: !!hit && last.contains(hit)};
+    }""")
+    assert end["inside"] and end["bottom"] <= end["window"], end

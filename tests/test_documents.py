@@ -193,9 +193,10 @@ def test_handouts_cite_the_page(tmp_path: Path, fake_embedder):
     page = answer.hits[0].page
     assert page is not None
     number = answer.hits[0].passage_id.rsplit("#", 1)[1]  # each article cited once: its pages, then its passages
-    assert (f"· hlm. {page} · bagian {number} (`korpus/pedoman.pdf`; `pedoman.pdf#{number}`)"
+    shown = int(number) + 1  # people count passages from 1; the id keeps its 0-based number
+    assert (f"· hlm. {page} · bagian {shown} (`korpus/pedoman.pdf`; `pedoman.pdf#{number}`)"
             in handout.as_markdown([Turn(answer.question, answer=answer)]))
-    assert f"· hlm. {page} · bagian {number}" in handout.as_html([Turn(answer.question, answer=answer)])
+    assert f"· hlm. {page} · bagian {shown}" in handout.as_html([Turn(answer.question, answer=answer)])
 
 
 def test_a_footer_run_into_the_last_line_is_cut_off():

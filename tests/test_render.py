@@ -184,13 +184,13 @@ def test_markdown_handout_lists_questions_quotes_and_full_citations_and_renders_
     md = handout.as_markdown(session())
     assert "## 1. Siapa \\<script\\>window.\\_\\_xss=1\\</script\\> ketua?" in md
     assert "## 2. Resep rendang" in md and "## 3." not in md  # errors and pending turns are not in the handout
-    assert "- [2] Judul — ANTARA, Kamis (26/9) · bagian 0 (`seeds/d2.txt`; `d2#0`)" in md
+    assert "- [2] Judul — ANTARA, Kamis (26/9) · bagian 1 (`seeds/d2.txt`; `d2#0`)" in md
     assert "\\[klik\\](javascript:window.\\_\\_xss=3)" in md
     assert NO_ANSWER in md and render.CLOSEST in md
     rendered = MarkdownIt("commonmark", {"html": True}).render(md)  # raw HTML allowed: only escaping keeps it inert
     text = assert_inert(rendered)
     assert SCRIPT in text and IMG in text and LINK in text and ENTITY in text
-    assert "bagian 0: “Dekat.”" in text and "[1] Judul — ANTARA, Kamis (26/9) · bagian 0 (seeds/d1.txt; d1#0)" in text
+    assert "bagian 1: “Dekat.”" in text and "[1] Judul — ANTARA, Kamis (26/9) · bagian 1 (seeds/d1.txt; d1#0)" in text
 
 
 def test_markdown_code_spans_show_backticks_literally():
@@ -205,7 +205,7 @@ def test_html_handout_is_a_static_printable_page_with_the_same_content():
     text = assert_inert(page)
     assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page and "@media print" in page
     assert f"1. Siapa {SCRIPT} ketua?" in text and "2. Resep rendang" in text and "3. " not in text
-    assert "[2] Judul — ANTARA, Kamis (26/9) · bagian 0" in text and "seeds/d2.txt; d2#0" in text
+    assert "[2] Judul — ANTARA, Kamis (26/9) · bagian 1" in text and "seeds/d2.txt; d2#0" in text
     assert NO_ANSWER in text and "“Dekat.”" in text and f"juga di: Sama {IMG}" in text
 
 
@@ -238,14 +238,14 @@ def test_an_answer_cites_each_article_once_with_the_passages_it_gives():
     answer = Answer(question="q", answered=True, hits=[hit(1), hit(2), second])
     markup = render.answer_html(answer)
     labels = re.findall(r'<summary class="cite-label"[^>]*>(.*?)</summary>', markup)
-    assert labels == ["[1] Judul — ANTARA, Kamis (26/9) · bagian 0, 2", "[2] Judul — ANTARA, Kamis (26/9) · bagian 0"]
+    assert labels == ["[1] Judul — ANTARA, Kamis (26/9) · bagian 1, 3", "[2] Judul — ANTARA, Kamis (26/9) · bagian 1"]
     assert markup.count('class="part"') == 3 and markup.count('class="open-reader"') == 3  # each passage opens alone
     assert 'data-passage="d1#2"' in markup and len(answer.hits) == 3  # the API still lists passages
     text = answer.format()
-    assert "[1] Judul — ANTARA, Kamis (26/9) · bagian 0, 2 (seeds/d1.txt)" in text
-    assert "[2] Judul — ANTARA, Kamis (26/9) · bagian 0 (seeds/d2.txt)" in text and "[3]" not in text
+    assert "[1] Judul — ANTARA, Kamis (26/9) · bagian 1, 3 (seeds/d1.txt)" in text
+    assert "[2] Judul — ANTARA, Kamis (26/9) · bagian 1 (seeds/d2.txt)" in text and "[3]" not in text
     md = handout.as_markdown([render.Turn("q", answer=answer)])
-    assert "- [1] Judul — ANTARA, Kamis (26/9) · bagian 0, 2 (`seeds/d1.txt`; `d1#0`, `d1#2`)" in md and "[3]" not in md
+    assert "- [1] Judul — ANTARA, Kamis (26/9) · bagian 1, 3 (`seeds/d1.txt`; `d1#0`, `d1#2`)" in md and "[3]" not in md
 
 
 def test_a_no_answer_turn_marks_no_span_anywhere():
@@ -258,3 +258,47 @@ def test_a_no_answer_turn_marks_no_span_anywhere():
         shown = [handout.as_markdown([render.Turn("q", answer=answer)]), handout.as_html([render.Turn("q", answer=answer)]),
                  answer.format()]
         assert all(("Jawaban:" in s) == answered for s in shown)
+
+
+# Protects against: “"ASN … and ““Jadi …: quotation marks added around a quote that already has its own.
+def test_quotes_get_only_the_marks_they_lack_on_the_page_the_handouts_and_the_cli():
+    from qa.answering.cite import quoted
+
+    assert quoted("ASN harus netral.") == "“ASN harus netral.”"
+    assert quoted('"ASN harus netral."') == '"ASN harus netral."'
+    assert quoted("“Jadi begitu,” kata dia.") == "“Jadi begitu,” kata dia.”"
+    assert quoted('Dia berkata "cukup"') == '“Dia berkata "cukup"'
+    for text in ('"ASN harus netral," kata Amin.', "“Jadi ASN wajib netral.”"):
+        answered = Answer(question="q", answered=True, hits=[hit(1, quote=text)])
+        near = Answer(question="q", answered=False, hits=[hit(1, quote=text)], outcome="not_sure")
+        turns = [render.Turn("q", answer=answered), render.Turn("r", answer=near)]
+        shown = [assert_inert(render.answer_html(answered)), assert_inert(render.answer_html(near)),
+                 handout.as_markdown(turns), assert_inert(handout.as_html(turns)), answered.format(), near.format()]
+        for out in shown:
+            assert text in out.replace("\\", "")
+            assert not re.search(r'[“"]\s*[“"]\s*(ASN|Jadi)', out.replace("\\", "")), out
+
+
+# Protects against: "bagian 0" (passage ids count from 0) and "bagian 3" on a hit widened over the whole article.
+def test_passage_labels_count_from_one_and_a_widened_hit_names_its_range_while_ids_stay():
+    from qa.answering.cite import part_number
+    from qa.answering.results import add_distinct
+
+    assert part_number("004_8bd08da9835bcf30#0") == "1" and part_number("d#2", ("d#0", "d#1")) == "1–3"
+    parts = [replace(hit(1), passage_id=f"d1#{n}", text=f"Bagian {n} teks. Kalimat jawaban.", start=100 * n,
+                     end=100 * n + 120, quote=f"Kalimat {n}.", quote_start=100 * n + 5, quote_end=100 * n + 15)
+             for n in range(3)]
+    hits: list[Hit] = []
+    for part in (parts[2], parts[1], parts[0]):  # passage #2 ranks first, then widens over #1 and #0
+        hits = add_distinct(hits, part)
+    assert len(hits) == 1 and hits[0].passage_id == "d1#2" and (hits[0].start, hits[0].end) == (0, 320)
+    answer = Answer(question="q", answered=False, hits=[hits[0], hit(2)], outcome="not_sure")
+    markup = render.answer_html(answer)
+    labels = re.findall(r'<summary class="cite-label"[^>]*>(.*?)</summary>', markup)
+    assert labels == ["[1] Judul — ANTARA, Kamis (26/9) · bagian 1–3", "[2] Judul — ANTARA, Kamis (26/9) · bagian 1"]
+    assert "bagian 0" not in markup and 'data-passage="d1#2"' in markup  # the click still names the passage id
+    md = handout.as_markdown([render.Turn("q", answer=answer)])
+    assert "· bagian 1–3 (`seeds/d1.txt`; `d1#2`)" in md and "  - bagian 1–3: “Kalimat 2.”" in md
+    assert "· bagian 1–3" in handout.as_html([render.Turn("q", answer=answer)])
+    assert "· bagian 1–3 (seeds/d1.txt)" in answer.format() and "bagian 1–3: “Kalimat 2.”" in answer.format()
+    assert [h["passage_id"] for h in answer.to_dict()["hits"]] == ["d1#2", "d2#0"]  # what qa session check compares

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, expect
 from serving import server as server_process
 from conftest import ROOT
 from qa.answering.ask import answer_with
+from qa.answering.cite import quoted
 from qa.app import DEFAULT_K
 from qa.config import READER_DEFAULT
 from qa.session import handout as session_handout
@@ -55,7 +56,7 @@ def test_agenda_click_asks_the_prepared_question_and_shows_the_prepared_answer(b
     turn = page.locator("#chat .turn").last
     expect(turn.locator(".q")).to_contain_text(bank.questions[number].text)
     expect(turn).to_have_attribute("data-state", "answered")
-    expect(turn.locator("blockquote.answer-quote")).to_have_text(f"“{prepared.hits[0].quote}”")
+    expect(turn.locator("blockquote.answer-quote")).to_have_text(quoted(prepared.hits[0].quote))
     labels = turn.locator(".cite summary")
     expect(labels).to_have_count(len(prepared.hits))
     expect(labels.first).to_contain_text(prepared.hits[0].title)

@@ -47,9 +47,9 @@ def test_markdown_handout_has_sections_spans_citations_participants_and_articles
     md = session_handout.as_markdown(bank(), answers(), participants())
     assert md.startswith("# Sesi \\<script\\>window.\\_\\_xss=1\\</script\\>: handout sesi")
     order = ["## Tokoh", "### 1. Siapa Ketua Bawaslu Jawa Tengah?", "**Jawaban:** Muhammad Amin",
-             "> “Ketua Bawaslu Jateng Muhammad Amin mengatakan.”", "- [1] Bawaslu — ANTARA, Kamis (26/9) · bagian 0 (`seeds/d1.txt`; `d1#0`)",
+             "> “Ketua Bawaslu Jateng Muhammad Amin mengatakan.”", "- [1] Bawaslu — ANTARA, Kamis (26/9) · bagian 1 (`seeds/d1.txt`; `d1#0`)",
              "### 2. Apa yang disisipkan", "## Di luar topik", "### 3. Resep rendang?", f"_{NO_ANSWER}_",
-             "  - bagian 0: “Dekat saja.”",
+             "  - bagian 1: “Dekat saja.”",
              "## Pertanyaan peserta", "### 4. Pertanyaan peserta sendiri?", "## Artikel yang dikutip",
              "- Bawaslu — ANTARA, Kamis (26/9) (`seeds/d1.txt`)"]
     positions = [md.index(part) for part in order]

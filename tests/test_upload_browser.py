@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, expect
 from conftest import SEEDS
 from documents_made import make_pdf
 from serving import server as server_process
-from test_browser import ask, browser, open_page  # noqa: F401  (browser: the chromium fixture)
+from test_browser import ARTIFACTS, ask, browser, open_page  # noqa: F401  (browser: the chromium fixture)
 
 FACT_PAGES = [
     ["Surat Edaran Bupati Wonosobo tentang netralitas aparatur sipil negara.",
@@ -82,6 +82,7 @@ def upload(page, path: Path) -> None:
 def test_an_uploaded_pdf_is_built_in_with_progress_and_answers(browser: Browser, upload_server: str, corpus: Path,
                                                                tmp_path: Path):
     page, dialogs = open_page(browser, upload_server)
+    other, _ = open_page(browser, upload_server)  # another tab, open before the upload
     expect(page.locator("#articles-box")).to_contain_text("Daftar artikel di indeks (")
     before = page.locator("#articles-box").inner_text().split("(")[1].split(")")[0]
     pdf = make_pdf(tmp_path / "Edaran Bupati Wonosobo.pdf", pages=FACT_PAGES, header="PEMERINTAH KABUPATEN WONOSOBO")
@@ -92,6 +93,13 @@ def test_an_uploaded_pdf_is_built_in_with_progress_and_answers(browser: Browser,
     assert any(state == "building" for state, _ in states), states  # the progress was on the page before the end
     assert (corpus / "uploads" / "edaran-bupati-wonosobo.pdf").read_bytes() == pdf.read_bytes()  # beside the index
     expect(page.locator("#articles-box")).to_contain_text(f"Daftar artikel di indeks ({int(before) + 1})")
+    # every page loaded after it lists the live index (issue 23), and a tab opened before gets it when it opens the list
+    fresh, _ = open_page(browser, upload_server)
+    for tab in (fresh, other):
+        tab.locator("#articles-box").get_by_text("Daftar artikel di indeks (").click()
+        expect(tab.locator("#articles-box")).to_contain_text(f"Daftar artikel di indeks ({int(before) + 1})")
+        expect(tab.locator("#articles tbody tr")).to_have_count(int(before) + 1)
+    fresh.screenshot(path=str(ARTIFACTS / "fresh-page-after-upload.png"), full_page=True)
     _, turn = ask(page, QUESTION)
     expect(turn).to_contain_text("Kalikajar")
     cite = turn.locator(".cite summary").first

@@ -1,9 +1,14 @@
 """The one citation format, for the CLI's answer, the chat page and the handouts.
 
-    [1] Title — Outlet, date (seeds/004.txt, bagian 004#1)         one passage
+    [1] Title — Outlet, date (seeds/004.txt, bagian 004#1)         one passage, by its id
     [2] Pedoman netralitas ASN (pedoman.pdf, hlm. 3)                 one passage of a PDF
     [1] Title — Outlet, date · bagian 1, 3 (seeds/004.txt)          one article, the passages it gives
     [2] Pedoman netralitas ASN · hlm. 3, 4 · bagian 5, 7 (pedoman.pdf)
+    [1] Title — Outlet, date · bagian 1–3 (seeds/004.txt)           a widened hit that shows passages 1 to 3
+
+People see passages numbered from 1 (:func:`part_number`: ``004#0`` is "bagian 1"); passage ids (``004#0``, from
+0) stay what indexes, session banks and ``qa session check`` use. A quote is put in quotation marks by
+:func:`quoted`, which adds only the marks the text lacks.
 
 The rank, the source, the page (of a PDF) and the passage id are added when the caller has and wants them; an
 article without a title is "(tanpa judul)"; outlet and date are left out when unknown. An answer
@@ -42,14 +47,45 @@ def citation(title: str, outlet: str, date: str, rank: int | None = None, source
     return (f"[{rank}] " if rank is not None else "") + title_line(title, outlet, date) + (f" ({ref})" if ref else "")
 
 
-def part_number(passage_id: str) -> str:
-    """The passage's number within its article: ``3`` for ``004_8bd08da9835bcf30#3``."""
-    return passage_id.rsplit("#", 1)[-1]
+def _index(passage_id: str) -> int | None:
+    tail = passage_id.rsplit("#", 1)[-1]
+    return int(tail) if "#" in passage_id and tail.isdigit() else None
 
 
-def parts(passage_ids: Sequence[str]) -> str:
-    """``bagian 3, 5``: the passages an article's citation draws on, in the order cited."""
-    return "bagian " + ", ".join(part_number(p) for p in passage_ids)
+def part_number(passage_id: str, covers: Sequence[str] = ()) -> str:
+    """The passage's number within its article as people count, from 1: ``4`` for ``004_8bd08da9835bcf30#3``;
+    for a widened hit that also shows the passages ``covers``, the range it spans (``1–3``). An id without a
+    number after ``#`` is shown as it is."""
+    own = _index(passage_id)
+    if own is None:
+        return passage_id.rsplit("#", 1)[-1]
+    numbers = [own] + [n for n in map(_index, covers) if n is not None]
+    low, high = min(numbers) + 1, max(numbers) + 1
+    return f"{low}–{high}" if high > low else str(low)
+
+
+def parts(passage_ids: Sequence[str], covers: Sequence[Sequence[str]] = ()) -> str:
+    """``bagian 3, 5``: the passages an article's citation draws on, in the order cited (``covers[i]``: the other
+    passages the i-th one's widened text shows)."""
+    wide = list(covers) + [()] * (len(passage_ids) - len(covers))
+    return "bagian " + ", ".join(part_number(p, c) for p, c in zip(passage_ids, wide))
+
+
+QUOTE_OPENERS = "\"“„‟«‘"
+QUOTE_CLOSERS = "\"”»’"
+
+
+def quoted(text: str) -> str:
+    """``“text”``, adding an opening mark only where the text does not start with one and a closing mark only where
+    it does not end with one (a quote that is a whole quoted remark keeps its own marks, not doubled ones)."""
+    start, end = quote_marks(text)
+    return f"{start}{text}{end}"
+
+
+def quote_marks(text: str) -> tuple[str, str]:
+    """The opening and closing marks :func:`quoted` adds to ``text`` (for a caller that renders the text itself)."""
+    body = text.strip()
+    return ("“" if not body or body[0] not in QUOTE_OPENERS else ""), ("”" if not body or body[-1] not in QUOTE_CLOSERS else "")
 
 
 def pages(numbers: Sequence[int | None]) -> str:
@@ -59,12 +95,13 @@ def pages(numbers: Sequence[int | None]) -> str:
 
 
 def article_citation(title: str, outlet: str, date: str, passage_ids: Sequence[str], rank: int | None = None,
-                     source: str = "", page_numbers: Sequence[int | None] = ()) -> str:
+                     source: str = "", page_numbers: Sequence[int | None] = (),
+                     covers: Sequence[Sequence[str]] = ()) -> str:
     """``[rank] Title — Outlet, date · hlm. 3 · bagian 3, 5 (source)``: an article cited once with the passages it
-    gives (and their PDF pages, when it has pages)."""
+    gives (and their PDF pages, when it has pages); ``covers`` as for :func:`parts`."""
     on = pages(page_numbers)
     return ((f"[{rank}] " if rank is not None else "") + title_line(title, outlet, date) + (f" · {on}" if on else "")
-            + (f" · {parts(passage_ids)}" if passage_ids else "") + (f" ({source})" if source else ""))
+            + (f" · {parts(passage_ids, covers)}" if passage_ids else "") + (f" ({source})" if source else ""))
 
 
 def by_article(hits: Sequence[T]) -> list[tuple[int, tuple[T, ...]]]:

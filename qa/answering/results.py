@@ -50,6 +50,12 @@ class Hit:
     reader_probability: float | None = None  # the reader's calibrated probability that this passage answers (None: not read)
     verdict: str = ""  # yes/no questions: "Tidak boleh", "Wajib" or "Boleh" when the answer clause states it; else ""
     page: int | None = None  # the 1-based PDF page the quote starts on; None for an unpaged source
+    covers: tuple[str, ...] = ()  # a widened hit (fold): the other passages its text shows; () for its passage alone
+
+    @property
+    def part(self) -> str:
+        """The passage number people see, from 1 (``1–3`` for a widened hit): :func:`qa.answering.cite.part_number`."""
+        return cite.part_number(self.passage_id, self.covers)
 
     def citation(self) -> str:
         """``[1] Title — Outlet, date (source, hlm. 3)``: the one citation format (:mod:`qa.answering.cite`)."""
@@ -105,13 +111,13 @@ class Answer:
                 lines.append("Bagian artikel yang paling dekat (belum terverifikasi):" if self.outcome == "not_sure"
                              else "Bagian artikel yang paling dekat:")
         if self.hits:
-            lines.append(f"“{self.hits[0].quote}”" if self.answered else "")
+            lines.append(cite.quoted(self.hits[0].quote) if self.answered else "")
         for number, group in cite.by_article(self.hits):
             first = group[0]
             lines.append(cite.article_citation(first.title, first.outlet, first.date, [h.passage_id for h in group],
-                                               rank=number, source=first.source))
+                                               rank=number, source=first.source, covers=[h.covers for h in group]))
             if not self.answered:
-                lines += [f"  bagian {cite.part_number(h.passage_id)}: “{h.quote}”" for h in group]
+                lines += [f"  bagian {h.part}: {cite.quoted(h.quote)}" for h in group]
         return "\n".join(line for line in lines if line)
 
 
@@ -152,7 +158,8 @@ def fold(home: Hit, other: Hit) -> Hit:
             return home  # the same quote or answer elsewhere in the article: it is cited already
         text = (other.text[: max(0, home.start - other.start)] + home.text
                 + other.text[len(other.text) - max(0, other.end - home.end):])
-        home = replace(home, text=text, start=min(home.start, other.start), end=max(home.end, other.end))
+        covers = tuple(p for p in dict.fromkeys(home.covers + (other.passage_id,) + other.covers) if p != home.passage_id)
+        home = replace(home, text=text, start=min(home.start, other.start), end=max(home.end, other.end), covers=covers)
     folded = list(home.also_in)
     extra = ((Citation(doc_id=other.doc_id, passage_id=other.passage_id, title=other.title, outlet=other.outlet,
                        date=other.date, source=other.source),) + other.also_in)

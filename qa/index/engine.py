@@ -53,17 +53,43 @@ class Engine:
         return calibration_for(self.embedder.name, self.embedder.backend)
 
 
-def check(index: Index, embedder: Embedder, root: Path) -> None:
-    """The index must match what this model and this code would build (:mod:`qa.index.spec`), from the sources as they are now."""
+def check(index: Index, embedder: Embedder, root: Path) -> str:
+    """The index must match what this model and this code would build (:mod:`qa.index.spec`); returns "" when its
+    sources are as they were, else a one-line warning (also logged) naming what changed and the command that
+    rebuilds it. A stale index still answers, from the articles it holds: a file added to its folder, or a rebuild
+    that failed or was interrupted, must not stop the questions."""
     sources = [root / s for s in index.manifest["corpus"]["sources"]]
-    spec.check(built_spec(index.manifest), expected_spec(embedder), root, [os.path.relpath(s) for s in sources])
-    if all(s.exists() for s in sources):
-        files = corpus.source_files(sources)
-        if not corpus.unchanged(files, index.manifest["corpus"]):
-            raise BadIndexError(f"{root} is stale: the articles in {', '.join(map(str, sources))} changed since it "
-                                f"was built; run `{spec.rebuild_command(root, [os.path.relpath(s) for s in sources])}`")
-    else:
+    relative = [os.path.relpath(s) for s in sources]
+    spec.check(built_spec(index.manifest), expected_spec(embedder), root, relative)
+    if not all(s.exists() for s in sources):
         logger.info("sources of %s are not here; not checking whether it is stale", root)
+        return ""
+    files = corpus.source_files(sources)
+    if corpus.unchanged(files, index.manifest["corpus"]):
+        return ""
+    warning = (f"warning: {root} is stale: {changes(files, index.manifest['corpus'])} since it was built; answering "
+               f"from the articles it holds; run `{spec.rebuild_command(root, relative)}` to rebuild it")
+    logger.warning("%s", warning)
+    return warning
+
+
+def changes(files: list[tuple[Path, str]], recorded: dict, named: int = 3) -> str:
+    """What differs between the source files and a manifest's corpus record: ``1 file added (seeds/x.txt)``,
+    ``2 files changed (...)``, ``1 file removed (...)``, naming the first ``named`` of each."""
+    before = {str(row[0]): row for row in recorded.get("stats") or []}
+    if not before:  # built from files then seconds old: no sizes and times recorded, only the content hash
+        return "the files changed"
+    now = {name: path for path, name in files}
+    kinds = (("added", sorted(set(now) - set(before))), ("removed", sorted(set(before) - set(now))),
+             ("changed", [n for n in sorted(now) if n in before and _stat(now[n], n) != list(before[n])]))
+    said = [f"{len(names)} file{'s' if len(names) > 1 else ''} {kind} ({', '.join(names[:named])}"
+            f"{', …' if len(names) > named else ''})" for kind, names in kinds if names]
+    return ", ".join(said) or "the files changed"
+
+
+def _stat(path: Path, name: str) -> list:
+    st = path.stat()
+    return [name, st.st_size, st.st_mtime_ns]
 
 
 def open_engine(root: Path, embedder: Embedder, auto_build: Sequence[os.PathLike] | None = None) -> Engine:

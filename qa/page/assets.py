@@ -73,13 +73,21 @@ element.addEventListener('click', (ev) => {
   }
 });
 """
-# After each answer, the newest question is scrolled to the top of the conversation box.
+# The newest question scrolled to the top of the conversation box and, when the window is elsewhere (a phone scrolled
+# down to the source reader, where the box does not scroll), the window brought to it.
+SHOW_LAST = """
+  const box = root.querySelector('.conv');
+  const turns = root.querySelectorAll('.turn');
+  if (box && turns.length) {
+    const last = turns[turns.length - 1];
+    box.scrollTop = Math.max(0, last.offsetTop - 8);
+    const top = last.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 80) last.scrollIntoView({block: 'start'});
+  }
+"""
+# After each answer (and while it is being looked for), the newest question is shown.
 CHAT_JS = CLICK_JS + """
-watch('value', () => {
-  const box = element.querySelector('.conv');
-  const turns = element.querySelectorAll('.turn');
-  if (box && turns.length) box.scrollTop = Math.max(0, turns[turns.length - 1].offsetTop - 8);
-});
+watch('value', () => { const root = element;""" + SHOW_LAST + """});
 """
 # The source reader scrolls the highlighted passage (or, if it is taller than the box, its quote) into view.
 READER_JS = """
@@ -93,4 +101,8 @@ watch('value', () => {
   box.scrollTop = Math.max(0, top);
 });
 """
-LARGE_JS = "(on) => { document.body.classList.toggle('qa-large', !!on); }"
+# Large text (the projector): the text grows, so the newest question is shown again once the page has laid it out.
+LARGE_JS = """(on) => {
+  document.body.classList.toggle('qa-large', !!on);
+  requestAnimationFrame(() => { const root = document.getElementById('chat'); if (!root) return;""" + SHOW_LAST + """});
+}"""

@@ -12,7 +12,7 @@ import time
 from typing import Sequence
 
 from qa.answering.results import Answer, Citation, Hit
-from qa.answering.cite import article_citation, by_article, citation, page_label, part_number, title_line
+from qa.answering.cite import article_citation, by_article, citation, page_label, quote_marks, quoted, title_line
 from qa.page.render import CLOSEST, Turn, esc, state_of
 
 ANSWER_LABEL = "Jawaban:"
@@ -44,6 +44,12 @@ def md_citation(item: Hit | Citation) -> str:
     return f"{md_escape(title_line(item.title, item.outlet, item.date))} {where}"
 
 
+def md_quoted(text: str) -> str:
+    """The quote escaped for Markdown, in the quotation marks it lacks (:func:`qa.answering.cite.quoted`)."""
+    opening, closing = quote_marks(text)
+    return f"{opening}{md_escape(text)}{closing}"
+
+
 def answered(turns: Sequence[Turn]) -> list[tuple[str, Answer]]:
     """The turns that got an answer (answered or not), as (question, answer); errors and pending turns are left out."""
     return [(turn.question, turn.answer) for turn in turns if turn.answer is not None]
@@ -56,13 +62,13 @@ def md_answer(answer: Answer, span: str | None = None) -> list[str]:
     if answer.answered and answer.hits:
         span = answer.hits[0].answer if span is None else span
         lines += ([f"**{ANSWER_LABEL}** {md_escape(span)}", ""] if span else [])
-        lines += [f"> “{md_escape(answer.hits[0].quote)}”", "", "Sumber:", ""]
+        lines += [f"> {md_quoted(answer.hits[0].quote)}", "", "Sumber:", ""]
     else:
         lines += [f"_{md_escape(answer.message)}_", ""] + ([md_escape(CLOSEST), ""] if answer.hits else [])
     for number, hits in by_article(answer.hits):
         lines.append(f"- {md_article(number, hits)}")
         if not answer.answered:
-            lines += [f"  - bagian {part_number(hit.passage_id)}: “{md_escape(hit.quote)}”" for hit in hits]
+            lines += [f"  - bagian {hit.part}: {md_quoted(hit.quote)}" for hit in hits]
         lines += [f"  - juga di: {md_citation(c)}" for c in also_in(hits)]
     return lines + [""]
 
@@ -75,8 +81,8 @@ def also_in(hits: Sequence[Hit]) -> list[Citation]:
 def md_article(number: int, hits: Sequence[Hit]) -> str:
     """``[1] Title — Outlet, date · bagian 1, 3 (`seeds/x.txt`; `x#1`, `x#3`)``: an article cited once, in Markdown."""
     first, ids = hits[0], [hit.passage_id for hit in hits]
-    on = [hit.page for hit in hits]
-    return (f"[{number}] {md_escape(article_citation(first.title, first.outlet, first.date, ids, page_numbers=on))} "
+    on, covers = [hit.page for hit in hits], [hit.covers for hit in hits]
+    return (f"[{number}] {md_escape(article_citation(first.title, first.outlet, first.date, ids, page_numbers=on, covers=covers))} "
             f"({md_code(first.source)}; {', '.join(md_code(i) for i in ids)})")
 
 
@@ -105,16 +111,18 @@ def html_answer(answer: Answer, span: str | None = None) -> str:
     if answer.answered and answer.hits:
         span = answer.hits[0].answer if span is None else span
         body = [f'<p class="span"><strong>{esc(ANSWER_LABEL)}</strong> {esc(span)}</p>' if span else "",
-                f"<blockquote>“{esc(answer.hits[0].quote)}”</blockquote><p>Sumber:</p>"]
+                f"<blockquote>{esc(quoted(answer.hits[0].quote))}</blockquote><p>Sumber:</p>"]
     else:
         body = [f'<p class="{state_of(answer)}">{esc(answer.message)}</p>' + (f"<p>{esc(CLOSEST)}</p>" if answer.hits else "")]
     items = []
     for number, hits in by_article(answer.hits):
         first, ids = hits[0], [hit.passage_id for hit in hits]
-        near = "".join(f"<br>bagian {esc(part_number(hit.passage_id))}: “{esc(hit.quote)}”" for hit in hits
+        near = "".join(f"<br>bagian {esc(hit.part)}: {esc(quoted(hit.quote))}" for hit in hits
                        if not answer.answered)
         also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in also_in(hits))
-        items.append(f'<li>{esc(article_citation(first.title, first.outlet, first.date, ids, rank=number, page_numbers=[h.page for h in hits]))}<br>'
+        cited = article_citation(first.title, first.outlet, first.date, ids, rank=number,
+                                 page_numbers=[h.page for h in hits], covers=[h.covers for h in hits])
+        items.append(f'<li>{esc(cited)}<br>'
                      f'<span class="src">{esc(first.source)}; {esc(", ".join(ids))}{also}</span>{near}</li>')
     return "".join(body) + f"<ul>{''.join(items)}</ul>"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from qa.answering.results import Answer, Citation, Hit
-from qa.answering.cite import article_citation, by_article, citation, page_label, pages, part_number, title_line
+from qa.answering.cite import article_citation, by_article, citation, page_label, pages, quote_marks, quoted, title_line
 from qa.corpus.articles import Article
 
 EVIDENCE = "Bukti terdekat (belum terverifikasi, periksa sendiri):"  # a not-sure turn's closest quote, never an answer
@@ -114,10 +114,10 @@ def _also_in(citations: Sequence[Citation]) -> str:
 def _passage_html(hit: Hit, answered: bool, attrs: str, label_it: bool) -> str:
     """One cited passage of an article: the near quote (no answer), the passage with its marks, where it is, and
     the button that opens it in the source reader."""
-    quote = "" if answered else f'<div class="near-quote">“{esc(hit.quote)}”</div>'
+    quote = "" if answered else f'<div class="near-quote">{esc(quoted(hit.quote))}</div>'
     a_start, a_end = _answer_span(hit, answered)
     passage = marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, offset=hit.start, a_start=a_start, a_end=a_end)
-    head = f'<div class="part-label">bagian {esc(part_number(hit.passage_id))}</div>' if label_it else ""
+    head = f'<div class="part-label">bagian {esc(hit.part)}</div>' if label_it else ""
     page = f"{esc(page_label(hit.page))}, " if hit.page is not None else ""
     where = (f'<div class="part-where">{page}Bagian <code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})'
              "</div>")
@@ -146,7 +146,7 @@ def article_html(number: int, hits: Sequence[Hit], answered: bool) -> str:
         *((("Halaman", esc(pages([h.page for h in hits]).removeprefix("hlm. "))),)
           if any(h.page is not None for h in hits) else ())))
     cite = esc(article_citation(first.title, first.outlet, first.date, [h.passage_id for h in hits], rank=number,
-                                page_numbers=[h.page for h in hits]))
+                                page_numbers=[h.page for h in hits], covers=[h.covers for h in hits]))
     passages = "".join(_passage_html(hit, answered, _attrs(hit, answered), len(hits) > 1) for hit in hits)
     also = list({c.doc_id: c for hit in hits for c in hit.also_in}.values())
     return (f'<li class="cite" data-article="{esc(first.doc_id)}"><details>'
@@ -172,11 +172,12 @@ def answer_html(answer: Answer) -> str:
         quote = _span(first.quote, 0, len(first.quote), first.answer_start - first.quote_start,
                       first.answer_end - first.quote_start, "answer") if first.answer else esc(first.quote)
         verdict = f'<p class="verdict"><strong>{esc(first.verdict)}</strong></p>' if first.verdict else ""
-        return (f'{verdict}<blockquote class="answer-quote">“{quote}”</blockquote>'
+        opening, closing = quote_marks(first.quote)
+        return (f'{verdict}<blockquote class="answer-quote">{opening}{quote}{closing}</blockquote>'
                 '<div class="cites-label">Sumber (klik untuk melihat kutipan di artikelnya):</div>'
                 f'<ol class="cites">{cites}</ol>')
     closest = f'<div class="closest-label">{esc(CLOSEST)}</div><ol class="cites closest">{cites}</ol>' if cites else ""
-    evidence = (f'<div class="near-evidence">{esc(EVIDENCE)} “{esc(answer.hits[0].quote)}”</div>'
+    evidence = (f'<div class="near-evidence">{esc(EVIDENCE)} {esc(quoted(answer.hits[0].quote))}</div>'
                 if answer.outcome == "not_sure" and answer.hits else "")
     return f'<p class="{state_of(answer)}">{esc(answer.message)}</p>{evidence}{closest}'
 

@@ -82,14 +82,15 @@ def agenda_panel(session: PreparedSession) -> gr.HTML:
 Respond = Callable[..., Iterator[tuple]]  # ChatApp.respond(question, k, turns, request)
 
 
-def asker(respond: Respond, session: PreparedSession) -> Respond:
-    """The agenda's click handler: asks the clicked question like a typed one (its answer is prepared)."""
+def asker(respond: Respond, session: PreparedSession, outputs: int = 6) -> Respond:
+    """The agenda's click handler: asks the clicked question like a typed one (its answer is prepared); anything
+    else changes none of the ``outputs`` (as many as :meth:`qa.app.ChatApp.respond` yields)."""
     def run(k: float, turns: list, evt: gr.EventData, request: gr.Request) -> Iterator[tuple]:
         data = getattr(evt, "_data", None)
         number = data.get("q") if isinstance(data, dict) else None
         if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(session.bank.questions):
             logger.warning("agenda: %r is not a question of the bank", str(number)[:40])
-            yield (gr.skip(),) * 5
+            yield (gr.skip(),) * outputs
             return
         yield from respond(session.bank.questions[number].text, k, turns, request)
     return run
@@ -98,5 +99,5 @@ def asker(respond: Respond, session: PreparedSession) -> Respond:
 def wire(respond: Respond, session: PreparedSession, agenda: gr.HTML, presenter: gr.Checkbox, inputs: list,
          common: dict[str, Any]) -> None:
     """Connect the agenda's clicks (on the model queue, like typed questions) and the presenter toggle."""
-    agenda.click(asker(respond, session), inputs, **common)
+    agenda.click(asker(respond, session, len(common["outputs"])), inputs, **common)
     presenter.change(None, presenter, None, js=PRESENTER_JS)
