@@ -236,7 +236,8 @@ class ChatApp:
                 button.click(self.example(text), [k, turns], **common)
             clear.click(self.clear, None, outputs, show_progress="hidden", api_visibility="private")
             fresh = [listing, articles_box, chat]  # a page loaded after an upload shows the live index, not start-up's
-            demo.load(lambda: self.article_list() + (self.chat([]),), None, fresh, api_visibility="private")
+            demo.load(lambda: self.article_list() + (self.chat([]),), None, fresh, api_visibility="private",
+                      show_progress="hidden")  # no "Loading" on the page: every page load shows the live index
             articles_box.expand(self.article_list, None, [listing, articles_box], api_visibility="private")
             for source in (chat, listing):
                 source.click(self.open_source, None, reader, show_progress="hidden", api_visibility="private",
