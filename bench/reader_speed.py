@@ -3,7 +3,8 @@
     .venv/bin/python bench/reader_speed.py [--rounds 3] [--no-write]
 
 - ask() p50 / p95: every seed question (tests/data/seed_questions.jsonl) asked ``--rounds`` times through one
-  open engine, reader on and off alternating per question (so both see the same machine load).
+  open engine, reader on and off alternating per question (so both see the same machine load), and beside them the
+  baseline: a plain sentence-transformers encode of the question (fp32) and a flat FAISS search of the same vectors.
 - Serving memory: a fresh process opens the engine as `qa serve` does, asks 30 questions, and reports its RSS
   (VmRSS) and peak (VmHWM), reader on and off.
 - Cold `qa ask`: a fresh `python -m qa ask` up to the printed answer (model folder and exports already cached).
@@ -21,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,21 +49,36 @@ def _env(reader: bool) -> dict:
     return env | {"PYTHONPATH": str(ROOT), "QA_READER": "1" if reader else "0"}
 
 
-def latency(index: Path, rounds: int) -> dict[bool, list[float]]:
+def latency(index: Path, rounds: int) -> dict[bool | None, list[float]]:
+    """ask() milliseconds with the reader (True), without (False), and the plain baseline (None)."""
+    import faiss
+
     from qa.answering.ask import answer_with
     from qa.config import DEFAULT_MODEL
     from qa.index.engine import engine_for
+    from qa.index.vectors import vector_matrix
+    from qa.models import model as model_files
 
     engine = engine_for(index, DEFAULT_MODEL, reader=True)
+    plain = model_files.load(DEFAULT_MODEL)
+    flat = faiss.IndexFlatIP(engine.index.vectors.d)
+    flat.add(np.ascontiguousarray(vector_matrix(engine.index.vectors), dtype=np.float32))
+
+    def baseline(question: str) -> None:
+        vector = plain.encode([question], prompt="query: ", normalize_embeddings=True, convert_to_numpy=True)
+        flat.search(np.ascontiguousarray(vector, dtype=np.float32), 5)
+
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
     for question in questions[:5]:  # warm-up
         answer_with(engine, question, k=5)
-    times: dict[bool, list[float]] = {True: [], False: []}
+    for question in questions[:5]:
+        baseline(question)
+    times: dict[bool | None, list[float]] = {True: [], False: [], None: []}
     for _ in range(rounds):
         for question in questions:
-            for reader in (True, False):
+            for reader in (True, False, None):
                 started = time.perf_counter()
-                answer_with(engine, question, k=5, reader=reader)
+                answer_with(engine, question, k=5, reader=reader) if reader is not None else baseline(question)
                 times[reader].append((time.perf_counter() - started) * 1000)
     return times
 
@@ -94,6 +112,7 @@ def main() -> None:
         index = Path(tmp) / "index"
         build([ROOT / "seeds"], index, make_embedder(DEFAULT_MODEL), progress=False)
         times = latency(index, args.rounds)
+        base = statistics.median(times[None])
         rows = []
         for reader in (False, True):
             ms = sorted(times[reader])
@@ -105,7 +124,9 @@ def main() -> None:
         f"ask() over the {len(times[True]) // args.rounds} seed questions × {args.rounds} rounds in one process, reader on "
         "and off alternating per question; RSS of a fresh process that opened the engine and asked 30 questions; "
         "cold `qa ask`: a fresh process up to the printed answer (exports cached), median of 3.", "",
-        table(["mode", "asks", "ask() p50 ms", "p95 ms", "RSS MiB", "peak RSS MiB", "cold qa ask s"], rows)])
+        table(["mode", "asks", "ask() p50 ms", "p95 ms", "RSS MiB", "peak RSS MiB", "cold qa ask s"], rows), "",
+        f"Baseline in the same loop, a plain sentence-transformers encode (fp32) and a flat FAISS search: p50 "
+        f"{base:.1f} ms; ask() p50 with the reader is {rows[1][2] / base:.1f}× that, without it {rows[0][2] / base:.1f}×."])
     print(body)
     if not args.no_write:
         write_section("reader-speed", body)
