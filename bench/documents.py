@@ -1,6 +1,7 @@
 """PDF text extraction speed and quality: a folder of 50 PDFs × 20 pages, and the three libraries compared.
 
-    .venv/bin/python bench/documents.py [--files 50] [--pages 20] [--embed-files 5 | --no-embed]
+    .venv/bin/python bench/documents.py [--files 50] [--pages 20] [--ocr-pages 5] [--scan-dpi 200]
+                                        [--embed-files 5 | --no-embed]
 
 Writes the folder into a temporary directory with reportlab (the test extra): each page has a
 running header, a footer "Halaman N dari 20" and 40 lines of sentences drawn at random from
@@ -15,6 +16,10 @@ the seed articles, so that no two pages are alike. Measures
   of its words (4 letters or more, line-end hyphens joined for all three) that are words of the
   manual page's roff source ``/usr/share/man/man1/bash.1.gz``: words broken apart ("interacti ve")
   or run together ("fileinstead") are not;
+- OCR of scanned pages (``qa.corpus.documents.ocr``: Tesseract, Indonesian): the first ``--ocr-pages`` pages of
+  the folder rendered by pypdfium2 at ``--scan-dpi`` into an image-only PDF (Pillow), read by the PDF reader in
+  pages/s, with the word accuracy against the drawn lines (the share of their words, each counted as often as it
+  occurs, that the read text has); skipped with the reason when Tesseract is not installed;
 - unless ``--no-embed``: the time to embed the passages of the first ``--embed-files`` PDFs with the
   default model and backend, reported apart from extraction (the whole folder's embedding takes
   tens of minutes on a busy 2-core machine; its rate is the same per passage).
@@ -157,12 +162,59 @@ def compare(files: list[Path], drawn: dict[str, list[list[str]]]) -> list[list]:
     return rows
 
 
+def _word_counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for word in re.findall(r"\w+", text.lower()):
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def word_accuracy(known: str, read: str) -> float:
+    """The share of ``known``'s words (each counted as often as it occurs) that ``read`` has."""
+    want, have = _word_counts(known), _word_counts(read)
+    return sum(min(n, have.get(w, 0)) for w, n in want.items()) / max(1, sum(want.values()))
+
+
+def measure_ocr(pdf: Path, drawn: list[list[str]], pages: int, dpi: int, folder: Path) -> str:
+    """The OCR paragraph: ``pages`` pages of ``pdf`` rendered at ``dpi`` into an image-only PDF, read back by the
+    PDF reader (Tesseract on every page); pages/s and word accuracy against the ``drawn`` lines."""
+    import pypdfium2
+
+    from qa.corpus.documents import ocr, read
+
+    off = ocr.unavailable()
+    if off:
+        return f"OCR of scanned pages: not measured ({off})."
+    document = pypdfium2.PdfDocument(str(pdf))
+    pages = min(pages, len(document))
+    images = [document[n].render(scale=dpi / 72, grayscale=True).to_pil() for n in range(pages)]
+    document.close()
+    scan = folder / "scan.pdf"
+    images[0].save(scan, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    started = time.perf_counter()
+    result = read(scan, "pdf")
+    seconds = time.perf_counter() - started
+    known = " ".join(" ".join(lines) for lines in drawn[:pages])
+    accuracy = word_accuracy(known, result.text)
+    import pytesseract
+
+    print(f"OCR: {pages / seconds:.2f} pages/s, word accuracy {accuracy:.3f}", flush=True)
+    return (f"OCR of scanned pages: {pages} pages of the folder's first PDF (40 lines of 9-point Helvetica each) "
+            f"rendered by pypdfium2 at {dpi} dpi into an image-only PDF, read by the PDF reader (pages rendered again "
+            f"at {ocr.DPI} dpi, Tesseract {pytesseract.get_tesseract_version()} `{ocr.LANGUAGE}` through pytesseract "
+            f"{metadata.version('pytesseract')}): **{pages / seconds:.2f} pages/s** ({seconds:.1f} s), OCR'd pages "
+            f"{len(result.ocr_pages)} of {pages}; **word accuracy {accuracy:.3f}** (share of the drawn lines' words, "
+            f"each counted as often as it occurs, found in the text read back).")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=50)
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--embed-files", type=int, default=5, help="PDFs whose passages are embedded (default 5)")
     parser.add_argument("--no-embed", action="store_true")
+    parser.add_argument("--ocr-pages", type=int, default=5, help="scanned pages read by OCR (0: none)")
+    parser.add_argument("--scan-dpi", type=int, default=200, help="resolution of the rendered scans (default 200)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -179,6 +231,9 @@ def main() -> int:
         rows = compare(sorted(folder.glob("*.pdf")), drawn)
         print(table(["library", "version", "licence", "pages", "pages/s", "lines verbatim", "bash.pdf pages/s",
                      "bash.pdf words intact"], rows), flush=True)
+        first = sorted(folder.glob("*.pdf"))[0]
+        ocr_line = (measure_ocr(first, drawn[first.name], args.ocr_pages, args.scan_dpi, Path(tmp)) if args.ocr_pages
+                    else "OCR of scanned pages: not measured (--ocr-pages 0).")
         embed_line = "Embedding: not measured (--no-embed)."
         if not args.no_embed:
             from qa.config import DEFAULT_MODEL
@@ -210,7 +265,7 @@ def main() -> int:
             f"page's roff source (broken or run-together words are not).\n\n"
             + table(["library", "version", "licence", "pages", "pages/s", "lines verbatim", "bash.pdf pages/s",
                      "bash.pdf words intact"], rows)
-            + f"\n\n{embed_line}\n")
+            + f"\n\n{ocr_line}\n\n{embed_line}\n")
     print(body)
     write_section("documents", body)
     return 0

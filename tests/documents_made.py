@@ -243,3 +243,38 @@ PLACES = ["Sukamaju", "Sukamulya", "Cibodas", "Cilingkar"]
 def column_text(text: str, page: int) -> str:
     """A column's text as drawn on ``page`` (1-based): each page names its own place."""
     return text.replace("Sukamaju", PLACES[(page - 1) % len(PLACES)]).replace("terbatas.", f"terbatas di {PLACES[page % 4]}.")
+
+
+# A scanned page's text: what the OCR test and bench/documents.py expect to read back.
+SCAN_LINES = [
+    "Surat Edaran Bupati tentang Netralitas Aparatur Sipil Negara",
+    "Aparatur sipil negara wajib menjaga netralitas dalam pemilihan kepala",
+    "daerah serentak dan dilarang berpihak kepada pasangan calon manapun.",
+    "Larangan itu meliputi memasang spanduk, menghadiri deklarasi, dan",
+    "menyukai atau membagikan unggahan calon di media sosial.",
+    "Pelanggaran dilaporkan kepada Badan Pengawas Pemilihan Umum setempat",
+    "dan instansi wajib menindaklanjutinya dalam waktu tujuh hari kerja.",
+]
+
+
+def make_scan(path: Path, pages: list[list[str]] = (SCAN_LINES,), dpi: int = 200) -> Path:
+    """An image-only PDF, like a scanner's: reportlab draws ``pages`` as text, pypdfium2 renders each page at ``dpi``,
+    and Pillow saves the images as a PDF with no text layer."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    drawn = path.with_suffix(".text.pdf")
+    pdf = canvas.Canvas(str(drawn), pagesize=A4, invariant=1)
+    for lines in pages:
+        pdf.setFont("Times-Roman", 12)
+        for i, line in enumerate(lines):
+            pdf.drawString(72, A4[1] - 90 - 18 * i, line)
+        pdf.showPage()
+    pdf.save()
+    document = pdfium.PdfDocument(str(drawn))
+    images = [document[n].render(scale=dpi / 72, grayscale=True).to_pil() for n in range(len(document))]
+    document.close()
+    drawn.unlink()
+    images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return path

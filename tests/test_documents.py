@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from documents_made import HEADER, PAGES, make_docx, make_html, make_long_pdf, make_pdf
+from documents_made import HEADER, PAGES, SCAN_LINES, make_docx, make_html, make_long_pdf, make_pdf, make_scan
 from qa.corpus import articles as corpus
-from qa.corpus.documents import kind_of, read
+from qa.corpus.documents import kind_of, ocr, read
 from qa.corpus.documents.furniture import page_lines, running_text, strip_furniture
 
 REAL_PDF = Path("/usr/share/doc/bash/bash.pdf")  # Debian package bash-doc (make test installs it)
@@ -34,7 +34,11 @@ def test_pdf_text_has_no_furniture_and_joins_hyphenated_words(tmp_path: Path):
     assert article.title == "Pedoman Netralitas ASN" and article.doc_id == "pedoman.pdf"
 
 
-def test_pdf_pages_place_every_line_on_its_page(tmp_path: Path, caplog):
+OFF = "OCR is off: the tesseract program is not installed; install it"
+
+
+def test_pdf_pages_place_every_line_on_its_page(tmp_path: Path, caplog, monkeypatch):
+    monkeypatch.setattr(ocr, "unavailable", lambda: OFF)  # as on a machine without Tesseract
     with caplog.at_level(logging.WARNING):
         article = _article(make_pdf(tmp_path / "pedoman.pdf"))
     assert len(article.pages) == len(PAGES)
@@ -46,6 +50,70 @@ def test_pdf_pages_place_every_line_on_its_page(tmp_path: Path, caplog):
     assert article.pages[2] == article.pages[3]  # the page without text starts where the next does
     scanned = [r.getMessage() for r in caplog.records if "no text layer" in r.getMessage()]
     assert scanned == [f"{tmp_path / 'pedoman.pdf'}: 1 of 5 pages have no text layer (scanned?); they are not indexed"]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _word_accuracy(known: str, read_back: str) -> float:
+    """The share of the known text's words that the read text has (each counted as often as it occurs)."""
+    found = {}
+    for word in _words(read_back):
+        found[word] = found.get(word, 0) + 1
+    hits = 0
+    for word in _words(known):
+        if found.get(word, 0):
+            found[word] -= 1
+            hits += 1
+    return hits / len(_words(known))
+
+
+needs_tesseract = pytest.mark.skipif(bool(ocr.unavailable()), reason=f"{ocr.unavailable()} (make test installs it)")
+
+
+@needs_tesseract
+def test_a_scanned_page_is_read_by_ocr_and_cited_as_ocr(tmp_path: Path, caplog):
+    import pypdfium2 as pdfium
+
+    lines = [list(SCAN_LINES), ["Sanksi bagi pelanggar adalah teguran tertulis dari pejabat pembina kepegawaian."]]
+    path = make_scan(tmp_path / "edaran.pdf", pages=lines)
+    document = pdfium.PdfDocument(str(path))
+    assert all(not document[n].get_textpage().get_text_range().strip() for n in range(len(document)))  # image only
+    document.close()
+    with caplog.at_level(logging.WARNING):
+        (article,) = corpus.load([path])
+    accuracy = _word_accuracy(" ".join(sum(lines, [])), article.text)
+    assert accuracy >= 0.8, (accuracy, article.text)
+    assert article.ocr_pages == (1, 2) and len(article.pages) == 2
+    at = article.text.lower().index("teguran tertulis")
+    assert article.page(at) == 2 and article.ocr(at)
+    assert corpus.Article.from_dict(article.to_dict()) == article
+    notes = [r.getMessage() for r in caplog.records if "no text layer" in r.getMessage()]
+    assert notes == [f"{path}: 2 of 2 pages have no text layer (scanned?); read with OCR (tesseract, ind)"]
+
+
+def test_a_page_read_by_ocr_is_cited_as_ocr():
+    from qa.answering.cite import article_citation, citation
+
+    assert citation("Edaran", "", "", source="edaran.pdf", page=3, ocr=True) == "Edaran (edaran.pdf, hlm. 3, OCR)"
+    assert citation("Edaran", "", "", source="edaran.pdf", page=3) == "Edaran (edaran.pdf, hlm. 3)"
+    cited = article_citation("Edaran", "", "", ["e#0", "e#4"], page_numbers=[3, 4], ocr=[True, False])
+    assert cited == "Edaran · hlm. 3 (OCR), 4 · bagian 1, 5"
+
+
+def test_without_tesseract_the_build_says_so_once_and_leaves_scans_out(tmp_path: Path, caplog, monkeypatch):
+    monkeypatch.setattr(ocr, "unavailable", lambda: OFF)
+    folder = tmp_path / "korpus"
+    folder.mkdir()
+    make_pdf(folder / "a.pdf")
+    make_pdf(folder / "b.pdf", pages=[*PAGES[:4], ["Pedoman kedua ini berlaku bagi seluruh instansi daerah."]])
+    with caplog.at_level(logging.WARNING):
+        articles = corpus.load([folder])
+    assert [a.doc_id for a in articles] == ["a.pdf", "b.pdf"] and all(not a.ocr_pages for a in articles)
+    messages = [r.getMessage() for r in caplog.records]
+    assert [m for m in messages if "OCR is off" in m] == [f"{OFF}; scanned PDF pages are not indexed"]
+    assert len([m for m in messages if "they are not indexed" in m]) == 2  # one line per file, as before
 
 
 def test_page_numbers_printed_with_a_header_are_furniture():

@@ -123,7 +123,7 @@ def _outcome(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, r
             for start, end in [(hit.quote_start, hit.quote_end)] * (n > 0) + _other_quotes(engine, asked, hit):
                 if not verify.check(asked, article.text[start:end], context, "", hit.text):
                     hits[n] = replace(hit, quote=article.text[start:end], quote_start=start, quote_end=end,
-                                      page=article.page(start), text=article.text[hit.start:max(end, hit.end)],
+                                      page=article.page(start), ocr=article.ocr(start), text=article.text[hit.start:max(end, hit.end)],
                                       end=max(end, hit.end))
                     hits[:] = [replace(h, rank=r) for r, h in enumerate([hits[n]] + hits[:n] + hits[n + 1:], start=1)]
                     return verify.ANSWERED, ""
@@ -242,7 +242,7 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, asked: A
                quote_start=q_start, quote_end=q_end, place=article.place, also_in=folded,
                answer=article.text[answer_start:answer_end], answer_start=answer_start, answer_end=answer_end,
                reader_probability=None if reading is None else round(reading.probability, 6), verdict=stated,
-               page=article.page(q_start))
+               page=article.page(q_start), ocr=article.ocr(q_start))
 
 
 def _citation(engine: Engine, position: int) -> Citation:

@@ -2,8 +2,10 @@
 
     [1] Title — Outlet, date (seeds/004.txt, bagian 004#1)         one passage, by its id
     [2] Pedoman netralitas ASN (pedoman.pdf, hlm. 3)                 one passage of a PDF
+    [2] Pedoman netralitas ASN (pedoman.pdf, hlm. 3, OCR)            one passage of a scanned page, read by OCR
     [1] Title — Outlet, date · bagian 1, 3 (seeds/004.txt)          one article, the passages it gives
     [2] Pedoman netralitas ASN · hlm. 3, 4 · bagian 5, 7 (pedoman.pdf)
+    [2] Pedoman netralitas ASN · hlm. 3 (OCR), 4 · bagian 5, 7 (pedoman.pdf)   page 3 a scan read by OCR
     [1] Title — Outlet, date · bagian 1–3 (seeds/004.txt)           a widened hit that shows passages 1 to 3
 
 People see passages numbered from 1 (:func:`part_number`: ``004#0`` is "bagian 1"); passage ids (``004#0``, from
@@ -35,15 +37,17 @@ def title_line(title: str, outlet: str, date: str) -> str:
     return (title or NO_TITLE) + (f" — {place}" if place else "")
 
 
-def page_label(page: int | None) -> str:
-    """``hlm. 3`` for a page of a PDF; "" for an unpaged source."""
-    return f"hlm. {page}" if page is not None else ""
+def page_label(page: int | None, ocr: bool = False) -> str:
+    """``hlm. 3`` for a page of a PDF (``hlm. 3, OCR`` for a scanned page whose text OCR read); "" for an unpaged
+    source."""
+    return "" if page is None else f"hlm. {page}, OCR" if ocr else f"hlm. {page}"
 
 
 def citation(title: str, outlet: str, date: str, rank: int | None = None, source: str = "", passage_id: str = "",
-             page: int | None = None) -> str:
-    """``[rank] Title — Outlet, date (source, hlm. page, bagian passage_id)`` as plain text, each optional part when given."""
-    ref = ", ".join(p for p in (source, page_label(page), f"bagian {passage_id}" if passage_id else "") if p)
+             page: int | None = None, ocr: bool = False) -> str:
+    """``[rank] Title — Outlet, date (source, hlm. page, bagian passage_id)`` as plain text, each optional part when
+    given (``hlm. page, OCR`` when ``ocr``: the page's text came from OCR)."""
+    ref = ", ".join(p for p in (source, page_label(page, ocr), f"bagian {passage_id}" if passage_id else "") if p)
     return (f"[{rank}] " if rank is not None else "") + title_line(title, outlet, date) + (f" ({ref})" if ref else "")
 
 
@@ -88,18 +92,20 @@ def quote_marks(text: str) -> tuple[str, str]:
     return ("“" if not body or body[0] not in QUOTE_OPENERS else ""), ("”" if not body or body[-1] not in QUOTE_CLOSERS else "")
 
 
-def pages(numbers: Sequence[int | None]) -> str:
-    """``hlm. 3, 4``: the PDF pages an article's cited passages are on, each once; "" for an unpaged source."""
+def pages(numbers: Sequence[int | None], ocr: Sequence[bool] = ()) -> str:
+    """``hlm. 3, 4``: the PDF pages an article's cited passages are on, each once, ``3 (OCR)`` for a page OCR read
+    (``ocr[i]``: the i-th number's page is one); "" for an unpaged source."""
+    scanned = {n for n, o in zip(numbers, ocr) if o}
     seen = list(dict.fromkeys(n for n in numbers if n is not None))
-    return "hlm. " + ", ".join(map(str, seen)) if seen else ""
+    return "hlm. " + ", ".join(f"{n} (OCR)" if n in scanned else str(n) for n in seen) if seen else ""
 
 
 def article_citation(title: str, outlet: str, date: str, passage_ids: Sequence[str], rank: int | None = None,
                      source: str = "", page_numbers: Sequence[int | None] = (),
-                     covers: Sequence[Sequence[str]] = ()) -> str:
+                     covers: Sequence[Sequence[str]] = (), ocr: Sequence[bool] = ()) -> str:
     """``[rank] Title — Outlet, date · hlm. 3 · bagian 3, 5 (source)``: an article cited once with the passages it
-    gives (and their PDF pages, when it has pages); ``covers`` as for :func:`parts`."""
-    on = pages(page_numbers)
+    gives (and their PDF pages, when it has pages); ``covers`` as for :func:`parts`, ``ocr`` as for :func:`pages`."""
+    on = pages(page_numbers, ocr)
     return ((f"[{rank}] " if rank is not None else "") + title_line(title, outlet, date) + (f" · {on}" if on else "")
             + (f" · {parts(passage_ids, covers)}" if passage_ids else "") + (f" ({source})" if source else ""))
 

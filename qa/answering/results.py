@@ -50,6 +50,7 @@ class Hit:
     reader_probability: float | None = None  # the reader's calibrated probability that this passage answers (None: not read)
     verdict: str = ""  # yes/no questions: "Tidak boleh", "Wajib" or "Boleh" when the answer clause states it; else ""
     page: int | None = None  # the 1-based PDF page the quote starts on; None for an unpaged source
+    ocr: bool = False  # the page's text was read by OCR (a scan without a text layer)
     covers: tuple[str, ...] = ()  # a widened hit (fold): the other passages its text shows; () for its passage alone
 
     @property
@@ -58,8 +59,9 @@ class Hit:
         return cite.part_number(self.passage_id, self.covers)
 
     def citation(self) -> str:
-        """``[1] Title — Outlet, date (source, hlm. 3)``: the one citation format (:mod:`qa.answering.cite`)."""
-        return cite.citation(self.title, self.outlet, self.date, rank=self.rank, source=self.source, page=self.page)
+        """``[1] Title — Outlet, date (source, hlm. 3)`` (``hlm. 3, OCR`` for a scan): the one citation format (:mod:`qa.answering.cite`)."""
+        return cite.citation(self.title, self.outlet, self.date, rank=self.rank, source=self.source, page=self.page,
+                             ocr=self.ocr)
 
 
 @dataclass(frozen=True)

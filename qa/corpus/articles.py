@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from qa.corpus import documents
+from qa.corpus.documents import ocr
 from qa.corpus.clean import clean
 from qa.errors import CorpusError, DocumentError
 
@@ -50,21 +51,30 @@ class Article:
     source: str  # file path relative to the corpus root, or URL
     blocks: tuple[tuple[int, int], ...]
     pages: tuple[int, ...] = ()  # start offset of each page of a PDF (qa.corpus.documents.Document.pages); () unpaged
+    ocr_pages: tuple[int, ...] = ()  # the 1-based pages whose text OCR read (Document.ocr_pages); () for none
 
     def page(self, offset: int) -> int | None:
         """The 1-based page holding character ``offset``; None for an unpaged article."""
         return documents.page_of(self.pages, offset)
 
+    def ocr(self, offset: int) -> bool:
+        """Whether character ``offset`` is on a page whose text OCR read (a scan)."""
+        return bool(self.ocr_pages) and self.page(offset) in self.ocr_pages
+
     def to_dict(self) -> dict:
         record = {"doc_id": self.doc_id, "title": self.title, "outlet": self.outlet, "place": self.place,
                   "date": self.date, "source": self.source, "text": self.text, "blocks": [list(b) for b in self.blocks]}
-        return {**record, "pages": list(self.pages)} if self.pages else record
+        if self.pages:
+            record["pages"] = list(self.pages)
+        if self.ocr_pages:
+            record["ocr_pages"] = list(self.ocr_pages)
+        return record
 
     @classmethod
     def from_dict(cls, record: dict) -> "Article":
-        """The article a :meth:`to_dict` record describes (records written before pages existed have none)."""
+        """The article a :meth:`to_dict` record describes (records written before pages or OCR existed have none)."""
         return cls(**{**record, "blocks": tuple(tuple(b) for b in record["blocks"]),
-                      "pages": tuple(record.get("pages", ()))})
+                      "pages": tuple(record.get("pages", ())), "ocr_pages": tuple(record.get("ocr_pages", ()))})
 
 
 TEXT_SUFFIXES = {".txt", ".jsonl"}
@@ -217,7 +227,8 @@ def _document_article(path: Path, name: str, kind: str) -> list[Article]:
         lead, trail = len(text) - len(text.lstrip()), len(text.rstrip())
         blocks = ((lead, trail),) if trail > lead else ()
     return [Article(doc_id=path.name, text=text, title=cleaned.title, outlet=cleaned.outlet, place=cleaned.place,
-                    date=cleaned.date, source=document.url or name, blocks=blocks, pages=document.pages)]
+                    date=cleaned.date, source=document.url or name, blocks=blocks, pages=document.pages,
+                    ocr_pages=document.ocr_pages)]
 
 
 def read_file(path: Path, name: str, decode_errors: str = "strict") -> list[Article]:
@@ -269,6 +280,7 @@ def check_decode_errors(decode_errors: str) -> None:
 def load(sources: Iterable[str | os.PathLike], decode_errors: str = "strict") -> list[Article]:
     """All articles under the sources; empty articles are skipped and exact duplicates kept once."""
     check_decode_errors(decode_errors)
+    ocr.new_build()  # "OCR is off" is said once per build, and a Tesseract installed since the last build is found
     warn_skipped(sources)
     articles = unique((name, read_file(path, name, decode_errors)) for path, name in source_files(sources))
     if not articles:

@@ -34,12 +34,12 @@ def md_code(text: str) -> str:
 def full_citation(item: Hit | Citation) -> str:
     """``Title — Outlet, date (source, hlm. page, bagian passage_id)`` as plain text (the rank is added by the caller)."""
     return citation(item.title, item.outlet, item.date, source=item.source, passage_id=item.passage_id,
-                    page=getattr(item, "page", None))
+                    page=getattr(item, "page", None), ocr=getattr(item, "ocr", False))
 
 
 def md_citation(item: Hit | Citation) -> str:
     """:func:`full_citation` in Markdown: the title line escaped, the file and passage id as code."""
-    page = page_label(getattr(item, "page", None))
+    page = page_label(getattr(item, "page", None), getattr(item, "ocr", False))
     where = f"({md_code(item.source)}, {page + ', ' if page else ''}bagian {md_code(item.passage_id)})"
     return f"{md_escape(title_line(item.title, item.outlet, item.date))} {where}"
 
@@ -81,8 +81,8 @@ def also_in(hits: Sequence[Hit]) -> list[Citation]:
 def md_article(number: int, hits: Sequence[Hit]) -> str:
     """``[1] Title — Outlet, date · bagian 1, 3 (`seeds/x.txt`; `x#1`, `x#3`)``: an article cited once, in Markdown."""
     first, ids = hits[0], [hit.passage_id for hit in hits]
-    on, covers = [hit.page for hit in hits], [hit.covers for hit in hits]
-    return (f"[{number}] {md_escape(article_citation(first.title, first.outlet, first.date, ids, page_numbers=on, covers=covers))} "
+    on, covers, ocr = [hit.page for hit in hits], [hit.covers for hit in hits], [hit.ocr for hit in hits]
+    return (f"[{number}] {md_escape(article_citation(first.title, first.outlet, first.date, ids, page_numbers=on, covers=covers, ocr=ocr))} "
             f"({md_code(first.source)}; {', '.join(md_code(i) for i in ids)})")
 
 
@@ -121,7 +121,8 @@ def html_answer(answer: Answer, span: str | None = None) -> str:
                        if not answer.answered)
         also = "".join(f"<br>juga di: {esc(full_citation(c))}" for c in also_in(hits))
         cited = article_citation(first.title, first.outlet, first.date, ids, rank=number,
-                                 page_numbers=[h.page for h in hits], covers=[h.covers for h in hits])
+                                 page_numbers=[h.page for h in hits], covers=[h.covers for h in hits],
+                                 ocr=[h.ocr for h in hits])
         items.append(f'<li>{esc(cited)}<br>'
                      f'<span class="src">{esc(first.source)}; {esc(", ".join(ids))}{also}</span>{near}</li>')
     return "".join(body) + f"<ul>{''.join(items)}</ul>"

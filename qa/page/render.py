@@ -118,7 +118,7 @@ def _passage_html(hit: Hit, answered: bool, attrs: str, label_it: bool) -> str:
     a_start, a_end = _answer_span(hit, answered)
     passage = marked(hit.text, hit.start, hit.end, hit.quote_start, hit.quote_end, offset=hit.start, a_start=a_start, a_end=a_end)
     head = f'<div class="part-label">bagian {esc(hit.part)}</div>' if label_it else ""
-    page = f"{esc(page_label(hit.page))}, " if hit.page is not None else ""
+    page = f"{esc(page_label(hit.page, hit.ocr))}, " if hit.page is not None else ""
     where = (f'<div class="part-where">{page}Bagian <code>{esc(hit.passage_id)}</code> (karakter {hit.start}–{hit.end})'
              "</div>")
     return (f'<div class="part" data-passage="{esc(hit.passage_id)}">{head}{quote}<div class="passage">{passage}</div>'
@@ -143,10 +143,11 @@ def article_html(number: int, hits: Sequence[Hit], answered: bool) -> str:
     meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in (
         ("Judul", esc(first.title)), ("Media", esc(first.outlet or "–")), ("Tanggal", esc(first.date or "–")),
         ("Tempat", esc(first.place or "–")), ("Sumber", source_html(first.source)),
-        *((("Halaman", esc(pages([h.page for h in hits]).removeprefix("hlm. "))),)
+        *((("Halaman", esc(pages([h.page for h in hits], [h.ocr for h in hits]).removeprefix("hlm. "))),)
           if any(h.page is not None for h in hits) else ())))
     cite = esc(article_citation(first.title, first.outlet, first.date, [h.passage_id for h in hits], rank=number,
-                                page_numbers=[h.page for h in hits], covers=[h.covers for h in hits]))
+                                page_numbers=[h.page for h in hits], covers=[h.covers for h in hits],
+                                ocr=[h.ocr for h in hits]))
     passages = "".join(_passage_html(hit, answered, _attrs(hit, answered), len(hits) > 1) for hit in hits)
     also = list({c.doc_id: c for hit in hits for c in hit.also_in}.values())
     return (f'<li class="cite" data-article="{esc(first.doc_id)}"><details>'

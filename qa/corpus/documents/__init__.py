@@ -2,13 +2,14 @@
 
 Each format has its own module (:mod:`.pdf`, :mod:`.html`, :mod:`.docx`); :mod:`.sniff` tells the
 format from a file's first bytes (magic bytes, not the suffix); :mod:`.furniture` removes a PDF's
-running headers, footers and page numbers and joins words hyphenated across line ends. Every
+running headers, footers and page numbers and joins words hyphenated across line ends; :mod:`.ocr`
+reads a scanned PDF page (no text layer) with Tesseract. Every
 reader returns a :class:`~.document.Document`: the extracted text (which every offset of the index
 points into), the start offset of each page (PDF only) and the metadata found in the file.
 :func:`read` picks the reader; :mod:`qa.corpus.articles` turns a document into an ``Article``.
 
 What this package may import: the standard library, its format libraries (pypdfium2,
-trafilatura, python-docx, lxml) and :mod:`qa.errors`; never the rest of :mod:`qa`, so that the
+trafilatura, python-docx, lxml, pytesseract) and :mod:`qa.errors`; never the rest of :mod:`qa`, so that the
 corpus stage depends on it and not the other way round. Every failure is one
 :class:`~qa.errors.DocumentError` line that names the file and what to do.
 """
@@ -21,7 +22,8 @@ from qa.corpus.documents.document import Document, page_of
 from qa.corpus.documents.sniff import DOCUMENT_KINDS, SUFFIXES, kind_of
 from qa.errors import DocumentError
 
-RECIPE = ("documents v2: pdf pypdfium2 text, two columns column by column, edge furniture, hyphen joins, junk titles out; "
+RECIPE = ("documents v3: pdf pypdfium2 text, scanned pages OCR'd by tesseract (ind, 300 dpi), two columns column by column, "
+          "edge furniture, hyphen joins, junk titles out; "
           "html trafilatura, html5 without <html>; docx python-docx, tracked changes accepted, text boxes, nested tables")
 
 

@@ -15,7 +15,8 @@ class Document:
 
     ``pages`` holds the start offset into ``text`` of every page, one per page of the file in
     order (a page without text starts where the next one does), or ``()`` for an unpaged format.
-    ``notes`` are one-line warnings about the file (pages without a text layer).
+    ``notes`` are one-line warnings about the file (pages without a text layer). ``ocr_pages`` are the pages
+    (1-based) whose text came from OCR, not from the file's text layer.
     """
 
     text: str
@@ -25,6 +26,7 @@ class Document:
     date: str = ""  # as found: ISO for web pages
     url: str = ""  # a web page's canonical URL
     notes: tuple[str, ...] = ()
+    ocr_pages: tuple[int, ...] = ()  # the 1-based pages whose text OCR read (scans without a text layer)
 
 
 def page_of(pages: Sequence[int], offset: int) -> int | None:

@@ -6,9 +6,13 @@ words broken apart ("interacti ve"), pdfplumber about 8 pages/s with words run t
 
 Limits: a file over ``MAX_BYTES`` or with more than ``MAX_PAGES`` pages is refused with one line
 (a 1,000-page PDF is read whole: about 2 s). An encrypted file that needs a password, a truncated
-or corrupt one, or one with no text on any page (a scan) is refused with one line naming the
-file. Pages without a text layer in an otherwise readable file are reported in one note
-("12 of 40 pages have no text layer: scanned?") and left out of the text.
+or corrupt one, or one with no text on any page (a scan) that OCR cannot read either is refused with one
+line naming the file.
+
+Scans: a page without a text layer is read by OCR (:mod:`.ocr`: Tesseract, Indonesian) when Tesseract is
+installed; ``Document.ocr_pages`` lists those pages, and one note per file says how many there were. Without
+Tesseract the build says so once (:func:`.ocr.say_off`) and such pages are reported in one note per file
+("12 of 40 pages have no text layer (scanned?); they are not indexed") and left out of the text.
 
 Columns: a page whose text rects (PDFium's, one per run of text on a line) hold two columns of prose side
 by side is read column by column, so a sentence never joins lines of two columns, whatever order the file
@@ -31,6 +35,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdfium2.internal import ErrorToStr
 
+from qa.corpus.documents import ocr
 from qa.corpus.documents.document import Document, usable_title
 from qa.corpus.documents.furniture import page_lines, running_text, strip_furniture
 from qa.errors import DocumentError
@@ -192,20 +197,49 @@ def read_pdf(path: Path) -> Document:
         if count > MAX_PAGES:
             raise DocumentError(f"{path} has {count} pages; the limit is {MAX_PAGES}, split it into parts")
         raw = _page_texts(document, path)
+        lines = [page_lines(text) for text in raw]
+        blank = [n for n, page in enumerate(lines) if len("".join(page)) < MIN_PAGE_CHARS]
+        off = ocr.unavailable() if blank else ""
+        scanned = _ocr_pages(document, path, blank, lines) if blank and not off else ()
         title = _title(document)
     finally:
         document.close()
-    lines = [page_lines(text) for text in raw]
-    blank = sum(len("".join(page)) < MIN_PAGE_CHARS for page in lines)
-    if count == 0 or blank == count:
-        raise DocumentError(f"{path}: {blank} of {count} pages have no text layer (scanned?); run OCR on it "
-                            f"(e.g. ocrmypdf) and build again")
-    lines = [[] if len("".join(page)) < MIN_PAGE_CHARS else page for page in lines]
+    if off:
+        ocr.say_off(off)
+    unread = [n for n in blank if n + 1 not in scanned]
+    if count == 0 or len(unread) == count:
+        advice = ("OCR found no text on them either; check the scan" if blank and not off else
+                  "install tesseract (make setup) or run OCR on it (e.g. ocrmypdf)")
+        raise DocumentError(f"{path}: {len(unread)} of {count} pages have no text layer (scanned?); {advice}, and build again")
+    lines = [[] if n in unread else page for n, page in enumerate(lines)]
     kept = strip_furniture(lines)
     text, starts = running_text(kept)
-    notes = (f"{path}: {blank} of {count} pages have no text layer (scanned?); they are not indexed",) if blank else ()
+    notes = ()
+    if blank:
+        said = f"{path}: {len(blank)} of {count} pages have no text layer (scanned?)"
+        if off:
+            said += "; they are not indexed"
+        else:
+            said += f"; read with OCR (tesseract, {ocr.LANGUAGE})" + (f", no text found on {len(unread)}: not indexed" if unread else "")
+        notes = (said,)
     title = usable_title(title, path) or _first_heading(kept) or path.stem.replace("_", " ")
-    return Document(text=text, pages=starts, title=title, notes=notes)
+    return Document(text=text, pages=starts, title=title, notes=notes, ocr_pages=scanned)
+
+
+def _ocr_pages(document: pdfium.PdfDocument, path: Path, blank: list[int], lines: list[list[str]]) -> tuple[int, ...]:
+    """OCR the ``blank`` pages (0-based) into ``lines``; the 1-based numbers of those that gave text."""
+    read = []
+    for number in blank:
+        try:
+            page = document[number]
+            text = ocr.read_page(page)
+            page.close()
+        except (pdfium.PdfiumError, RuntimeError) as exc:
+            raise DocumentError(f"{path} page {number + 1} cannot be OCR'd ({exc}); save the PDF again from its source") from exc
+        lines[number] = page_lines(text)
+        if len("".join(lines[number])) >= MIN_PAGE_CHARS:
+            read.append(number + 1)
+    return tuple(read)
 
 
 HEADING_WORDS = 15
