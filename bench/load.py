@@ -1,20 +1,24 @@
-"""Load test: a real `qa serve` process on 127.0.0.1, concurrent clients through Gradio's API.
+"""Load test: a real `qa serve` on 127.0.0.1 under lean HTTP clients (``POST /api/ask``), the server measured.
 
-    .venv/bin/python bench/load.py [--clients 4] [--questions 500] [--soak 2000] [--index DIR]
+    .venv/bin/python bench/load.py [--reader] [--clients 40] [--one 50] [--saturate 30] [--room 120] [--every 20]
+    .venv/bin/python bench/load.py --quick          # a check that it works: 10 s of saturation, 30 s of a room
 
-Reports throughput, p50/p95 latency and errors for --questions questions, and the server's
-RSS before and after --soak more questions. All traffic stays on loopback; every loop is
-bounded in count and in time. tests/test_load.py runs a short smoke version of it.
+One path per run: retrieval alone (the default, `qa serve --no-reader`) or `--reader`. Phases, in one run:
+(a) one client asking --one questions back to back, and the same questions through ask() in this process;
+(b) saturation: --clients clients back to back for --saturate seconds; (c) a room: --clients clients each asking
+a random question about every --every seconds for --room seconds. Each phase reports p50/p95 latency,
+questions/s, errors, the server's CPU seconds and RSS (from /proc/<pid>) at its start and end, and the client's own
+CPU seconds (bench/load_client.py: http.client in threads, one connection a request). All traffic stays on
+loopback; every loop is bounded in count and in time. The section "load" (or "load-reader") of bench/RESULTS.md
+is rewritten unless --no-write.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
+import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -22,98 +26,104 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import machine, table, write_section  # noqa: E402
+from bench.load_client import QUESTIONS, Phase, one_client, room, saturation  # noqa: E402
 from tests.serving import server  # noqa: E402  (the server helper the tests use too)
 
-QUESTIONS = [
-    "Siapa Ketua Bawaslu Jawa Tengah?", "Siapa Sekda Jateng?", "Who opened the legal counseling in Bangka Tengah?",
-    "Di mana rapat koordinasi netralitas ASN Kemenkumham Jateng digelar?", "asn boleh ikut kampanye gak?",
-    "Kapan penyuluhan hukum di Bangka Tengah?", "Apa saja pelanggaran netralitas ASN menurut Sumarno?",
-    "Resep rendang daging sapi yang empuk", "Siapa Pj Gubernur Jawa Tengah?", "medsos asn jelang pilkda gmn?",
-]
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for pid {pid}")
+    raise RuntimeError(f"no VmRSS for pid {pid}; is the server still running?")
 
 
-def run_clients(url: str, clients: int, total: int, time_limit: float) -> dict:
-    """Send ``total`` questions from ``clients`` threads (one gradio_client each); bounded by ``time_limit``."""
-    from gradio_client import Client
-
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    counter = iter(range(total))
-    deadline = time.monotonic() + time_limit
-
-    def worker() -> None:
-        client = Client(url, verbose=False)
-        while time.monotonic() < deadline:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                return
-            started = time.perf_counter()
-            try:
-                result = client.predict(QUESTIONS[n % len(QUESTIONS)], 5, api_name="/ask")
-                if isinstance(result, str):
-                    result = json.loads(result)
-                if not result.get("hits"):
-                    raise ValueError("no hits")
-                with lock:
-                    latencies.append(time.perf_counter() - started)
-            except Exception as exc:  # counted and reported: the load test's job is to surface them
-                with lock:
-                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=max(1.0, deadline - time.monotonic() + 30))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"sent": len(latencies) + len(errors), "ok": len(latencies), "errors": len(errors),
-            "first_errors": errors[:3], "seconds": elapsed, "per_second": len(latencies) / elapsed if elapsed else 0.0,
-            "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
-            "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else None}
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def load_test(index: Path, clients: int, questions: int, soak: int, time_limit: float = 900) -> dict:
-    with server(index) as (url, proc):
-        run_clients(url, 1, 3, 60)  # warm-up, not counted
-        rss_before = rss_mb(proc.pid)
-        main = run_clients(url, clients, questions, time_limit)
-        soaked = run_clients(url, clients, soak, time_limit) if soak else None
-        rss_after = rss_mb(proc.pid)
-    return {"clients": clients, **main, "rss_before_mb": rss_before, "rss_after_mb": rss_after,
-            "soak_questions": soaked["ok"] if soaked else 0, "soak_errors": soaked["errors"] if soaked else 0}
+def in_process(index: Path, reader: bool, count: int) -> Phase:
+    """The same questions through ask() in this process (after one warm-up): no HTTP, no server."""
+    from qa import ask
+
+    ask(QUESTIONS[0], k=3, index_dir=index, reader=reader)  # loads the model and the index: not counted
+    phase = Phase("ask() in process", 1)
+    cpu, started = time.process_time(), time.perf_counter()
+    for i in range(count):
+        asked = time.perf_counter()
+        ask(QUESTIONS[i % len(QUESTIONS)], k=3, index_dir=index, reader=reader)
+        phase.latencies.append(time.perf_counter() - asked)
+    phase.seconds, phase.client_cpu_s = time.perf_counter() - started, time.process_time() - cpu
+    return phase
+
+
+def measured(pid: int, run) -> dict:
+    """A phase's row with the server's CPU seconds and RSS around it."""
+    rss, cpu = rss_mb(pid), cpu_s(pid)
+    phase = run()
+    return {**phase.row(), "server_cpu_s": cpu_s(pid) - cpu, "rss_start_mb": rss, "rss_end_mb": rss_mb(pid),
+            "first_errors": phase.errors[:3]}
+
+
+def load_test(index: Path, reader: bool, clients: int, one: int, saturate: float, room_s: float,
+              every: float) -> list[dict]:
+    rows = [{**in_process(index, reader, one).row(), "server_cpu_s": None, "rss_start_mb": None, "rss_end_mb": None,
+             "first_errors": []}]
+    with server(index, args=("--reader" if reader else "--no-reader",)) as (url, proc):
+        one_client(url, 3, 60)  # warm-up, not counted
+        rows.insert(0, measured(proc.pid, lambda: one_client(url, one, 300)))
+        rows.append(measured(proc.pid, lambda: saturation(url, clients, saturate)))
+        rows.append(measured(proc.pid, lambda: room(url, clients, room_s, every)))
+    return rows
+
+
+def report(rows: list[dict], reader: bool, args: argparse.Namespace, load_before: float) -> str:
+    path = "the reader (`qa serve --reader`)" if reader else "retrieval alone (`qa serve --no-reader`, the default)"
+    quick = " A quick run (`--quick`) on a shared machine: short phases, figures indicative only." if args.quick else ""
+    headers = ["phase", "clients", "answers", "errors", "questions/s", "p50 ms", "p95 ms", "server CPU s",
+               "client CPU s", "server RSS start MB", "server RSS end MB"]
+    body = table(headers, [[r["phase"], r["clients"], r["ok"], r["errors"], r["per_second"], r["p50_ms"], r["p95_ms"],
+                            r["server_cpu_s"], r["client_cpu_s"], r["rss_start_mb"], r["rss_end_mb"]] for r in rows])
+    return (f"Load test (`bench/load.py{' --reader' if reader else ''}{' --quick' if args.quick else ''}`), {path}, "
+            f"on the seeds, over loopback: {machine()}; load average {load_before:.1f} at the start.{quick}\n\n"
+            f"{body}\n\nClients: `POST /api/ask` over http.client, one connection a request, in threads of the bench "
+            "process (its CPU is \"client CPU s\"); \"ask() in process\" is the library alone, no server. "
+            f"Saturation: {args.clients} clients back to back for {args.saturate:g} s; room: {args.clients} clients "
+            f"each asking about every {args.every:g} s for {args.room:g} s. Latency counts answers (status 200) only.\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--questions", type=int, default=500)
-    parser.add_argument("--soak", type=int, default=2000)
+    parser.add_argument("--reader", action="store_true", help="serve with the reader (default: retrieval alone)")
+    parser.add_argument("--clients", type=int, default=40, help="clients in the saturation and room phases")
+    parser.add_argument("--one", type=int, default=50, help="questions for one client and for ask() in process")
+    parser.add_argument("--saturate", type=float, default=30.0, help="seconds of saturation")
+    parser.add_argument("--room", type=float, default=120.0, help="seconds of the room")
+    parser.add_argument("--every", type=float, default=20.0, help="seconds between one room client's questions, about")
+    parser.add_argument("--quick", action="store_true", help="--one 20 --saturate 10 --room 30 --every 5")
     parser.add_argument("--index", type=Path, default=ROOT / "index")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    if args.quick:
+        args.one, args.saturate, args.room, args.every = 20, 10.0, 30.0, 5.0
+    if not (1 <= args.clients <= 200 and 1 <= args.one <= 10_000 and 0 < args.saturate <= 600 and 0 < args.room <= 1800
+            and 0 < args.every <= args.room):
+        parser.error("use --clients 1..200, --one 1..10000, --saturate up to 600 s, --room up to 1800 s, "
+                     "--every between 0 and --room")
     # Build or refresh the seeds index (a no-op when it is up to date with the current settings).
     subprocess.run([sys.executable, "-m", "qa", "-q", "build", "--index", str(args.index)], cwd=ROOT, check=True)
-    r = load_test(args.index, args.clients, args.questions, args.soak)
-    body = (f"Load test (`bench/load.py`): {machine()}\n\n"
-            + table(["clients", "questions", "errors", "questions/s", "p50 ms", "p95 ms", "RSS before MB",
-                     f"RSS after +{r['soak_questions']} MB", "soak errors"],
-                    [[r["clients"], r["ok"], r["errors"], r["per_second"], r["p50_ms"], r["p95_ms"], r["rss_before_mb"],
-                      r["rss_after_mb"], r["soak_errors"]]])
-            + "\n\nTargets: 0 errors, p95 under 1 s on the seeds, no RSS growth beyond noise.\n")
+    load_before = os.getloadavg()[0]
+    rows = load_test(args.index, args.reader, args.clients, args.one, args.saturate, args.room, args.every)
+    body = report(rows, args.reader, args, load_before)
     print(body)
-    if r["first_errors"]:
-        print("first errors:", *r["first_errors"], sep="\n  ")
+    for row in rows:
+        if row["first_errors"]:
+            print(f"first errors ({row['phase']}):", *row["first_errors"], sep="\n  ")
     if not args.no_write:
-        write_section("load", body)
+        write_section("load-reader" if args.reader else "load", body)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ The index and the model are opened once in :func:`serve`; every question then go
 :func:`qa.answering.ask.answer_with`. The conversation, the citations and the source reader are ``gr.HTML``
 built by :mod:`qa.page.render`, which escapes everything that comes from the corpus. A click on a citation sends
 ``doc_id`` / ``passage_id`` / quote offsets back; the article is looked up in ``engine.index.articles`` (never a
-path). The same question answering is an API endpoint, ``/ask``, which returns ``Answer.to_dict()``.
+path). The same answering is Gradio's API endpoint ``/ask`` and plain JSON ``POST /api/ask`` (qa/page/api.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from qa.answering.ask import answer_with
 from qa.answering.results import Answer
 from qa.errors import FATAL, InputError, QAError
 from qa.index.engine import Engine, engine_from_settings
-from qa.page import assets, handout, render, upload, upload_gate, upload_page, upload_route
+from qa.page import api, assets, handout, render, upload, upload_gate, upload_page, upload_route
 from qa.session import handout as session_handout, panel as session_page
 from qa.session.bank import read_bank
 from qa.session.prepare import PreparedSession, prepare_session
@@ -270,11 +270,11 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
     demo = app.build()
     try:
         demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
-                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
+                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(), prevent_thread_lock=True,
                     css=assets.PAGE_CSS + session_page.CSS + upload_page.CSS, quiet=True,  # the one line below says where
                     footer_links=[],  # Gradio's footer is English ("Use via API · Built with Gradio · Settings"): ours
-                    max_file_size=upload.MAX_BYTES if allow_upload else None, prevent_thread_lock=True,
-                    app_kwargs={"middleware": [upload_route.route_middleware(gate, upload.MAX_BYTES)]})
+                    max_file_size=upload.MAX_BYTES if allow_upload else None, app_kwargs={"middleware": [
+                        upload_route.route_middleware(gate, upload.MAX_BYTES), api.ask_middleware(app.answer, DEFAULT_K)]})
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc
     warm_up(demo.local_api_url)
