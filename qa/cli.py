@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--after", action="append", metavar="QUESTION",
+                     help="a previous question of the conversation (repeatable, oldest first): the question may "
+                          "follow it up (\"Kalau X?\", \"Kapan itu?\")")
     ask.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     ask.add_argument("--model", help="sentence-transformers name or folder")
     ask.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
@@ -156,7 +159,11 @@ def _run(args: argparse.Namespace) -> int:
 
         clean_question(args.question)
         check_k(args.k)
-        answer = answer_with(_engine(args), args.question, k=args.k)
+        try:
+            history = [clean_question(q) for q in args.after or ()]
+        except InputError as exc:
+            raise InputError(f"--after: {exc}") from exc
+        answer = answer_with(_engine(args), args.question, k=args.k, history=history)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else answer.format())
     elif args.command == "eval":
         from qa.answering.evaluate import evaluate, read_questions
