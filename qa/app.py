@@ -30,8 +30,10 @@ from qa.answering.ask import answer_with
 from qa.answering.results import Answer
 from qa.errors import FATAL, InputError, QAError
 from qa.index.engine import Engine, engine_from_settings
-from qa.page import api, assets, handout, render, upload, upload_gate, upload_page, upload_route
+from qa.page import api, assets, feedback, handout, render, upload, upload_gate, upload_page, upload_route
+from qa.page.messages import UNEXPECTED, friendly
 from qa.session import handout as session_handout, panel as session_page
+from qa.session.record import Record, record_path
 from qa.session.bank import read_bank
 from qa.session.prepare import PreparedSession, prepare_session
 
@@ -46,28 +48,12 @@ EXAMPLES = (
 )
 HANDOUT_NAME = "tanya-netralitas-handout"
 SHOWN_CHARS = 600  # a question longer than this is refused anyway; the chat shows its start
-UNEXPECTED = "Maaf, terjadi kesalahan tak terduga. Coba lagi, atau lihat log server."
 
 
 def theme() -> gr.themes.Base:
     """Gradio's default look with its full Bold face: its bundled SemiBold file lacks most capitals."""
     font = (gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)), "ui-sans-serif", "system-ui", "sans-serif")
     return gr.themes.Default(primary_hue="teal", font=font)
-
-
-def friendly(exc: QAError, question: object) -> str:
-    """A plain Indonesian message for an error, with the library's one-line reason when it helps."""
-    text = question.strip() if isinstance(question, str) else ""
-    if isinstance(exc, InputError):
-        if not text:
-            return "Pertanyaannya masih kosong. Ketik pertanyaan tentang artikel, lalu tekan Enter."
-        if len(text) > config.MAX_QUESTION_CHARS:
-            return (f"Pertanyaannya terlalu panjang ({len(text):_} karakter; paling banyak "  # Indonesian thousands: '.'
-                    f"{config.MAX_QUESTION_CHARS:_}). Persingkat lalu coba lagi.").replace("_", ".")
-        if not any(ch.isalnum() for ch in text):
-            return "Pertanyaannya tidak berisi huruf atau angka. Tulis pertanyaan dengan kata-kata."
-        return f"Pertanyaan ini belum bisa diproses ({exc})."
-    return f"Maaf, jawaban tidak bisa dicari sekarang ({exc})."
 
 
 def _whole(k: object) -> object:
@@ -94,6 +80,7 @@ class ChatApp:
         atexit.register(shutil.rmtree, self.handouts, True)
         self.uploads: upload_page.UploadPanel | None = None  # the "Tambah dokumen" panel (qa serve --allow-upload)
         self._swap_lock = threading.Lock()
+        self.feedback = feedback.Feedback(None)  # the question record and the thumbs (qa serve --record, the default)
 
     def swap(self, engine: Engine) -> None:
         """Answer from ``engine`` from now on (a fully built and loaded index): one reference assignment."""
@@ -104,9 +91,12 @@ class ChatApp:
         articles = self.engine.index.articles
         return render.articles_html(articles), gr.Accordion(label=f"Daftar artikel di indeks ({len(articles)})")
 
-    def answer(self, question: str, k: object) -> Answer:
+    def answer(self, question: str, k: object, turns: tuple | list[render.Turn] = (), history: list | None = None) -> Answer:
+        """The answer; a follow-up resolves on the page's ``turns`` or, from /api/ask, the earlier questions ``history``."""
         prepared = self.session.lookup(question, _whole(k)) if self.session else None
-        return prepared or answer_with(self.engine, question, _whole(k))  # type: ignore[arg-type]
+        if history is None:
+            history = [(t.answer.question, t.answer) for t in turns if t.answer is not None]
+        return prepared or answer_with(self.engine, question, _whole(k), history=history)  # type: ignore[arg-type]
 
     def ask(self, question: str, k: int = 5) -> dict:
         """Answer a question from the articles: the passages with quotes and citations, and whether they answer it."""
@@ -129,10 +119,11 @@ class ChatApp:
         yield self.chat(turns + [render.Turn(shown, pending=True)]), gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
         started = time.perf_counter()
         try:
-            answer = self.answer(question, k)
-            turn = render.Turn(answer.question, answer=answer)
+            answer = self.answer(question, k, turns)
+            turn = render.Turn(answer.asked or answer.question, answer=answer,
+                               record_id=self.feedback.asked(question, answer, _session(request)))
         except QAError as exc:
-            turn = render.Turn(shown, error=friendly(exc, question))
+            turn = render.Turn(shown, error=friendly(exc, question), record_id=self.feedback.asked(shown, None, ""))
         except FATAL:
             raise
         except BaseException:  # any other failure (a Rust panic is no Exception): a message, the log keeps the traceback
@@ -204,7 +195,7 @@ class ChatApp:
                     with gr.Column(scale=2, min_width=260, elem_id="agenda-col"):
                         agenda = session_page.agenda_panel(self.session)
                 with gr.Column(scale=3, min_width=320):
-                    chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=assets.CHAT_JS)
+                    chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=assets.CHAT_JS + feedback.JS)
                     question = gr.Textbox(show_label=False, placeholder="Tulis pertanyaan, lalu tekan Enter…",
                                           submit_btn="Tanya", elem_id="question", autofocus=True, lines=1, max_lines=4)
                     gr.HTML('<div class="examples-label">Contoh pertanyaan (klik untuk bertanya):</div>')
@@ -242,6 +233,7 @@ class ChatApp:
             for source in (chat, listing):
                 source.click(self.open_source, None, reader, show_progress="hidden", api_visibility="private",
                              concurrency_limit=None)
+            chat.click(self.feedback.click(self.chat), turns, [chat, turns], show_progress="hidden", api_visibility="private")
             large.change(None, large, None, js=assets.LARGE_JS)
             if self.session:
                 session_page.wire(self.respond, self.session, agenda, presenter, [k, turns], common)
@@ -253,7 +245,8 @@ class ChatApp:
 
 
 def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
-          session: str | Path | None = None, allow_upload: bool = False, upload_password: str | None = None) -> None:
+          session: str | Path | None = None, allow_upload: bool = False, upload_password: str | None = None,
+          record: bool = True) -> None:
     """Open the index once (building the default one from ./seeds if needed) and serve the chat page. With ``session``
     (a question bank) its answers are computed first; with ``allow_upload`` the page takes documents into the uploads
     folder beside the index (:mod:`qa.page.upload_page`), without it Gradio's upload route is closed (upload_route)."""
@@ -263,6 +256,7 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
     engine = engine_from_settings(settings)
     answer_with(engine, "netralitas ASN", k=1)  # warm the model up so the first question is fast
     app = ChatApp(engine, prepare_session(engine, bank, DEFAULT_K) if bank else None)
+    app.feedback = feedback.Feedback(Record(record_path(settings.index)) if record else None)
     gate = upload_gate.Gate(upload_password) if allow_upload else None  # None: Gradio's upload route is closed too
     if gate is not None:
         app.uploads = upload_page.panel_for(settings.index, engine.index.manifest["corpus"]["sources"], gate,
@@ -270,8 +264,8 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
     demo = app.build()
     try:
         demo.launch(server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
-                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(), prevent_thread_lock=True,
-                    css=assets.PAGE_CSS + session_page.CSS + upload_page.CSS, quiet=True,  # the one line below says where
+                    ssr_mode=False, mcp_server=False, pwa=False, theme=theme(), prevent_thread_lock=True, quiet=True,
+                    css=assets.PAGE_CSS + session_page.CSS + upload_page.CSS + feedback.CSS,  # one line below says where
                     footer_links=[],  # Gradio's footer is English ("Use via API · Built with Gradio · Settings"): ours
                     max_file_size=upload.MAX_BYTES if allow_upload else None, app_kwargs={"middleware": [
                         upload_route.route_middleware(gate, upload.MAX_BYTES), api.ask_middleware(app.answer, DEFAULT_K)]})

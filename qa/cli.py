@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from qa import config
@@ -48,10 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--after", action="append", metavar="QUESTION",
+                     help="a previous question of the conversation (repeatable, oldest first): the question may "
+                          "follow it up (\"Kalau X?\", \"Kapan itu?\")")
     ask.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     ask.add_argument("--model", help="sentence-transformers name or folder")
     ask.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"],
                        help="encoder backend (default: $QA_BACKEND, else onnx-int8 for the default model, torch for others)")
+    ask.add_argument("--record", action="store_true", help="add the question to the question record beside the index")
     reader_flag(ask)
 
     ev = commands.add_parser("eval", help="measure retrieval on a questions .jsonl file")
@@ -88,6 +93,18 @@ def _parser() -> argparse.ArgumentParser:
     made.add_argument("-k", type=int, default=3, help="passages cited per question (default 3, as on the chat page)")
     made.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
 
+    record = commands.add_parser("record", help="the questions asked on the page, their outcomes and feedback")
+    views = record.add_subparsers(dest="view", required=True)
+    for name, text in (("show", "print the recorded questions"), ("export", "write them to FILE.csv or FILE.jsonl")):
+        view = views.add_parser(name, help=text)
+        if name == "export":
+            view.add_argument("file", type=Path, help="FILE.csv or FILE.jsonl")
+        else:
+            view.add_argument("--json", action="store_true", help="print the rows as JSON")
+        view.add_argument("--unanswered", action="store_true", help="only questions not answered (not sure, no answer)")
+        view.add_argument("--flagged", action="store_true", help="only answers voted down")
+        view.add_argument("--index", help="index folder whose record to read (default: $QA_INDEX or ./index)")
+
     serve = commands.add_parser("serve", help="open the chat page")
     serve.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     serve.add_argument("--model", help="sentence-transformers name or folder")
@@ -98,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--session", type=Path,
                        help="question bank (.md or .jsonl): an agenda beside the chat, its answers prepared at start-up")
+    serve.add_argument("--record", action=argparse.BooleanOptionalAction, default=True,
+                       help="keep the question record beside the index (default: on; --no-record: off)")
     serve.add_argument("--allow-upload", action="store_true",
                        help="let the page add PDF, DOCX, HTML and TXT files to the index's corpus folder (off by default)")
     serve.add_argument("--upload-password",
@@ -156,7 +175,15 @@ def _run(args: argparse.Namespace) -> int:
 
         clean_question(args.question)
         check_k(args.k)
-        answer = answer_with(_engine(args), args.question, k=args.k)
+        try:
+            history = [clean_question(q) for q in args.after or ()]
+        except InputError as exc:
+            raise InputError(f"--after: {exc}") from exc
+        answer = answer_with(_engine(args), args.question, k=args.k, history=history)
+        if args.record:
+            from qa.session.record import Record, record_path
+
+            Record(record_path(_settings(args).index)).add_question(args.question, answer, source="cli")
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else answer.format())
     elif args.command == "eval":
         from qa.answering.evaluate import evaluate, read_questions
@@ -190,11 +217,22 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2) if args.json else squad.format_scores(result))
     elif args.command == "session":
         return _session(args)
+    elif args.command == "record":
+        from qa.session import record
+
+        if args.view == "export":
+            if args.file.suffix.lower() not in (".csv", ".jsonl"):  # a wrong name fails before the record is read
+                raise InputError(f"cannot export to {args.file.name}: name a .csv or .jsonl file")
+        rows = record.open_existing(record.record_path(_settings(args).index)).rows(args.unanswered, args.flagged)
+        if args.view == "export":
+            print(f"{record.export(rows, args.file)}: {len(rows)} questions")
+        else:
+            print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) if args.json else record.format_rows(rows))
     elif args.command == "serve":
         from qa.app import serve
 
         serve(_settings(args), host=args.host, port=args.port, session=args.session, allow_upload=args.allow_upload,
-              upload_password=config.upload_password(args.upload_password))
+              upload_password=config.upload_password(args.upload_password), record=args.record)
     return 0
 
 

@@ -19,6 +19,10 @@ class UploadError(InputError):
     """A document added from the chat page is refused (too large, wrong type, unreadable, wrong password)."""
 
 
+class RecordError(QAError):
+    """The question record (``record/record.sqlite3``) cannot be opened, read or written."""
+
+
 class CorpusError(QAError):
     """An article source cannot be read (missing, not UTF-8, malformed JSONL...)."""
 
@@ -59,5 +63,5 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-__all__ = ["QAError", "InputError", "BankError", "UploadError", "CorpusError", "DocumentError", "ModelError", "BadIndexError", "IndexWriteError",
+__all__ = ["QAError", "InputError", "BankError", "UploadError", "RecordError", "CorpusError", "DocumentError", "ModelError", "BadIndexError", "IndexWriteError",
            "IndexBusyError", "AnswerError", "FATAL", "describe"]

@@ -73,7 +73,7 @@ def test_bad_input_is_a_message_in_the_chat_not_an_error(app: ChatApp):
 
 def test_api_ask_returns_the_answer_as_a_dict(app: ChatApp):
     result = app.ask("Siapa Ketua Bawaslu Jawa Tengah?", 2)
-    assert set(result) == {"question", "answered", "outcome", "reason", "confidence", "reader", "hits"} and len(result["hits"]) == 2
+    assert set(result) == {"question", "answered", "outcome", "reason", "confidence", "reader", "asked", "hits"} and len(result["hits"]) == 2
     assert {"quote", "title", "outlet", "date", "source", "passage_id", "answer", "answer_start"} <= set(result["hits"][0])
 
 

@@ -422,3 +422,27 @@ def test_large_text_keeps_the_latest_answer_visible_and_scrollable_to_its_end(br
         return {bottom: Math.round(r.bottom), window: window.innerHeight, inside: !!hit && last.contains(hit)};
     }""")
     assert end["inside"] and end["bottom"] <= end["window"], end
+
+
+def test_a_follow_up_is_shown_as_understood_and_a_thumbs_down_reaches_the_record(browser: Browser, server: str,
+                                                                                real_index: Path):
+    import subprocess
+    import sys
+
+    page, _ = open_page(browser, server)
+    _, first = ask(page, "Siapa Ketua Bawaslu Jawa Tengah?")
+    expect(first).to_have_attribute("data-state", "answered")
+    _, turn = ask(page, "Kalau ketua Bawaslu Kota Semarang?")
+    expect(turn.locator(".understood")).to_have_text("Dipahami sebagai: Siapa ketua Bawaslu Kota Semarang?")
+    assert turn.get_attribute("data-state") in ("not-sure", "no-answer")  # never the provincial chair as the answer
+    turn.locator("input.fb-note").fill("Ketua Bawaslu kota tidak disebut")
+    turn.locator("button.fb-down").click()
+    expect(page.locator("#chat .turn").last.locator(".feedback-done")).to_contain_text("ditandai bermasalah")
+    expect(page.locator("#chat .turn").last.locator("button.fb-down")).to_have_attribute("aria-pressed", "true")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")} | {"PYTHONPATH": str(ROOT)}
+    shown = subprocess.run([sys.executable, "-m", "qa", "record", "show", "--flagged", "--json", "--index", str(real_index)],
+                           capture_output=True, text=True, env=env, timeout=60, check=True)
+    flagged = [r for r in json.loads(shown.stdout) if r["asked"] == "Kalau ketua Bawaslu Kota Semarang?"]
+    assert flagged and flagged[-1]["question"] == "Siapa ketua Bawaslu Kota Semarang?"
+    assert flagged[-1]["notes"] == "Ketua Bawaslu kota tidak disebut" and flagged[-1]["outcome"] != "answered"
+    page.close()

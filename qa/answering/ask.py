@@ -6,9 +6,10 @@ import logging
 import os
 import unicodedata
 from dataclasses import replace
+from typing import Sequence
 
 from qa import config
-from qa.answering import abstain, verify
+from qa.answering import abstain, followup, verify
 from qa.answering.question import Analysis, analyse
 from qa.answering.question_type import fits
 from qa.answering.quote import best_sentence, reading_window, widened
@@ -49,7 +50,8 @@ def check_k(k: object) -> int:
 
 
 def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float | None = None,
-                vector=None, reader: bool = True, checks: bool = True) -> Answer:
+                vector=None, reader: bool = True, checks: bool = True,
+                history: Sequence[followup.Turn] | None = None) -> Answer:
     """Answer with an already open engine (the chat page and the benchmarks hold one).
 
     Retrieval finds the candidates; when the engine has a reader (and ``reader`` is True), the
@@ -60,9 +62,17 @@ def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float |
     ``vector`` is the cleaned question's embedding when the caller encoded several questions at once.
     ``checks=False`` states what the decision alone would (no verification: :mod:`qa.answering.verify`), only for
     ``bench/selective.py`` to measure the checks against the path without them in one run.
+    ``history``: the conversation so far, oldest first, as questions or (question, Answer) pairs; a follow-up
+    ("Kalau X?", "Kapan itu?") is answered as :mod:`qa.answering.followup` resolves it, and ``Answer.asked`` keeps
+    it as typed.
     """
-    text, k = clean_question(question), check_k(k)
+    text, k, turns = clean_question(question), check_k(k), followup.turns(history, clean_question)
     try:
+        if turns:
+            understood = followup.understand(text, turns, lambda q: _answer(engine, q, k, None, None, reader, checks))
+            if understood.followup:
+                answer = _answer(engine, understood.question, k, dense_weight, None, reader, checks)
+                return replace(answer, asked=text)
         return _answer(engine, text, k, dense_weight, vector, reader, checks)
     except (QAError, *FATAL):
         raise
@@ -253,15 +263,18 @@ def _citation(engine: Engine, position: int) -> Citation:
 
 
 def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, model: str | None = None,
-        reader: bool | None = None) -> Answer:
+        reader: bool | None = None, history: Sequence[followup.Turn] | None = None) -> Answer:
     """Answer a question from the articles in the index.
 
     ``index_dir`` None means ``$QA_INDEX`` or ``./index``; when that default index is missing
     or stale and ``./seeds`` exists, it is built from ``./seeds`` first. The model, the reader and
     the index are loaded once per process and index folder. The trained reader is off by default
     (:data:`qa.config.READER_DEFAULT`): ``reader=True`` (or ``QA_READER=1``) turns it on, ``reader=False``
-    (or ``QA_READER=0``) keeps retrieval alone.
+    (or ``QA_READER=0``) keeps retrieval alone. ``history``: the previous questions (or (question, Answer) pairs),
+    oldest first, that a follow-up is resolved against (:func:`answer_with`).
     """
     clean_question(question)
     check_k(k)
-    return answer_with(engine_from_settings(config.settings(index_dir, model, reader=reader)), question, k)
+    followup.turns(history, clean_question)
+    return answer_with(engine_from_settings(config.settings(index_dir, model, reader=reader)), question, k,
+                       history=history)

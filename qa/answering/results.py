@@ -83,6 +83,7 @@ class Answer:
     reader: str = ""  # fingerprint of the reader that decided (weights and backend); "" when retrieval alone decided
     outcome: str = ""
     reason: str = ""
+    asked: str = ""  # a follow-up as typed ("Kapan itu?") when ``question`` is what it was understood as; else ""
 
     def __post_init__(self) -> None:
         if not self.outcome:
@@ -98,12 +99,12 @@ class Answer:
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answered": self.answered, "outcome": self.outcome, "reason": self.reason,
-                "confidence": round(self.confidence, 4), "reader": self.reader, "hits": [asdict(hit) for hit in self.hits]}
+                "confidence": round(self.confidence, 4), "reader": self.reader, "asked": self.asked, "hits": [asdict(hit) for hit in self.hits]}
 
     def format(self) -> str:
         """A readable answer: the reader's answer span (when there is one), the quote, then the articles cited,
         each once with the passages it gives (``[1] Title — Outlet, date · bagian 1, 3 (source)``)."""
-        lines = []
+        lines = [f"Dipahami sebagai: {self.question}"] if self.asked else []
         if self.answered and self.hits and self.hits[0].answer:
             verdict = f"{self.hits[0].verdict} — " if self.hits[0].verdict else ""
             lines.append(f"Jawaban: {verdict}{self.hits[0].answer}")

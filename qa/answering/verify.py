@@ -56,7 +56,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
             return reason
     if analysis.focus and not set(analysis.focus) & sentence_tokens(passage or sentence):
         return f"the sentence does not say what the question turns on ({analysis.focus[0]})"
-    reason = _places(analysis, said)
+    reason = _places(analysis, said, office=analysis.kind == WHO and any(c.kind == ROLE for c in analysis.constraints))
     if reason:
         return reason
     if _SANCTION.search(analysis.text) and not _SANCTION.search(sentence):
@@ -157,13 +157,14 @@ def _office(said: tuple[str, ...], form: tuple[str, ...], wakil: bool) -> bool:
     return any(said[i:i + n] == form and (wakil or i == 0 or said[i - 1] != "wakil") for i in range(len(said) - n + 1))
 
 
-def _places(analysis: Analysis, said: tuple[str, ...]) -> str:
+def _places(analysis: Analysis, said: tuple[str, ...], office: bool = False) -> str:
     """The sentence names a place that cannot be the question's, and not the question's own: another place's
-    official, most often (Jawa Timur for Jawa Tengah; another province)."""
+    official, most often (Jawa Timur for Jawa Tengah; another province). For a *siapa* question about an ``office``,
+    any other place will do: the chair of Bawaslu Jawa Tengah is not the chair of Bawaslu Kota Semarang."""
     asked = [form for c in analysis.constraints if c.kind == PLACE for form in c.forms]
     if not asked or any(lexicon.contains(said, form) for form in asked):
         return ""
-    other = sorted(p for p in lexicon.places_in(said) if any(lexicon.conflicting(p, form) for form in asked))
+    other = sorted(p for p in lexicon.places_in(said) if office or any(lexicon.conflicting(p, form) for form in asked))
     return f"the sentence is about {' '.join(other[0])}, not {' '.join(asked[0])}" if other else ""
 
 

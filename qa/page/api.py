@@ -8,8 +8,8 @@ that is not an object, wrong types, an empty or over-long question, k out of ran
 :class:`AskRoute` is an ASGI middleware on Gradio's app (``launch(app_kwargs={"middleware": [...]})``), so it
 answers before Gradio routes anything. It calls ``answer`` (the page's own, which reads the app's engine at call
 time, so an upload's swap is seen) in a worker thread, at most :data:`WORKERS` at a time, and never through the
-Gradio queue. ``history`` is checked and then ignored: :func:`qa.answering.ask.answer_with` answers each question
-on its own.
+Gradio queue. ``history`` (earlier questions, oldest first) resolves a follow-up ("Kalau X?", "Kapan itu?") as the
+page does (:mod:`qa.answering.followup`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ FIELDS = ("question", "k", "history")
 
 Scope = MutableMapping[str, object]
 ASGIApp = Callable[[Scope, Callable, Callable], Awaitable[None]]
-Answerer = Callable[[str, int], Answer]
+Answerer = Callable[..., Answer]  # answer(question, k, history=[earlier questions])
 
 
 class ApiError(Exception):
@@ -70,10 +70,10 @@ def parse(body: bytes, default_k: int) -> tuple[str, int, list[str]]:
         raise ApiError(400, str(exc)) from exc
 
 
-def answer_json(answer: Answerer, question: str, k: int) -> dict:
-    """``answer(question, k).to_dict()``, its failures as :class:`ApiError` with the status they deserve."""
+def answer_json(answer: Answerer, question: str, k: int, history: list[str] | None = None) -> dict:
+    """``answer(question, k, history=...).to_dict()``, its failures as :class:`ApiError` with the status they deserve."""
     try:
-        return answer(question, k).to_dict()
+        return answer(question, k, history=history or []).to_dict()
     except InputError as exc:
         raise ApiError(400, str(exc)) from exc
     except UNAVAILABLE as exc:
@@ -107,11 +107,11 @@ class AskRoute:
         try:
             if scope.get("method") != "POST":
                 raise ApiError(405, f"{scope.get('method')} is not allowed here; POST a JSON body to /api/ask")
-            question, k, _history = parse(await read_body(receive), self.default_k)  # history: see the docstring
+            question, k, history = parse(await read_body(receive), self.default_k)
             if self.limiter is None:
                 self.limiter = anyio.CapacityLimiter(WORKERS)
             response = reply(200, await anyio.to_thread.run_sync(answer_json, self.answer, question, k,
-                                                                 limiter=self.limiter))
+                                                                 history, limiter=self.limiter))
         except ApiError as exc:
             if exc.status >= 500:
                 logger.warning("/api/ask answered %d: %s", exc.status, exc)

@@ -18,6 +18,7 @@ from typing import Callable, Mapping, Sequence
 from qa.answering.results import Answer, Citation, Hit
 from qa.answering.cite import article_citation, by_article, citation, page_label, pages, quote_marks, quoted, title_line
 from qa.corpus.articles import Article
+from qa.page.feedback import controls_html
 
 EVIDENCE = "Bukti terdekat (belum terverifikasi, periksa sendiri):"  # a not-sure turn's closest quote, never an answer
 CLOSEST = "Bagian artikel yang paling dekat (bukan jawaban, hanya untuk diperiksa):"
@@ -32,6 +33,8 @@ class Turn:
     answer: Answer | None = None
     error: str = ""
     pending: bool = False
+    record_id: int = 0  # the question's row in the question record (0: not recorded); its answer gets thumbs
+    vote: int = 0  # the thumb clicked on the answer: 1, -1, or 0
 
 
 def esc(text: object) -> str:
@@ -190,7 +193,8 @@ def turn_html(number: int, turn: Turn) -> str:
     elif turn.error:
         body, state = f'<p class="error">⚠ {esc(turn.error)}</p>', "error"
     elif turn.answer is not None:
-        body, state = answer_html(turn.answer), state_of(turn.answer)
+        understood = f'<p class="understood">Dipahami sebagai: {esc(turn.answer.question)}</p>' if turn.answer.asked else ""
+        body, state = understood + answer_html(turn.answer) + controls_html(turn.record_id, turn.vote), state_of(turn.answer)
     else:
         body, state = "", "empty"
     return (f'<div class="turn" data-state="{state}" data-turn="{number}">'

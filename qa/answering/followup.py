@@ -1,0 +1,213 @@
+"""A follow-up question resolved against the previous turn of a conversation, before it is answered.
+
+Two kinds are resolved; anything else is answered as typed:
+
+- *Kalau X?* ("Kalau ketua Bawaslu Kota Semarang?", "Bagaimana dengan Jawa Barat?", "What about …?"): the previous
+  question with X in place of what X stands for there (an office, organisation, place or year, or a span of them:
+  "Siapa Ketua Bawaslu Jawa Tengah?" → "Siapa ketua Bawaslu Kota Semarang?"); X is added to the previous question
+  when it holds none of its kinds ("Kalau di Bangka Tengah?"). X must hold an office, organisation, place, year or
+  name, be short, and ask nothing itself ("Kalau ASN ikut kampanye, apa sanksinya?" is a question of its own).
+- A bare follow-up, short and naming nothing itself ("Kapan itu?", "Siapa yang menemaninya?"): a closing *itu* /
+  *tersebut* stands for the previous question's event, with the previous answer's name where that question asked
+  *siapa* ("Kapan Harun Sulianto membuka penyuluhan hukum di Bangka Tengah?"); *dia*, *beliau*, *mereka* and a
+  word's *-nya* stand for that name, or else the previous question's subject.
+
+The resolved question then goes through the same pipeline and the same checks (:mod:`qa.answering.verify`).
+Pure functions over strings; the previous answer, when given, only lends its name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence, Union
+
+from qa.answering import lexicon
+from qa.answering.results import Answer
+from qa.errors import InputError
+
+Turn = Union[str, tuple[str, Answer]]  # a previous question, or a previous question with its Answer
+
+_MARKER = re.compile(r"^\s*(?:kalau|kalo|klo|gimana\s+kalau|bagaimana\s+dengan|gimana\s+dengan|terus\s+kalau|"
+                     r"lalu\s+kalau|dan\s+kalau|how\s+about|what\s+about|and)\s+(.+?)[\s?.!]*$", re.IGNORECASE)
+_ASKING = re.compile(r"\b(siapa\w*|apa\w*|kapan\w*|mana|berapa|bagaimana|gimana|mengapa|kenapa|bolehkah|"
+                     r"who|what|when|where|how|why)\b", re.IGNORECASE)
+_OPENING = re.compile(r"^\s*(?:siapa(?:kah)?|apa(?:kah)?|kapan(?:kah)?|di\s*mana(?:kah)?|berapa|bagaimana|mengapa|"
+                      r"kenapa|who|what|when|where)\b\s*(?:yang\s+|yg\s+)?", re.IGNORECASE)
+_WORDS = re.compile(r"[0-9A-Za-zÀ-ÿ]+")
+_CLOSING = frozenset("itu tersebut ini that this it".split())  # as the last word: "Kapan itu?"
+_PERSONAL = frozenset("dia beliau ia mereka he she they him her them".split())
+_SKIP = frozenset("siapa siapakah apa apakah kapan kapankah mana dimana berapa bagaimana mengapa kenapa yang yg "
+                  "di ke dari acara kegiatan hal who what when where why how did does do is was the".split())
+_NYA_WORDS = frozenset("hanya punya tanya nya bagaimananya lainnya selanjutnya sebelumnya sesudahnya setelahnya "
+                       "biasanya misalnya seharusnya sebenarnya akhirnya adanya padanya dirinya sendirinya "
+                       "umumnya khususnya terutamanya".split())
+MAX_FOLLOWUP_WORDS = 6  # a longer question is one of its own
+_KINDS = {lexicon.ROLE: "role", lexicon.ORG: "org", lexicon.PLACE: "place", lexicon.LEVEL: "place", lexicon.YEAR: "year"}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A question as understood: ``question`` is what is answered; ``how`` is "" when it was taken as typed,
+    "kalau" (X in place of the previous question's like) or "reference" (itu, dia, -nya); ``previous`` the question
+    it was resolved against."""
+
+    question: str
+    asked: str
+    how: str = ""
+    previous: str = ""
+
+    @property
+    def followup(self) -> bool:
+        return bool(self.how)
+
+
+def resolve(question: str, history: Sequence[Turn] | None = None) -> Resolved:
+    """``question`` resolved against the last turn of ``history`` (oldest first); as typed without one."""
+    turns = list(history or ())
+    if not turns:
+        return Resolved(question, question)
+    last = turns[-1]
+    if isinstance(last, tuple):
+        previous, answer = last[1].question or last[0], last[1]
+    else:
+        previous, answer = resolve(last, turns[:-1]).question, None
+    marked = _MARKER.match(question)
+    if marked:
+        resolved = substitute(previous, marked.group(1).strip())
+        if resolved:
+            return Resolved(resolved, question, "kalau", previous)
+    if bare(question):
+        return Resolved(referred(question, previous, answer_name(previous, answer)), question, "reference", previous)
+    return Resolved(question, question)
+
+
+def turns(history: object, clean: Callable[[object], str]) -> list[Turn]:
+    """The previous turns checked, oldest first: questions (``clean``ed) or (question, Answer) pairs."""
+    if history is None:
+        return []
+    if isinstance(history, str) or not isinstance(history, (list, tuple)):
+        raise InputError(f"history {history!r:.60} is not a list; pass the previous questions as a list, oldest first")
+    checked: list[Turn] = []
+    for turn in history:
+        if isinstance(turn, tuple) and len(turn) == 2 and isinstance(turn[1], Answer):
+            checked.append((clean(turn[0]), turn[1]))
+        elif isinstance(turn, str):
+            checked.append(clean(turn))
+        else:
+            raise InputError(f"history item {turn!r:.60} is neither a question nor a (question, Answer) pair; pass those")
+    return checked
+
+
+def understand(question: str, history: Sequence[Turn] | None, answer: Callable[[str], Answer]) -> Resolved:
+    """:func:`resolve`, the last previous question answered first (by ``answer``) when it comes without its Answer
+    and ``question`` leans on it: a bare follow-up takes the name that answer gave."""
+    turns = list(history or ())
+    if turns and isinstance(turns[-1], str) and bare(question):
+        turns[-1] = (turns[-1], answer(resolve(turns[-1], turns[:-1]).question))
+    return resolve(question, turns)
+
+
+def _labels(text: str) -> list[tuple[int, int, str]]:
+    """Each word of ``text`` that is part of an office, organisation, place (with its level) or year: (start, end,
+    kind); a multi-word name ("Jawa Tengah", "Badan Pengawas Pemilu") labels all its words."""
+    words = list(_WORDS.finditer(text))
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(5, len(words) - i), 0, -1):
+            piece = text[words[i].start():words[i + n - 1].end()]
+            units = lexicon.units(piece)
+            ends = (words[i].group(0), words[i + n - 1].group(0))  # no stop word ("siapa", "di") at either end
+            if len(units) == 1 and units[0].kind in _KINDS and all(lexicon.units(w) for w in ends):
+                found += [(w.start(), w.end(), _KINDS[units[0].kind]) for w in words[i:i + n]]
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def substitute(previous: str, part: str) -> str:
+    """The previous question with ``part`` in place of the span of what ``part`` names (offices, organisations,
+    places, years); ``part`` added before the question mark when the previous question names none of them; ""
+    when ``part`` names nothing of the kind, is long, or asks something itself."""
+    if len(_WORDS.findall(part)) > MAX_FOLLOWUP_WORDS or _ASKING.search(part):
+        return ""
+    kinds = {kind for _, _, kind in _labels(part)}
+    if not kinds:
+        return ""
+    spans = [(start, end) for start, end, kind in _labels(previous) if kind in kinds]
+    body = previous.rstrip(" ?.!")
+    if not spans:
+        joiner = " di " if kinds == {"place"} and not re.match(r"(?i)di\s", part) else " "
+        return f"{body}{joiner}{part}?"
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    if re.search(r"(?i)\bdi\s+$", previous[:start]):
+        part = re.sub(r"(?i)^di\s+", "", part)
+    return f"{previous[:start]}{part}{previous[end:]}".rstrip(" ?.!") + "?"
+
+
+def bare(question: str) -> bool:
+    """Whether ``question`` leans on the previous turn: short, naming no office, organisation, place, year or person,
+    and with a reference (a closing *itu* / *tersebut*, *dia*, *beliau*, *mereka*, a word's *-nya*)."""
+    words = [w.lower() for w in _WORDS.findall(question)]
+    if not words or len(words) > MAX_FOLLOWUP_WORDS or _labels(question):
+        return False
+    if any(w[0].isupper() for w in _WORDS.findall(question)[1:]):
+        return False  # a name of its own
+    nya = [w for w in words if _clitic(w)]
+    closing = words[-1] in _CLOSING
+    if not (closing or nya or any(w in _PERSONAL for w in words)):
+        return False
+    content = [w for w in words if w not in _SKIP and w not in _CLOSING and w not in _PERSONAL and w not in nya]
+    return len(content) <= 1
+
+
+def _clitic(word: str) -> bool:
+    return word.endswith("nya") and len(word) > 5 and word not in _NYA_WORDS
+
+
+def answer_name(previous: str, answer: Answer | None) -> str:
+    """The name the previous answer gave (its span, or the first name in its quote) when it answered; else ""."""
+    if answer is None or not answer.answered or not answer.hits:
+        return ""
+    first = answer.hits[0]
+    if first.answer and lexicon.names_in(first.answer, previous, sentence=False):
+        return first.answer
+    spans = lexicon.names_in(first.quote, previous)
+    if not spans:
+        return ""
+    start, end = spans[0]
+    for s, e in spans[1:]:  # the words of one name: "Harun" "Sulianto"
+        if first.quote[end:s].strip(" ") or s - end > 1:
+            break
+        end = e
+    return first.quote[start:end]
+
+
+def referred(question: str, previous: str, name: str) -> str:
+    """A bare follow-up with its reference replaced: a closing *itu* by the previous question's event (its opening
+    question word left out, the previous answer's name in place of *siapa*), *dia* / *-nya* by ``name`` or the
+    previous question's subject."""
+    event = _OPENING.sub("", previous).rstrip(" ?.!")
+    asked_who = re.match(r"(?i)\s*(siapa|who)\b", previous)
+    if name and asked_who:
+        event = f"{name} {event}"
+    labels = _labels(previous)
+    office = previous[labels[0][0]:labels[-1][1]] if labels and labels[0][2] == "role" else ""
+    subject = name or office or event
+    out = []
+    words = list(re.finditer(r"\S+", question.rstrip(" ?.!")))
+    for n, m in enumerate(words):
+        word = m.group(0)
+        plain = word.lower().strip(",;:")
+        if n == len(words) - 1 and plain in _CLOSING:
+            out.append(event)
+        elif plain in _PERSONAL:
+            out.append(subject)
+        elif _clitic(plain):
+            out.append(f"{word[:-3]} {subject}")
+        else:
+            out.append(word)
+    return " ".join(out) + "?"

@@ -1,0 +1,98 @@
+"""Follow-up questions resolved against the previous turn (qa/answering/followup.py), and answered with the same
+checks: "Kalau ketua Bawaslu Kota Semarang?" after the provincial chair is never that chair."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering.followup import bare, resolve, substitute
+from qa.answering.results import Answer, Hit
+from qa.errors import InputError
+
+CHAIR = "Siapa Ketua Bawaslu Jawa Tengah?"
+OPENED = "Siapa yang membuka penyuluhan hukum di Bangka Tengah?"
+
+
+def _answer(question: str, quote: str) -> Answer:
+    hit = Hit(rank=1, score=1.0, doc_id="d", passage_id="d#0", title="t", outlet="o", date="", source="d.txt",
+              text=quote, start=0, end=len(quote), quote=quote, quote_start=0, quote_end=len(quote))
+    return Answer(question=question, answered=True, hits=[hit])
+
+
+@pytest.mark.parametrize("question, history, resolved", [
+    ("Kalau ketua Bawaslu Kota Semarang?", [CHAIR], "Siapa ketua Bawaslu Kota Semarang?"),
+    ("Kalau Jawa Barat?", [CHAIR], "Siapa Ketua Bawaslu Jawa Barat?"),
+    ("Bagaimana dengan Kota Semarang?", [CHAIR], "Siapa Ketua Bawaslu Kota Semarang?"),
+    ("kalo Bupati Bangka Tengah", [CHAIR], "Siapa Bupati Bangka Tengah?"),
+    ("Kalau di Bangka Tengah?", ["Apa sanksi bagi ASN yang tidak netral?"],
+     "Apa sanksi bagi ASN yang tidak netral di Bangka Tengah?"),  # nothing of its kind to replace: added
+    ("Kalau di Semarang?", [OPENED], "Siapa yang membuka penyuluhan hukum di Semarang?"),
+    ("Kapan itu?", [(OPENED, _answer(OPENED, "Penyuluhan dibuka langsung oleh Kepala Kantor Perwakilan Kemenkumham "
+                                             "Babel, Harun Sulianto."))],
+     "Kapan Harun Sulianto membuka penyuluhan hukum di Bangka Tengah?"),  # the event, with the previous answer's name
+    ("Siapa yang menemaninya?", [(OPENED, _answer(OPENED, "Penyuluhan dibuka oleh Kepala Kantor, Harun Sulianto."))],
+     "Siapa yang menemani Harun Sulianto?"),
+    ("Apa yang dia katakan?", [CHAIR], "Apa yang Ketua Bawaslu Jawa Tengah katakan?"),  # no answer: the office asked
+    ("Kapan itu?", [CHAIR, "Kalau ketua Bawaslu Kota Semarang?"], "Kapan ketua Bawaslu Kota Semarang?"),  # a chain
+])
+def test_follow_ups_are_resolved_against_the_previous_turn(question, history, resolved):
+    understood = resolve(question, history)
+    assert understood.question == resolved and understood.followup and understood.asked == question
+
+
+@pytest.mark.parametrize("question", [
+    "Apa itu netralitas ASN?",  # "itu" inside a question of its own
+    "Kalau ASN ikut kampanye, apa sanksinya?",  # a conditional question that asks for itself
+    "Kalau boleh tahu, siapa ketua KPU?",
+    "Siapa Sekda Jateng?",  # names its own office and place
+    "Apakah ASN boleh ikut kampanye?",
+    "Siapa yang hadir?",  # short, but refers to nothing
+    "Kalau PNS?",  # names nothing the previous question could take: answered as typed
+    "Bagaimana seharusnya ASN bersikap selama pilkada?",  # "-nya" words of the language, not a reference
+    "Kapan Harun Sulianto membuka penyuluhan itu?",  # names a person: its own question
+])
+def test_questions_of_their_own_are_answered_as_typed(question):
+    understood = resolve(question, [CHAIR])
+    assert understood.question == question and not understood.followup
+
+
+def test_no_history_no_follow_up_and_the_pieces_alone():
+    assert resolve("Kapan itu?", []).question == "Kapan itu?" and not resolve("Kapan itu?").followup
+    assert bare("Kapan itu?") and bare("Siapa yang menemaninya?") and not bare("Siapa Ketua Bawaslu?")
+    assert substitute(CHAIR, "siapa ketua KPU") == ""  # asks something itself
+    assert substitute(CHAIR, "yang datang") == ""  # names nothing
+
+
+def test_bad_history_is_one_line_naming_it(real_engine):
+    from qa.answering.ask import answer_with
+
+    with pytest.raises(InputError, match="not a list"):
+        answer_with(real_engine, "Kapan itu?", history=CHAIR)
+    with pytest.raises(InputError, match="neither a question"):
+        answer_with(real_engine, "Kapan itu?", history=[3])
+    with pytest.raises(InputError, match="empty"):
+        answer_with(real_engine, "Kapan itu?", history=[" "])
+
+
+def test_the_city_chair_after_the_provincial_one_is_never_the_provincial_chair(real_engine):
+    from qa.answering.ask import answer_with
+
+    first = answer_with(real_engine, CHAIR, k=3, reader=False)
+    assert first.answered and "Muhammad Amin" in first.hits[0].quote
+    for history in ([CHAIR], [(CHAIR, first)]):
+        follow = answer_with(real_engine, "Kalau ketua Bawaslu Kota Semarang?", k=3, reader=False, history=history)
+        assert follow.question == "Siapa ketua Bawaslu Kota Semarang?"
+        assert follow.asked == "Kalau ketua Bawaslu Kota Semarang?" and follow.to_dict()["asked"] == follow.asked
+        assert follow.outcome in ("not_sure", "no_answer") and not any(h.answer for h in follow.hits)
+        assert follow.format().startswith("Dipahami sebagai: Siapa ketua Bawaslu Kota Semarang?")
+    typed = answer_with(real_engine, "Siapa ketua Bawaslu Kota Semarang?", k=3, reader=False)
+    assert typed.outcome != "answered" and typed.asked == ""  # asked directly: the same verification
+
+
+def test_a_bare_follow_up_takes_the_previous_answers_name(real_engine):
+    from qa.answering.ask import answer_with
+
+    when = answer_with(real_engine, "Kapan itu?", k=3, reader=False, history=[OPENED])
+    assert when.question == "Kapan Harun Sulianto membuka penyuluhan hukum di Bangka Tengah?"
+    alone = answer_with(real_engine, "Kapan itu?", k=3, reader=False)
+    assert alone.question == "Kapan itu?" and alone.outcome == "no_answer"
