@@ -24,7 +24,7 @@ from qa.errors import AnswerError, BadIndexError, IndexBusyError
 from qa.page import api
 
 QUESTION = "Siapa Ketua Bawaslu Jawa Tengah?"
-KEYS = {"question", "answered", "outcome", "reason", "confidence", "reader", "hits"}
+KEYS = {"question", "asked", "answered", "outcome", "reason", "confidence", "reader", "hits"}
 LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
 
 
@@ -60,7 +60,7 @@ def _answer(question: str, k: int, engine: str = "") -> Answer:
 ])
 def test_bad_requests_get_one_line_json_errors_and_never_reach_the_engine(body: bytes, status: int, says: str):
     asked = []
-    response = _client(lambda q, k: asked.append(q) or _answer(q, k)).post("/api/ask", content=body)
+    response = _client(lambda q, k, history=(): asked.append(q) or _answer(q, k)).post("/api/ask", content=body)
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
     error = response.json()["error"]
@@ -76,7 +76,7 @@ def test_bad_requests_get_one_line_json_errors_and_never_reach_the_engine(body: 
     (RuntimeError("boom"), 500),
 ])
 def test_failures_while_answering_get_their_status(failure: Exception, status: int):
-    def answer(question: str, k: int) -> Answer:
+    def answer(question: str, k: int, history: list | None = None) -> Answer:
         raise failure
 
     response = _client(answer).post("/api/ask", json={"question": QUESTION})
@@ -87,7 +87,7 @@ def test_failures_while_answering_get_their_status(failure: Exception, status: i
 # Protects against: the default k, the history or the cleaned question not being what the engine gets.
 def test_the_route_answers_with_the_callable_given_defaults_and_other_paths_pass_through():
     asked = []
-    client = _client(lambda q, k: asked.append((q, k)) or _answer(q, k))
+    client = _client(lambda q, k, history=(): asked.append((q, k)) or _answer(q, k))
     response = client.post("/api/ask", json={"question": "  Siapa\tKetua?  ", "history": ["sebelumnya?"]})
     assert response.status_code == 200 and response.json()["question"] == "Siapa Ketua?"
     assert client.post("/api/ask/", json={"question": "Siapa?", "k": 7}).status_code == 200
@@ -101,7 +101,7 @@ def test_the_route_answers_with_the_callable_given_defaults_and_other_paths_pass
 def test_the_route_answers_from_the_engine_the_app_holds_now(monkeypatch: pytest.MonkeyPatch):
     import qa.app
 
-    monkeypatch.setattr(qa.app, "answer_with", lambda engine, question, k: _answer(question, k, engine))
+    monkeypatch.setattr(qa.app, "answer_with", lambda engine, question, k, history=(): _answer(question, k, engine))
     app = qa.app.ChatApp("before")  # type: ignore[arg-type]  (an engine only passed on to answer_with here)
     client = _client(app.answer)
     assert client.post("/api/ask", json={"question": QUESTION}).json()["reader"] == "before"
