@@ -111,6 +111,8 @@ def test_an_uploaded_pdf_is_built_in_with_progress_and_answers(browser: Browser,
 def test_a_broken_file_gets_one_line_naming_it_and_nothing_is_lost(browser: Browser, upload_server: str,
                                                                    corpus: Path, tmp_path: Path):
     page, _ = open_page(browser, upload_server)
+    documents = sum(not p.name.startswith(".") for folder in ("seeds", "uploads") for p in (corpus / folder).iterdir())
+    expect(page.locator("#articles-box")).to_contain_text(f"Daftar artikel di indeks ({documents})")  # the live index
     before = page.locator("#articles-box").inner_text()
     broken = tmp_path / "rusak.pdf"
     broken.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")  # truncated: no xref, no pages
