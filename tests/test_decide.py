@@ -1,0 +1,63 @@
+"""The reader-on decision (qa/answering/decide.py): retrieval states, the reader vetoes or fills in; and the real
+pipeline with the real reader on the seeds index."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering.decide import VETO, checked_by_reader
+from qa.answering.results import Answer, Hit
+
+
+def hit(passage: str, quote: str = "Ketua Bawaslu Jateng Muhammad Amin mengatakan.", answer: str = "") -> Hit:
+    return Hit(rank=1, score=0.5, doc_id=passage.split("#")[0], passage_id=passage, title="t", outlet="o", date="",
+               source="s.txt", text=quote, start=0, end=len(quote), quote=quote, quote_start=0, quote_end=len(quote),
+               answer=answer, answer_end=len(answer))
+
+
+def answer(outcome: str, hits: list[Hit], reader: str = "") -> Answer:
+    return Answer(question="q", answered=outcome == "answered", hits=hits, outcome=outcome, reader=reader,
+                  reason="" if outcome == "answered" else "why")
+
+
+PLAIN = answer("answered", [hit("a#0"), hit("b#1")])
+READ = answer("answered", [hit("b#1", answer="Muhammad Amin")], reader="r1")
+
+
+def test_retrieval_s_answer_stands_when_the_reader_does_not_veto_it():
+    stated = checked_by_reader(PLAIN, READ, {"a#0": VETO, "b#1": 0.9})
+    assert stated.outcome == "answered" and stated.hits[0].passage_id == "a#0" and stated.reader == "r1"
+    assert stated.hits[0].reader_probability == VETO
+    unread = checked_by_reader(PLAIN, READ, {"b#1": 0.9})  # its passage was not read: nothing to veto with
+    assert unread.hits[0].passage_id == "a#0" and unread.hits[0].reader_probability is None
+
+
+def test_a_vetoed_answer_gives_way_to_the_reader_s_span_or_to_not_sure():
+    probabilities = {"a#0": VETO / 2, "b#1": 0.9}
+    assert checked_by_reader(PLAIN, READ, probabilities) == READ
+    unsure = checked_by_reader(PLAIN, answer("no_answer", [hit("b#1")], reader="r1"), probabilities)
+    assert unsure.outcome == "not_sure" and not unsure.answered and unsure.hits == PLAIN.hits
+    assert "holding no answer" in unsure.reason and unsure.reader == "r1"
+
+
+@pytest.mark.parametrize("plain, read, expected", [
+    ("not_sure", "answered", "answered"),  # the reader fills in where retrieval is not sure
+    ("no_answer", "not_sure", "not_sure"),
+    ("not_sure", "no_answer", "not_sure"),
+    ("no_answer", "no_answer", "no_answer"),
+])
+def test_without_retrieval_s_answer_the_reader_s_outcome_or_the_more_careful_one(plain, read, expected):
+    stated = checked_by_reader(answer(plain, [hit("a#0")]), answer(read, [hit("b#1")], reader="r1"), {"a#0": 0.99})
+    assert stated.outcome == expected and stated.reader == "r1"
+
+
+def test_the_real_reader_on_path_states_a_verified_answer_and_holds_back_a_false_premise(real_engine):
+    from qa.answering.ask import answer_with
+
+    if real_engine.reader is None:
+        pytest.fail("the seeds engine has no reader: tests/conftest.py's real_engine must load it")
+    said = answer_with(real_engine, "Siapa Ketua Bawaslu Jawa Tengah?", 3, reader=True)
+    assert said.outcome == "answered" and "Muhammad Amin" in (said.hits[0].answer or said.hits[0].quote)
+    assert said.reader == real_engine.reader.fingerprint
+    premise = answer_with(real_engine, "Siapa pemenang Pilkada Jawa Barat 2024?", 3, reader=True)
+    assert premise.outcome != "answered"
