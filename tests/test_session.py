@@ -67,6 +67,7 @@ def test_the_check_fails_a_span_that_does_not_hold_the_stated_answer_and_a_no_an
 
     assert holds("Ketua Bawaslu Jateng, Muhammad Amin.", "muhammad amin") and not holds("Muhammad Aminudin", "Muhammad Amin")
     assert not holds("", "Amin") and not holds("2024", "dilarang menjadi relawan")
+    assert holds("dengan tema “Mewujudkan Netralitas ASN” itu", "Mewujudkan Netralitas ASN")  # curly quotes are punctuation
     span = Hit(rank=1, score=0.5, doc_id="d1", passage_id="d1#3", title="t", outlet="o", date="", source="s",
                text="x", start=0, end=1, quote="x", quote_start=0, quote_end=1, answer="Pemilu 2024")
     question = Question("Apa yang dilarang?", expected=("d1",), answer="dilarang menjadi relawan")

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import string
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,10 +137,16 @@ def gold_answers(question: Question) -> list[str]:
     return [a for a in question.answers if normalize_answer(a)] or [""]
 
 
+def _unpunctuated(text: str) -> str:
+    return "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+
+
 def holds(span: str, gold: str) -> bool:
     """Whether a shown span holds a gold answer: the gold answer's normalised words stand, in order and together,
-    among the span's (not an official SQuAD measure; used for the seed questions' "span holds the answer")."""
-    words, wanted = answer_tokens(span), answer_tokens(gold)
+    among the span's (not an official SQuAD measure; used for the seed questions' "span holds the answer"). Unlike
+    the official normalisation, any Unicode punctuation goes too: a quote's “Mewujudkan Netralitas ASN” holds
+    "Mewujudkan Netralitas ASN"."""
+    words, wanted = answer_tokens(_unpunctuated(span)), answer_tokens(_unpunctuated(gold))
     return bool(wanted) and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
 
