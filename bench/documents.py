@@ -22,9 +22,11 @@ the seed articles, so that no two pages are alike. Measures
   occurs, that the read text has); skipped with the reason when Tesseract is not installed;
 - reading order (bench/documents_fidelity.py): ``--column-files`` two-column PDFs of ``--pages`` pages, half drawn row
   by row, read by the project's reader and the three raw calls (the share of sentences verbatim, the rows whose two
-  columns' lines are spliced), and ``--docx-files`` Word files with tracked insertions and deletions, text boxes and
-  a nested table, read by the project's reader and by python-docx's ``paragraphs`` (and docx2python when installed):
-  the share of the expected text found, deleted text found, and order;
+  columns' lines are spliced), and six harder layouts drawn row by row (a headline close above, words drawn apart,
+  baselines half a line apart, short columns, three columns), one PDF of ``--pages`` pages each; and
+  (bench/documents_docx.py) ``--docx-files`` Word files with tracked insertions and deletions, text boxes and a nested
+  table, read by the project's reader and by python-docx's ``paragraphs`` (and docx2python when installed): the share
+  of the expected text found, deleted text found, and order;
 - unless ``--no-embed``: the time to embed the passages of the first ``--embed-files`` PDFs with the
   default model and backend, reported apart from extraction (the whole folder's embedding takes
   tens of minutes on a busy 2-core machine; its rate is the same per passage).
@@ -48,7 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, table, write_section  # noqa: E402
 from bench.documents_extract import compare, measure_ocr  # noqa: E402
-from bench.documents_fidelity import make_columns, make_docx, measure_columns, measure_docx  # noqa: E402
+from bench.documents_docx import make_docx, measure_docx  # noqa: E402
+from bench.documents_fidelity import make_columns, make_variants, measure_columns, measure_variants  # noqa: E402
 from qa.corpus import articles as corpus  # noqa: E402
 
 HEADER = "PEDOMAN NETRALITAS APARATUR SIPIL NEGARA"
@@ -96,15 +99,21 @@ COLUMN_HEADERS = ["reader", "version", "pages", "pages/s", "verbatim (drawn row 
                   "verbatim (drawn column by column)", "rows spliced (column by column)"]
 DOCX_HEADERS = ["reader", "version", "files/s", "plain", "insertions", "text boxes", "table", "nested table",
                 "all expected", "deleted found", "found twice", "in order"]
+VARIANT_HEADERS = ["layout, drawn row by row", "this project: verbatim", "this project: rows spliced",
+                   "pypdfium2: verbatim", "pypdfium2: rows spliced"]
 KINDS = ["plain paragraphs", "insertions", "text boxes", "the table", "the nested table"]
 
 
 def reading_order(folder: Path, files: int, pages: int, docx_files: int) -> str:
-    """The reading-order paragraphs: two-column PDFs and DOCX files (bench/documents_fidelity.py), read back."""
-    (folder / "columns").mkdir()
-    (folder / "docx").mkdir()
+    """The reading-order paragraphs: two-column PDFs (bench/documents_fidelity.py) and DOCX files
+    (bench/documents_docx.py), read back."""
+    for sub in ("columns", "variants", "docx"):
+        (folder / sub).mkdir()
     columns = measure_columns(folder / "columns", make_columns(folder / "columns", files, pages, _sentences()))
     print(table(COLUMN_HEADERS, columns), flush=True)
+    variants = measure_variants(folder / "variants", make_variants(folder / "variants", pages, _sentences()))
+    print(table(VARIANT_HEADERS, variants), flush=True)
+    failing = [f"{row[0]} ({row[2]})" for row in variants if row[2].split()[0] != "0"]
     docx, outside = measure_docx(folder / "docx", make_docx(folder / "docx", docx_files, _sentences()))
     print(table(DOCX_HEADERS, docx), flush=True)
     ours, pdfium, words = columns[0], columns[1], docx[0]
@@ -129,6 +138,10 @@ def reading_order(folder: Path, files: int, pages: int, docx_files: int) -> str:
             f"by the raw calls, drawn row by row and column by column: {'; '.join(said)}"
             + (" (PDFium gives the text in the order the file draws it)." if pdfium[1] != "not installed" and
                pdfium[5].split()[0] != "0" and pdfium[7].split()[0] == "0" else ".")
+            + f"\n\nHarder two-column layouts, each one PDF of {pages} pages drawn row by row (the order that needs the "
+            f"reader's column step), the same measures:\n\n" + table(VARIANT_HEADERS, variants)
+            + (f"\n\nThis project's reader splices rows in these layouts: {'; '.join(failing)}." if failing else
+               "\n\nThis project's reader splices no row in these layouts.")
             + f"\n\nReading order, DOCX: {docx_files} Word files, each with 6 plain paragraphs (a heading among them), 2 "
             f"tracked insertions (in a paragraph, and a whole paragraph), 2 tracked deletions (likewise), 2 text boxes "
             f"(DrawingML with its VML fallback, and VML alone) each after a paragraph, and a table whose second row holds "

@@ -1,9 +1,10 @@
-"""Reading order for bench/documents.py: two-column PDFs, and DOCX files with text that plain readers drop.
+"""Two-column reading order for bench/documents.py: PDFs of known columns, read back.
 
 ``make_columns`` draws two-column PDFs with reportlab (the layout of ``tests/documents_made.make_two_column_pdf``, with
-seed sentences); ``make_docx`` writes Word files with the WordprocessingML makers of ``tests/documents_made``.
-``measure_columns`` and ``measure_docx`` read them back with the project's readers and plain library calls; ``section``
-writes both tables with what they measure (bench/RESULTS.md, "documents").
+seed sentences), half row by row and half column by column; ``measure_columns`` reads them back with the project's
+reader and the raw library calls. ``make_variants`` and ``measure_variants`` do the same for harder layouts, all drawn
+row by row: a headline close above the columns, each word its own text object, columns whose baselines do not line up,
+short columns, three columns.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import textwrap
 import time
 from importlib import metadata
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from bench.documents_extract import LIBRARIES, installed, norm
 
@@ -121,105 +121,72 @@ def measure_columns(folder: Path, drawn: dict[str, list[Page]]) -> list[list]:
     return rows
 
 
-Expected = list[tuple[str, str]]  # (kind, text) in document order
+# Harder layouts, all drawn row by row: (what differs, characters a line, lines per column, x of each column,
+# points the columns after the first sit lower, a headline above, each word its own text object).
+VARIANTS = [
+    ("a 12-point bold headline across both columns, 20 pt above their first baseline", 38, (45, 45), (60, 310), 0, True,
+     False),
+    ("each word drawn as its own text object", 38, (45, 45), (60, 310), 0, False, True),
+    ("the right column's baselines 6 pt (about half a line) lower", 38, (45, 45), (60, 310), 6, False, False),
+    ("a right column of 3 lines beside a full left one", 38, (45, 3), (60, 310), 0, False, False),
+    ("two columns of 4 lines", 38, (4, 4), (60, 310), 0, False, False),
+    ("three columns of 26 characters", 26, (45, 45, 45), (50, 225, 400), 0, False, False),
+]
+HEADLINE = "PEMERINTAH KABUPATEN MENEGASKAN NETRALITAS APARATUR SIPIL NEGARA MENJELANG PILKADA"
 
 
-def make_docx(folder: Path, files: int, sentences: list[str]) -> dict[str, tuple[Expected, list[str]]]:
-    """Word files with tracked changes, text boxes and a nested table; per file the expected texts and the deleted."""
-    from tests.documents_made import deleted, inserted, make_docx_body, paragraph, run, table, text_box, vml_text_box
-
-    def text(words: list[str]) -> str:
-        return escape(" ".join(words))
-
-    def cell(sentence: str) -> str:
-        return paragraph(run(escape(sentence)))
+def make_variants(folder: Path, pages: int, sentences: list[str]) -> dict[str, list[tuple[list[str], list[list[str]]]]]:
+    """One PDF of ``pages`` pages per variant; per file and page, the sentences drawn whole and the columns' lines."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
 
     made = {}
-    for f in range(files):
-        s = random.Random(900 + f).sample(sentences, 16)
-        one, three = s[1].split(), s[3].split()
-        third, half = len(one) // 3, len(three) // 2
-        nested = table([cell(s[11]), cell(s[12])], [cell(s[13]), cell(s[14])])
-        title = f"Surat Edaran Nomor {f + 1}"
-        blocks = [
-            paragraph(run(title), style="Heading1"),
-            cell(s[0]),
-            paragraph(run(text(one[:third]) + " "), inserted(text(one[third:2 * third]) + " "), run(text(one[2 * third:]))),
-            paragraph(inserted(escape(s[2]))),
-            paragraph(run(text(three[:half]) + " "), deleted(escape(s[4]) + " "), run(text(three[half:]))),
-            paragraph(deleted(escape(s[5]))),
-            paragraph(run(escape(s[6]) + " "), text_box(cell(s[7]))),
-            paragraph(run(escape(s[8]) + " "), vml_text_box(cell(s[9]))),
-            table([cell("Pelanggaran"), cell("Sanksi")], [cell(s[10]), paragraph() + nested + paragraph()]),
-            cell(s[15]),
-        ]
-        name = f"edaran_{f:03d}.docx"
-        make_docx_body(folder / name, *blocks)
-        expected = [("plain", title), ("plain", s[0]), ("insertion", s[1]), ("insertion", s[2]), ("plain", s[3]),
-                    ("plain", s[6]), ("text box", s[7]), ("plain", s[8]), ("text box", s[9]), ("table", s[10])]
-        expected += [("nested table", x) for x in s[11:15]] + [("plain", s[15])]
-        made[name] = ([(kind, norm(x)) for kind, x in expected], [norm(s[4]), norm(s[5])])
+    for k, (_, width, sizes, xs, drop, headline, per_word) in enumerate(VARIANTS):
+        rng = random.Random(700 + k)
+        deck = rng.sample(sentences, len(sentences))  # each page starts with its own sentence (furniture aside)
+        name = f"variant_{k}.pdf"
+        pdf = canvas.Canvas(str(folder / name), pagesize=A4, invariant=1)
+        made[name] = []
+        for number in range(pages):
+            start = deck[number % len(deck)]
+            chosen = [start] + [s for s in rng.sample(sentences, 40) if s != start]
+            lines = textwrap.wrap(" ".join(chosen), width, break_on_hyphens=False)[:sum(sizes)]
+            bounds = [sum(sizes[:c]) for c in range(len(sizes) + 1)]
+            columns = [lines[a:b] for a, b in zip(bounds, bounds[1:])]
+            if headline:
+                pdf.setFont("Helvetica-Bold", 12)
+                pdf.drawString(60, 780, HEADLINE)
+            pdf.setFont("Helvetica", 10)
+            for i in range(max(sizes)):
+                for c, column in enumerate(columns):
+                    y, x = 760 - 13 * i - (drop if c else 0), xs[c]
+                    for word in (column[i].split() if per_word else [column[i]]) if i < len(column) else []:
+                        pdf.drawString(x, y, word)
+                        x += stringWidth(word + " ", "Helvetica", 10)
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(60, 40, f"Halaman {number + 1} dari {pages}")
+            pdf.showPage()
+            drawn = norm(" ".join(lines))
+            made[name].append(([s for s in chosen if norm(s) in drawn], columns))
+        pdf.save()
     return made
 
 
-def _project_docx(path: Path) -> str:
-    from qa.corpus.documents import read
-
-    return read(path, "docx").text
-
-
-def _paragraphs(path: Path, cells: bool = False) -> str:
-    import docx
-
-    document = docx.Document(str(path))
-    texts = [p.text for p in document.paragraphs]
-    if cells:
-        texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join(texts)
-
-
-def _docx2python(path: Path) -> str:
-    from docx2python import docx2python
-
-    with docx2python(str(path)) as content:
-        return content.text
-
-
-KINDS = ("plain", "insertion", "text box", "table", "nested table")
-
-
-def measure_docx(folder: Path, made: dict[str, tuple[Expected, list[str]]]) -> tuple[list[list], dict[str, int]]:
-    """One row per reader: files/s, the share found by kind and in all, deleted found, found twice, in order; and per
-    reader the consecutive pairs found out of order that are not both in the nested table."""
-    readers = {"this project (`qa.corpus.documents`)": (_project_docx, "", ""),
-               "python-docx `paragraphs`": (_paragraphs, "python-docx", "docx"),
-               "python-docx `paragraphs` + table cells": (lambda p: _paragraphs(p, cells=True), "python-docx", "docx"),
-               "docx2python `text`": (_docx2python, "docx2python", "docx2python")}
-    rows, outside = [], {}
-    for label, (call, package, module) in readers.items():
-        if module and not installed(module):
-            rows.append([label, "not installed"] + [""] * (len(KINDS) + 5))
-            continue
-        found = {kind: [0, 0] for kind in KINDS}
-        leaked = leaks = twice = ordered = pairs = outside[label] = 0
-        started = time.perf_counter()
-        for name, (expected, gone) in made.items():
-            text = norm(call(folder / name))
-            for kind, want in expected:
-                found[kind][0] += want in text
-                found[kind][1] += 1
-                twice += text.count(want) > 1
-            leaked += sum(x in text for x in gone)
-            leaks += len(gone)
-            where = [(text.find(want), kind) for kind, want in expected if want in text]
-            ordered += sum(a < b for (a, _), (b, _) in zip(where, where[1:]))
-            outside[label] += sum(a >= b and not k == j == "nested table" for (a, k), (b, j) in zip(where, where[1:]))
-            pairs += max(0, len(where) - 1)
-        seconds = time.perf_counter() - started
-        share = [found[kind][0] / found[kind][1] for kind in KINDS]
-        everything = sum(v[0] for v in found.values()) / sum(v[1] for v in found.values())
-        rows.append([label, metadata.version(package) if package else "", f"{len(made) / seconds:.0f}"]
-                    + [f"{x:.3f}" for x in share] + [f"{everything:.3f}", f"{leaked} of {leaks}", twice,
-                                                      f"{ordered / max(1, pairs):.3f}"])
-    return rows, outside
-
+def measure_variants(folder: Path, made: dict[str, list[tuple[list[str], list[list[str]]]]]) -> list[list]:
+    """One row per variant: sentences verbatim and rows spliced (beside columns, pair by pair), by this project's reader
+    and by pypdfium2's ``get_text_range()``."""
+    rows = []
+    for (label, *_), (name, truth) in zip(VARIANTS, made.items()):
+        row = [label]
+        for call in (_project_pdf, LIBRARIES["pypdfium2"][0]):
+            found = total = joined = beside = 0
+            for text, (sentences, columns) in zip(call(folder / name), truth):
+                text = norm(text)
+                found += sum(norm(s) in text for s in sentences)
+                total += len(sentences)
+                joined += sum(spliced(text, a, b) for a, b in zip(columns, columns[1:]))
+                beside += sum(min(len(a), len(b)) for a, b in zip(columns, columns[1:]))
+            row += [f"{found / max(1, total):.3f}", f"{joined} of {beside}"]
+        rows.append(row)
+    return rows
