@@ -1,7 +1,7 @@
-"""PDF text extraction speed and quality: a folder of 50 PDFs × 20 pages, and the three libraries compared.
+"""PDF text extraction speed and quality (50 PDFs × 20 pages, three libraries compared), and reading order (PDF, DOCX).
 
     .venv/bin/python bench/documents.py [--files 50] [--pages 20] [--ocr-pages 5] [--scan-dpi 200]
-                                        [--embed-files 5 | --no-embed]
+                                        [--column-files 10] [--docx-files 20] [--embed-files 5 | --no-embed]
 
 Writes the folder into a temporary directory with reportlab (the test extra): each page has a
 running header, a footer "Halaman N dari 20" and 40 lines of sentences drawn at random from
@@ -9,9 +9,9 @@ the seed articles, so that no two pages are alike. Measures
 
 - the corpus stage on the folder (``qa.corpus.articles.load``: pypdfium2 text, furniture out, hyphens
   joined, the Article) in pages/s, and checks that no header or footer is left;
-- raw text extraction with pypdfium2, pypdf and pdfplumber (pdfplumber on the first 5 files: it
-  is slow) in pages/s, and their quality: the share of the drawn lines found verbatim (spaces
-  normalised) in the page text the library returns;
+- raw text extraction with pypdfium2, pypdf and pdfplumber (bench/documents_extract.py; pdfplumber on the first 5
+  files: it is slow; a library not installed gets a row that says so) in pages/s, and their quality: the share of
+  the drawn lines found verbatim (spaces normalised) in the page text the library returns;
 - the same three on Debian's ``/usr/share/doc/bash/bash.pdf`` (bash-doc): pages/s, and the share
   of its words (4 letters or more, line-end hyphens joined for all three) that are words of the
   manual page's roff source ``/usr/share/man/man1/bash.1.gz``: words broken apart ("interacti ve")
@@ -20,6 +20,13 @@ the seed articles, so that no two pages are alike. Measures
   the folder rendered by pypdfium2 at ``--scan-dpi`` into an image-only PDF (Pillow), read by the PDF reader in
   pages/s, with the word accuracy against the drawn lines (the share of their words, each counted as often as it
   occurs, that the read text has); skipped with the reason when Tesseract is not installed;
+- reading order (bench/documents_fidelity.py): ``--column-files`` two-column PDFs of ``--pages`` pages, half drawn row
+  by row, read by the project's reader and the three raw calls (the share of sentences verbatim, the rows whose two
+  columns' lines are spliced), and six harder layouts drawn row by row (a headline close above, words drawn apart,
+  baselines half a line apart, short columns, three columns), one PDF of ``--pages`` pages each; and
+  (bench/documents_docx.py) ``--docx-files`` Word files with tracked insertions and deletions, text boxes and a nested
+  table, read by the project's reader and by python-docx's ``paragraphs`` (and docx2python when installed): the share
+  of the expected text found, deleted text found, and order;
 - unless ``--no-embed``: the time to embed the passages of the first ``--embed-files`` PDFs with the
   default model and backend, reported apart from extraction (the whole folder's embedding takes
   tens of minutes on a busy 2-core machine; its rate is the same per passage).
@@ -37,17 +44,18 @@ import sys
 import tempfile
 import textwrap
 import time
-from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, table, write_section  # noqa: E402
+from bench.documents_extract import compare, measure_ocr  # noqa: E402
+from bench.documents_docx import make_docx, measure_docx  # noqa: E402
+from bench.documents_fidelity import make_columns, make_variants, measure_columns, measure_variants  # noqa: E402
 from qa.corpus import articles as corpus  # noqa: E402
 
 HEADER = "PEDOMAN NETRALITAS APARATUR SIPIL NEGARA"
 LINES = 40
-REAL_PDF = Path("/usr/share/doc/bash/bash.pdf")
 
 
 def _sentences() -> list[str]:
@@ -87,124 +95,63 @@ def make_folder(folder: Path, files: int, pages: int) -> dict[str, list[list[str
     return drawn
 
 
-def _pdfium(path: Path) -> list[str]:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(path))
-    texts = [document[i].get_textpage().get_text_range() for i in range(len(document))]
-    document.close()
-    return texts
-
-
-def _pypdf(path: Path) -> list[str]:
-    import pypdf
-
-    return [page.extract_text() for page in pypdf.PdfReader(str(path)).pages]
+COLUMN_HEADERS = ["reader", "version", "pages", "pages/s", "verbatim (drawn row by row)", "rows spliced (row by row)",
+                  "verbatim (drawn column by column)", "rows spliced (column by column)"]
+DOCX_HEADERS = ["reader", "version", "files/s", "plain", "insertions", "text boxes", "table", "nested table",
+                "all expected", "deleted found", "found twice", "in order"]
+VARIANT_HEADERS = ["layout, drawn row by row", "this project: verbatim", "this project: rows spliced",
+                   "pypdfium2: verbatim", "pypdfium2: rows spliced"]
+KINDS = ["plain paragraphs", "insertions", "text boxes", "the table", "the nested table"]
 
 
-def _pdfplumber(path: Path) -> list[str]:
-    import pdfplumber
-
-    with pdfplumber.open(str(path)) as pdf:
-        return [page.extract_text() or "" for page in pdf.pages]
-
-
-LIBRARIES = {"pypdfium2": (_pdfium, None), "pypdf": (_pypdf, None), "pdfplumber": (_pdfplumber, 5)}
-LICENCES = {"pypdfium2": "Apache-2.0 or BSD-3-Clause (PDFium: BSD-3-Clause)", "pypdf": "BSD-3-Clause",
-            "pdfplumber": "MIT (pdfminer.six: MIT)"}
-
-
-def _words(text: str) -> list[str]:
-    text = re.sub(r"[-\ufffe]\s*\n\s*", "", text.replace("\r\n", "\n"))
-    return [w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)]
-
-
-def _roff_words() -> set[str]:
-    import gzip
-
-    source = Path("/usr/share/man/man1/bash.1.gz")
-    if not source.is_file():
-        return set()
-    roff = gzip.decompress(source.read_bytes()).decode("utf-8", "replace")
-    roff = re.sub(r"\\f[BIRP]|\\f\(\w\w|\\[-&|^]|\\\(\w\w|\\s[-+]?\d", " ", roff)  # font, size, escapes
-    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", roff)}
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.replace("\ufffe", "-").split())
-
-
-def compare(files: list[Path], drawn: dict[str, list[list[str]]]) -> list[list]:
-    rows = []
-    vocabulary = _roff_words()
-    for name, (extract, limit) in LIBRARIES.items():
-        chosen = files[:limit] if limit else files
-        started = time.perf_counter()
-        found = total = pages = 0
-        for path in chosen:
-            texts = extract(path)
-            pages += len(texts)
-            for text, lines in zip(texts, drawn[path.name]):
-                page = _norm(text)
-                found += sum(_norm(line) in page for line in lines)
-                total += len(lines)
-        seconds = time.perf_counter() - started
-        real = intact = ""
-        if REAL_PDF.is_file():
-            started = time.perf_counter()
-            texts = extract(REAL_PDF)
-            real = f"{len(texts) / (time.perf_counter() - started):.0f}"
-            words = [w for t in texts for w in _words(t)]
-            if vocabulary and words:
-                intact = f"{sum(w in vocabulary for w in words) / len(words):.3f}"
-        rows.append([name, metadata.version(name), LICENCES[name], pages, f"{pages / seconds:.0f}", f"{found / total:.3f}",
-                     real, intact])
-    return rows
-
-
-def _word_counts(text: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for word in re.findall(r"\w+", text.lower()):
-        counts[word] = counts.get(word, 0) + 1
-    return counts
-
-
-def word_accuracy(known: str, read: str) -> float:
-    """The share of ``known``'s words (each counted as often as it occurs) that ``read`` has."""
-    want, have = _word_counts(known), _word_counts(read)
-    return sum(min(n, have.get(w, 0)) for w, n in want.items()) / max(1, sum(want.values()))
-
-
-def measure_ocr(pdf: Path, drawn: list[list[str]], pages: int, dpi: int, folder: Path) -> str:
-    """The OCR paragraph: ``pages`` pages of ``pdf`` rendered at ``dpi`` into an image-only PDF, read back by the
-    PDF reader (Tesseract on every page); pages/s and word accuracy against the ``drawn`` lines."""
-    import pypdfium2
-
-    from qa.corpus.documents import ocr, read
-
-    off = ocr.unavailable()
-    if off:
-        return f"OCR of scanned pages: not measured ({off})."
-    document = pypdfium2.PdfDocument(str(pdf))
-    pages = min(pages, len(document))
-    images = [document[n].render(scale=dpi / 72, grayscale=True).to_pil() for n in range(pages)]
-    document.close()
-    scan = folder / "scan.pdf"
-    images[0].save(scan, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
-    started = time.perf_counter()
-    result = read(scan, "pdf")
-    seconds = time.perf_counter() - started
-    known = " ".join(" ".join(lines) for lines in drawn[:pages])
-    accuracy = word_accuracy(known, result.text)
-    import pytesseract
-
-    print(f"OCR: {pages / seconds:.2f} pages/s, word accuracy {accuracy:.3f}", flush=True)
-    return (f"OCR of scanned pages: {pages} pages of the folder's first PDF (40 lines of 9-point Helvetica each) "
-            f"rendered by pypdfium2 at {dpi} dpi into an image-only PDF, read by the PDF reader (pages rendered again "
-            f"at {ocr.DPI} dpi, Tesseract {pytesseract.get_tesseract_version()} `{ocr.LANGUAGE}` through pytesseract "
-            f"{metadata.version('pytesseract')}): **{pages / seconds:.2f} pages/s** ({seconds:.1f} s), OCR'd pages "
-            f"{len(result.ocr_pages)} of {pages}; **word accuracy {accuracy:.3f}** (share of the drawn lines' words, "
-            f"each counted as often as it occurs, found in the text read back).")
+def reading_order(folder: Path, files: int, pages: int, docx_files: int) -> str:
+    """The reading-order paragraphs: two-column PDFs (bench/documents_fidelity.py) and DOCX files
+    (bench/documents_docx.py), read back."""
+    for sub in ("columns", "variants", "docx"):
+        (folder / sub).mkdir()
+    columns = measure_columns(folder / "columns", make_columns(folder / "columns", files, pages, _sentences()))
+    print(table(COLUMN_HEADERS, columns), flush=True)
+    variants = measure_variants(folder / "variants", make_variants(folder / "variants", pages, _sentences()))
+    print(table(VARIANT_HEADERS, variants), flush=True)
+    failing = [f"{row[0]} ({row[2]})" for row in variants if row[2].split()[0] != "0"]
+    docx, outside = measure_docx(folder / "docx", make_docx(folder / "docx", docx_files, _sentences()))
+    print(table(DOCX_HEADERS, docx), flush=True)
+    ours, pdfium, words = columns[0], columns[1], docx[0]
+    said = [f"{row[0]} {row[5]} and {row[7]}" for row in columns[1:] if row[1] != "not installed"]
+    lost = [f"{row[0]} loses " + ", ".join(f"{kind} ({share})" for kind, share in zip(KINDS, row[3:8]) if share != "1.000")
+            for row in docx[1:] if row[1] != "not installed"]
+    order = "in order" if words[11] == "1.000" else (
+        f"in order but for the nested table ({words[11]}): a table's first row is read as its column headers, so a 2×2 "
+        f"table reads `top left: bottom left; top right: bottom right`" if not outside[words[0]] else
+        f"with {outside[words[0]]} pairs out of order outside the nested table ({words[11]})")
+    missing = sorted({row[0].split()[0] for row in columns[1:] + docx[1:] if row[1] == "not installed"})
+    return (f"Reading order, two columns: {files} PDFs × {pages} pages of two columns of prose (10-point Helvetica, 38 "
+            f"characters a line, whole seed sentences on each page, the left column's last one running on at the top of "
+            f"the right; no page's first or last three lines repeat on another page of its file), half of them drawn row "
+            f"by row (a left line, then the right line beside it, as some layout tools write them), half column by "
+            f"column. Per page: the share of the drawn sentences found verbatim (spaces and line breaks normalised) in "
+            f"the reader's text of that page (this project: the article, cut at its page starts), and the rows spliced: "
+            f"a left column's line running straight into the right column's line beside it (its last three words, then "
+            f"the other's first three).\n\n" + table(COLUMN_HEADERS, columns)
+            + f"\n\nThis project's reader (pypdfium2 text rects, column by column) splices {ours[5]} rows drawn row by row "
+            f"and {ours[7]} drawn column by column, with {ours[4]} and {ours[6]} of the sentences verbatim. Rows spliced "
+            f"by the raw calls, drawn row by row and column by column: {'; '.join(said)}"
+            + (" (PDFium gives the text in the order the file draws it)." if pdfium[1] != "not installed" and
+               pdfium[5].split()[0] != "0" and pdfium[7].split()[0] == "0" else ".")
+            + f"\n\nHarder two-column layouts, each one PDF of {pages} pages drawn row by row (the order that needs the "
+            f"reader's column step), the same measures:\n\n" + table(VARIANT_HEADERS, variants)
+            + (f"\n\nThis project's reader splices rows in these layouts: {'; '.join(failing)}." if failing else
+               "\n\nThis project's reader splices no row in these layouts.")
+            + f"\n\nReading order, DOCX: {docx_files} Word files, each with 6 plain paragraphs (a heading among them), 2 "
+            f"tracked insertions (in a paragraph, and a whole paragraph), 2 tracked deletions (likewise), 2 text boxes "
+            f"(DrawingML with its VML fallback, and VML alone) each after a paragraph, and a table whose second row holds "
+            f"a 2×2 table in a cell. The share of the expected texts (whole seed sentences, or the heading) found "
+            f"verbatim, by kind and in all; deleted texts found; expected texts found more than once; and the share of "
+            f"consecutive expected texts found in document order (a table row by row).\n\n" + table(DOCX_HEADERS, docx)
+            + f"\n\nThis project's reader finds {words[8]} of the expected text, {words[9]} deleted texts, "
+            f"{words[10]} twice, {order}. " + "; ".join(lost) + "."
+            + (f" Not installed here, so not measured: {', '.join(missing)} (none is a dependency of the project)."
+               if missing else ""))
 
 
 def main() -> int:
@@ -215,6 +162,8 @@ def main() -> int:
     parser.add_argument("--no-embed", action="store_true")
     parser.add_argument("--ocr-pages", type=int, default=5, help="scanned pages read by OCR (0: none)")
     parser.add_argument("--scan-dpi", type=int, default=200, help="resolution of the rendered scans (default 200)")
+    parser.add_argument("--column-files", type=int, default=10, help="two-column PDFs of --pages pages (default 10)")
+    parser.add_argument("--docx-files", type=int, default=20, help="DOCX files with hidden text (default 20)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -234,6 +183,7 @@ def main() -> int:
         first = sorted(folder.glob("*.pdf"))[0]
         ocr_line = (measure_ocr(first, drawn[first.name], args.ocr_pages, args.scan_dpi, Path(tmp)) if args.ocr_pages
                     else "OCR of scanned pages: not measured (--ocr-pages 0).")
+        order_lines = reading_order(Path(tmp), args.column_files, args.pages, args.docx_files)
         embed_line = "Embedding: not measured (--no-embed)."
         if not args.no_embed:
             from qa.config import DEFAULT_MODEL
@@ -265,7 +215,7 @@ def main() -> int:
             f"page's roff source (broken or run-together words are not).\n\n"
             + table(["library", "version", "licence", "pages", "pages/s", "lines verbatim", "bash.pdf pages/s",
                      "bash.pdf words intact"], rows)
-            + f"\n\n{ocr_line}\n\n{embed_line}\n")
+            + f"\n\n{ocr_line}\n\n{order_lines}\n\n{embed_line}\n")
     print(body)
     write_section("documents", body)
     return 0
