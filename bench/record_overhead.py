@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import tempfile
 import time
@@ -74,7 +75,7 @@ def measure(app: ChatApp, questions: list[str], path: str) -> dict[str, list[flo
     return times
 
 
-def report(results: dict[str, dict[str, list[float]]], n: int, where: str) -> str:
+def report(results: dict[str, dict[str, list[float]]], n: int, where: str, load: tuple[float, float]) -> str:
     rows = []
     for path, times in results.items():
         alone, recorded, write = (percentiles(times[k]) for k in ("alone", "recorded", "write"))
@@ -88,7 +89,9 @@ def report(results: dict[str, dict[str, list[float]]], n: int, where: str) -> st
         "page records it (`Feedback.asked` → `Record.add_question`: one SQLite transaction, WAL, a new connection "
         f"per write) into a fresh record file in a temporary folder {where}. page: `ChatApp.answer` (reader on, as "
         f"shipped); retrieval: retrieval alone. Times in ms; {WARMUP} warm-up questions not counted; the bar "
-        f"is the issue's: recording adds at most {BAR_MS:g} ms to ask() p50.", "",
+        f"is the issue's: recording adds at most {BAR_MS:g} ms to ask() p50. Load average (1 min) at the start "
+        f"{load[0]:.2f}, at the end {load[1]:.2f}: other work on the machine slows the write most (it waits on the "
+        "disk), so compare runs on a quiet machine.", "",
         table(["path", "asks", "ask p50", "ask p95", "ask + record p50", "ask + record p95", "p50 difference",
                "median paired difference", "record write p50", "record write p95", f"≤ {BAR_MS:g} ms"], rows)])
 
@@ -110,6 +113,7 @@ def main() -> None:
     questions = list(itertools.islice(itertools.cycle(seeds), args.n))
     parent = args.dir or args.index_root
     parent.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="record-overhead-", dir=parent) as folder:
         app = ChatApp(engine)
         app.feedback = Feedback(Record(record_path(Path(folder) / "index")))  # as `qa serve` opens it (qa/app.py)
@@ -118,8 +122,9 @@ def main() -> None:
     expected = sum(len(t["recorded"]) for t in results.values())
     if recorded != expected:
         raise SystemExit(f"the record holds {recorded} questions, {expected} were recorded")
-    text = report(results, args.n, f"in {args.dir}" if args.dir else "beside the benchmark indexes (the disk a page's "
-                  "record shares with its index)")
+    where = (f"in {args.dir}" if args.dir else
+             "beside the benchmark indexes (the disk a page's record shares with its index)")
+    text = report(results, args.n, where, (load_before, os.getloadavg()[0]))
     print(text)
     if not args.no_write:
         write_section("record-overhead", text)
