@@ -57,6 +57,8 @@ def make_columns(folder: Path, files: int, pages: int, sentences: list[str]) -> 
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
+    from tests.documents_made import draw_two_column_page
+
     drawn: dict[str, list[Page]] = {}
     for f in range(files):
         rng = random.Random(500 + f)
@@ -68,19 +70,7 @@ def make_columns(folder: Path, files: int, pages: int, sentences: list[str]) -> 
             chosen, lines = _page(rng, sentences, edges)
             half = (len(lines) + 1) // 2
             left, right = lines[:half], lines[half:]
-            if number == 1:
-                pdf.setFont("Helvetica", 14)
-                pdf.drawString(72, 800, "Warta Netralitas Sukamaju")
-            pdf.setFont("Helvetica", 10)
-            order = ([(i, side) for i in range(half) for side in (0, 1)] if f % 2 == 0
-                     else [(i, 0) for i in range(half)] + [(i, 1) for i in range(half)])
-            for i, side in order:
-                column = (left, right)[side]
-                if i < len(column):
-                    pdf.drawString((60, 310)[side], 760 - 13 * i, column[i])
-            pdf.setFont("Helvetica", 8)
-            pdf.drawString(60, 40, f"Halaman {number} dari {pages}")
-            pdf.showPage()
+            draw_two_column_page(pdf, number, pages, left, right, row_by_row=f % 2 == 0)
             drawn[name].append((chosen, left, right))
         pdf.save()
     return drawn

@@ -220,21 +220,27 @@ def make_two_column_pdf(path: Path, pages: int = 2, row_by_row: bool = True, wid
     pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     for number in range(1, pages + 1):
         left, right = (textwrap.wrap(column_text(text, number), width) for text in (LEFT_COLUMN, RIGHT_COLUMN))
-        if number == 1:
-            pdf.setFont("Helvetica", 14)
-            pdf.drawString(72, 800, "Warta Netralitas Sukamaju")
-        pdf.setFont("Helvetica", 10)
-        order = ([(i, side) for i in range(max(len(left), len(right))) for side in (0, 1)] if row_by_row
-                 else [(i, 0) for i in range(len(left))] + [(i, 1) for i in range(len(right))])
-        for i, side in order:
-            lines = (left, right)[side]
-            if i < len(lines):
-                pdf.drawString((60, 310)[side], 760 - 13 * i, lines[i])
-        pdf.setFont("Helvetica", 8)
-        pdf.drawString(60, 40, f"Halaman {number} dari {pages}")
-        pdf.showPage()
+        draw_two_column_page(pdf, number, pages, left, right, row_by_row)
     pdf.save()
     return path
+
+
+def draw_two_column_page(pdf, number: int, pages: int, left: list[str], right: list[str], row_by_row: bool) -> None:
+    """One page of ``make_two_column_pdf`` on a reportlab canvas: the title on page 1, the columns' lines (left line
+    i, then right line i when ``row_by_row``; else the left column, then the right), a footer; then the next page."""
+    if number == 1:
+        pdf.setFont("Helvetica", 14)
+        pdf.drawString(72, 800, "Warta Netralitas Sukamaju")
+    pdf.setFont("Helvetica", 10)
+    order = ([(i, side) for i in range(max(len(left), len(right))) for side in (0, 1)] if row_by_row
+             else [(i, 0) for i in range(len(left))] + [(i, 1) for i in range(len(right))])
+    for i, side in order:
+        lines = (left, right)[side]
+        if i < len(lines):
+            pdf.drawString((60, 310)[side], 760 - 13 * i, lines[i])
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(60, 40, f"Halaman {number} dari {pages}")
+    pdf.showPage()
 
 
 PLACES = ["Sukamaju", "Sukamulya", "Cibodas", "Cilingkar"]
