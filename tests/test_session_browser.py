@@ -23,7 +23,7 @@ from qa.config import READER_DEFAULT
 from qa.session import handout as session_handout
 from qa.session.bank import read_bank
 from qa.session.prepare import prepare
-from test_browser import ARTIFACTS, DONE, ask, browser, open_page  # noqa: F401 (browser is a fixture)
+from test_browser import ARTIFACTS, DONE, _close_pages, ask, browser, open_page  # noqa: F401 (fixtures)
 
 BANK = ROOT / "sessions" / "netralitas-asn.md"
 

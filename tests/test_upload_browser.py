@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, expect
 from conftest import SEEDS
 from documents_made import make_pdf
 from serving import server as server_process
-from test_browser import ARTIFACTS, ask, browser, open_page  # noqa: F401  (browser: the chromium fixture)
+from test_browser import ARTIFACTS, _close_pages, ask, browser, open_page  # noqa: F401  (fixtures)
 
 FACT_PAGES = [
     ["Surat Edaran Bupati Wonosobo tentang netralitas aparatur sipil negara.",
