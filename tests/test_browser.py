@@ -364,8 +364,8 @@ def test_the_phone_header_keeps_title_and_subtitle_full_width_above_the_large_te
 
 
 def test_every_example_question_is_answered_and_the_answer_is_marked(browser: Browser, server: str):
-    """The example buttons are questions the articles answer; the reader's answer span is highlighted in the
-    quote, and the same span in the source reader when the citation is opened."""
+    """The example buttons are questions the articles answer; the stated quote is marked in the source reader when
+    the citation is opened."""
     from qa.app import EXAMPLES
 
     page, dialogs = open_page(browser, server)
@@ -374,10 +374,11 @@ def test_every_example_question_is_answered_and_the_answer_is_marked(browser: Br
         page.wait_for_function(f"document.querySelectorAll('{DONE}').length >= {number}")
         expect(page.locator("#chat .turn").nth(number - 1)).to_have_attribute("data-state", "answered")
     first = page.locator("#chat .turn").first  # "Siapa Ketua Bawaslu Jawa Tengah?"
-    span = first.locator("blockquote.answer-quote mark.answer")
-    expect(span).to_contain_text("Muhammad Amin")
+    # with the reader on, retrieval's verified quote is stated (qa/answering/decide.py); a reader span is marked only
+    # when the reader's own answer is the one stated
+    expect(first.locator("blockquote.answer-quote")).to_contain_text("Muhammad Amin")
     first.locator(".cite summary").first.click()
-    expect(page.locator("#reader #reader-passage mark.quote mark.answer")).to_have_text(span.inner_text())
+    expect(page.locator("#reader #reader-passage mark.quote")).to_contain_text("Muhammad Amin")
     assert not dialogs
 
 

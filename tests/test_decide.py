@@ -51,19 +51,13 @@ def test_without_retrieval_s_answer_the_reader_s_outcome_or_the_more_careful_one
     assert stated.outcome == expected and stated.reader == "r1"
 
 
-def test_the_decision_on_the_real_pipeline_states_a_verified_answer_and_holds_back_a_false_premise(real_engine):
-    from qa.answering.ask import answer_with, retrieve_hits
+def test_the_real_reader_on_path_states_a_verified_answer_and_holds_back_a_false_premise(real_engine):
+    from qa.answering.ask import answer_with
 
     if real_engine.reader is None:
         pytest.fail("the seeds engine has no reader: tests/conftest.py's real_engine must load it")
-
-    def decided(question: str) -> Answer:
-        hits, _ = retrieve_hits(real_engine, question, 5, reader=real_engine.reader)
-        probabilities = {h.passage_id: h.reader_probability for h in hits if h.reader_probability is not None}
-        return checked_by_reader(answer_with(real_engine, question, 3, reader=False),
-                                 answer_with(real_engine, question, 3, reader=True), probabilities)
-
-    said = decided("Siapa Ketua Bawaslu Jawa Tengah?")
+    said = answer_with(real_engine, "Siapa Ketua Bawaslu Jawa Tengah?", 3, reader=True)
     assert said.outcome == "answered" and "Muhammad Amin" in (said.hits[0].answer or said.hits[0].quote)
     assert said.reader == real_engine.reader.fingerprint
-    assert decided("Siapa pemenang Pilkada Jawa Barat 2024?").outcome != "answered"
+    premise = answer_with(real_engine, "Siapa pemenang Pilkada Jawa Barat 2024?", 3, reader=True)
+    assert premise.outcome != "answered"

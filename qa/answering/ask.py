@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from qa import config
-from qa.answering import abstain, followup, verify
+from qa.answering import abstain, decide, followup, verify
 from qa.answering.question import Analysis, analyse
 from qa.answering.question_type import fits
 from qa.answering.quote import best_sentence, reading_window, widened
@@ -83,12 +83,27 @@ def answer_with(engine: Engine, question: str, k: int = 5, dense_weight: float |
 
 def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vector, reader: bool,
             checks: bool = True) -> Answer:
+    """Retrieval's answer; with the reader on, retrieval's and the reader's, and the stated one as
+    :mod:`qa.answering.decide` chooses (with ``checks=False``, the reader's decision alone)."""
     active = engine.reader if reader else None
-    idf = engine.index.lexical.idf()
-    asked = analyse(text, idf)
+    asked = analyse(text, engine.index.lexical.idf())
     if active is not None and asked.english >= ENGLISH_SHARE:
         active = None  # the reader is calibrated on Indonesian questions: an English one is decided by retrieval
-    hits, _, retrieved = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active)  # 2: see _outcome
+    if vector is None:
+        vector = engine.embedder.encode_queries([visible(text)])[0]
+    if active is None:
+        return _path(engine, asked, k, dense_weight, vector, None, checks)[0]
+    read, probabilities = _path(engine, asked, k, dense_weight, vector, active, checks)
+    if not checks:
+        return read
+    plain, _ = _path(engine, asked, k, dense_weight, vector, None, checks)
+    return decide.checked_by_reader(plain, read, probabilities)
+
+
+def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector, active: Reader | None,
+          checks: bool) -> tuple[Answer, dict[str, float]]:
+    """One path's answer (retrieval alone, or the reader's decision) and the reader's probability per passage read."""
+    hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active)  # 2: _outcome
     on_topic = bool(hits) and retrieved >= engine.calibration.threshold
     if active is None:
         confidence = retrieved
@@ -104,8 +119,9 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
     hits = hits[:k]
     if outcome != verify.ANSWERED:  # the evidence is shown unverified: no span, no verdict
         hits = [replace(h, answer="", answer_start=0, answer_end=0, verdict="") for h in hits]
-    return Answer(question=text, answered=outcome == verify.ANSWERED, hits=hits, confidence=confidence,
-                  reader=engine.reader.fingerprint if reader and engine.reader else "", outcome=outcome, reason=reason)
+    return Answer(question=asked.text, answered=outcome == verify.ANSWERED, hits=hits, confidence=confidence,
+                  reader=active.fingerprint if active is not None else "", outcome=outcome,
+                  reason=reason), probabilities
 
 
 def _outcome(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, read: bool) -> tuple[str, str]:
@@ -165,14 +181,15 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
     """The hits for a cleaned question and the retrieval signals. With a reader, the candidates it read come in
     the order of its score, each quote the sentence holding its answer; otherwise each quote is the passage's
     best sentence for the question."""
-    hits, signals, _ = _retrieve(engine, analyse(text, engine.index.lexical.idf()), k, dense_weight, vector, reader)
+    hits, signals, _, _ = _retrieve(engine, analyse(text, engine.index.lexical.idf()), k, dense_weight, vector, reader)
     return hits, signals
 
 
 def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector,
-              reader: Reader | None) -> tuple[list[Hit], Signals, float]:
-    """:func:`retrieve_hits` and the retrieval evidence that the first passage in retrieval order (with its best
-    sentence as the quote, as retrieval alone shows it) answers: :func:`qa.answering.abstain.confidence`."""
+              reader: Reader | None) -> tuple[list[Hit], Signals, float, dict[str, float]]:
+    """:func:`retrieve_hits`, the retrieval evidence that the first passage in retrieval order (with its best
+    sentence as the quote, as retrieval alone shows it) answers (:func:`qa.answering.abstain.confidence`), and the
+    reader's probability for each passage it read (``passage_id`` → 0..1; empty without the reader)."""
     text = asked.text
     if vector is None:
         vector = engine.embedder.encode_queries([visible(text)])[0]
@@ -189,6 +206,8 @@ def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | Non
         order += list(range(len(read), len(candidates)))
         readings = [read[i] if i < len(read) else None for i in order]
         candidates = [candidates[i] for i in order]
+    probabilities = {engine.index.passages[c.position].passage_id: r.probability
+                     for c, r in zip(candidates, readings) if r is not None}
     hits: list[Hit] = []
     done = 0
     while True:
@@ -202,7 +221,7 @@ def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | Non
         done, wanted = len(candidates), 2 * wanted  # folding used the spares up: the next candidates, in order
         more, _ = search(engine.index, vector, text, wanted, dense_weight=weight)
         candidates, readings = candidates + more[done:], readings + [None] * (len(more) - done)
-    return [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)], signals, retrieved
+    return [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)], signals, retrieved, probabilities
 
 
 def retrieval_confidence(engine: Engine, asked: Analysis, candidates, signals: Signals, idf: dict[str, float]) -> float:

@@ -10,11 +10,9 @@ the order of its score). The stated one is
 3. else nothing: *not sure* when retrieval's answer was vetoed or either answer was not sure, with the evidence;
    otherwise *no answer*.
 
-Measured on the seed questions and the FacQA and IDK-MRC dev sets in one run (``bench/selective.py`` with this
-wired into ``ask._answer`` for ``reader=True``, commit c525c33; README "Which path users get"): this states more right
-answers than retrieval alone and fewer wrong ones, where the reader's own decision alone states fewer right ones.
-Not wired on main yet: with it, a retrieval answer shows no reader span, which the reader's tests and the page
-still expect (the next step, with the switch of the default).
+Measured on the seed questions and the FacQA and IDK-MRC dev sets in one run (``bench/selective.py``, README
+"Which path users get"): this states more right answers than retrieval alone and fewer wrong ones, where the
+reader's own decision alone states fewer right ones.
 """
 
 from __future__ import annotations
