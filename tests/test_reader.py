@@ -87,16 +87,28 @@ def seed_engine(real_engine):
 
 
 def test_reader_marks_the_answer_inside_the_quote(seed_engine):
-    from qa.answering.ask import answer_with
+    """The reader's reading: its span, verbatim at its offsets, inside the sentence it quotes."""
+    from qa.answering.ask import retrieve_hits
 
-    answer = answer_with(seed_engine, "Siapa Ketua Bawaslu Jawa Tengah?", k=3)
-    first = answer.hits[0]
-    assert answer.answered and answer.reader == seed_engine.reader.fingerprint
+    hits, _ = retrieve_hits(seed_engine, "Siapa Ketua Bawaslu Jawa Tengah?", 3, reader=seed_engine.reader)
+    first = hits[0]
     assert "Amin" in first.answer and len(first.answer) < 40
     article = seed_engine.index.articles[first.doc_id].text
     assert article[first.answer_start:first.answer_end] == first.answer
     assert first.quote_start <= first.answer_start < first.answer_end <= first.quote_end
     assert first.reader_probability is not None and first.reader_probability >= seed_engine.reader.threshold
+
+
+def test_reader_on_states_the_checked_answer(seed_engine):
+    """ask() with the reader on (qa/answering/decide.py): retrieval's verified quote, not vetoed by the reader."""
+    from qa.answering.ask import answer_with
+    from qa.answering.decide import VETO
+
+    answer = answer_with(seed_engine, "Siapa Ketua Bawaslu Jawa Tengah?", k=3, reader=True)
+    first = answer.hits[0]
+    assert answer.answered and answer.reader == seed_engine.reader.fingerprint
+    assert "Muhammad Amin" in first.quote
+    assert first.reader_probability is not None and first.reader_probability >= VETO
 
 
 def test_reader_says_no_answer_to_a_question_the_articles_do_not_answer(seed_engine):
@@ -142,7 +154,7 @@ def test_cli_reader_flags_and_env_turn_the_reader_on_and_off(real_index: Path, c
     assert default["reader"] == flag_off["reader"] == ""
     assert default["hits"][0]["answer"] == flag_off["hits"][0]["answer"] == ""
     assert flag_on["reader"] and flag_on["reader"] == env_on["reader"]
-    assert "Amin" in flag_on["hits"][0]["answer"]
+    assert "Amin" in flag_on["hits"][0]["quote"] and flag_on["hits"][0]["reader_probability"] is not None
 
 
 # Protects against: a long but legal question making the tokenizer panic (a Rust panic is a BaseException,

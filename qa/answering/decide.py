@@ -33,14 +33,15 @@ def checked_by_reader(plain: Answer, read: Answer, probabilities: dict[str, floa
     ``k``), given the reader's probability for each passage it read (``passage_id`` → 0..1)."""
     first = plain.hits[0] if plain.hits else None
     probability = probabilities.get(first.passage_id) if first is not None else None
+    hits = [replace(hit, reader_probability=probabilities.get(hit.passage_id)) for hit in plain.hits]
     if plain.outcome == ANSWERED and (probability is None or probability >= VETO):
-        hits = [replace(first, reader_probability=probability)] + list(plain.hits[1:]) if first else []
         return replace(plain, hits=hits, reader=read.reader)
     if read.outcome == ANSWERED:
         return read
     if plain.outcome == ANSWERED:
-        return replace(plain, answered=False, outcome=NOT_SURE, reader=read.reader,
+        return replace(plain, hits=hits, answered=False, outcome=NOT_SURE, reader=read.reader,
                        reason=f"the reader reads the closest passage as holding no answer (probability "
                               f"{probability:.2f} < {VETO})")
-    chosen = read if read.outcome == NOT_SURE and plain.outcome == NO_ANSWER else plain
-    return replace(chosen, reader=read.reader)
+    if read.outcome == NOT_SURE and plain.outcome == NO_ANSWER:
+        return read
+    return replace(plain, hits=hits, reader=read.reader)
