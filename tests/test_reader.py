@@ -143,18 +143,21 @@ def test_the_onnx_reader_answers_as_torch_does(seed_engine):
 
 
 def test_cli_reader_flags_and_env_turn_the_reader_on_and_off(real_index: Path, cli_env: dict):
-    """Off by default (qa.config.READER_DEFAULT); --reader or QA_READER=1 turn it on, --no-reader wins over the env."""
+    """On by default (qa.config.READER_DEFAULT); --no-reader or QA_READER=0 turn it off, --reader wins over the env."""
+    from qa.config import READER_DEFAULT
+
     base = [sys.executable, "-m", "qa", "ask", "Siapa Ketua Bawaslu Jawa Tengah?", "--index", str(real_index), "--json", "-k", "2"]
 
     def run(*extra: str, **env: str) -> dict:
         return json.loads(subprocess.run(base + list(extra), env=cli_env | env, capture_output=True, text=True, check=True).stdout)
 
-    default, flag_on, env_on = run(), run("--reader"), run(QA_READER="1")
-    flag_off = run("--no-reader", QA_READER="1")
-    assert default["reader"] == flag_off["reader"] == ""
-    assert default["hits"][0]["answer"] == flag_off["hits"][0]["answer"] == ""
-    assert flag_on["reader"] and flag_on["reader"] == env_on["reader"]
-    assert "Amin" in flag_on["hits"][0]["quote"] and flag_on["hits"][0]["reader_probability"] is not None
+    default, flag_off, env_off = run(), run("--no-reader"), run(QA_READER="0")
+    flag_on = run("--reader", QA_READER="0")
+    assert bool(default["reader"]) == READER_DEFAULT
+    assert flag_off["reader"] == env_off["reader"] == ""
+    assert all(h["reader_probability"] is None and h["answer"] == "" for h in flag_off["hits"])
+    assert flag_on["reader"] and "Amin" in flag_on["hits"][0]["quote"]
+    assert flag_on["hits"][0]["reader_probability"] is not None
 
 
 # Protects against: a long but legal question making the tokenizer panic (a Rust panic is a BaseException,

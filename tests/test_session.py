@@ -215,7 +215,7 @@ def test_check_exits_1_when_an_expected_citation_is_missing_and_2_on_a_bad_bank(
     assert [q["status"] for q in report["questions"]] == ["missing", "unchecked"]
     assert report["questions"][1]["answered"] is False and report["summary"]["abstained"] == 1
     right = write(tmp_path, "- Siapa Ketua Bawaslu Jawa Tengah? → 004_8bd08da9835bcf30 = Muhammad Amin\n")
-    reading = cli_env  # the default, retrieval alone: the check looks in the quote the turn shows
+    reading = cli_env  # the default: the check looks in what the turn states (the span, else the quote)
     done = run_cli("session", "check", str(right), "--index", str(real_index), env=reading)
     assert done.returncode == 0 and done.stdout.rstrip().endswith("PASSED"), done.stdout
     wrong = write(tmp_path, "- Siapa Ketua Bawaslu Jawa Tengah? → 004_8bd08da9835bcf30 = Nana Sudjana\n")

@@ -43,6 +43,56 @@ def test_a_neighbouring_role_is_not_the_one_asked_for():
     assert check("Siapa Anggota Bawaslu Jawa Tengah?", JATENG) != ""  # Ketua is not anggota
 
 
+def test_whoever_stands_in_for_the_office_is_not_its_holder():
+    stood_in = ("Kepala Kantor Wilayah Kemenkumham Jawa Tengah yang diwakili Kepala Divisi Administrasi Anton "
+                "Wardhana membuka acara.")
+    assert check("Siapa Kepala Kanwil Kemenkumham Jawa Tengah?", stood_in, article=stood_in) != ""
+    before = "Anton Wardhana, mewakili Kepala Kanwil Kemenkumham Jawa Tengah, membuka acara."
+    assert check("Siapa Kepala Kanwil Kemenkumham Jawa Tengah?", before, article=before) != ""
+    asked = "Siapa Kepala Divisi Administrasi Kanwil Kemenkumham Jawa Tengah?"  # counter-examples: the stand-in's
+    assert check(asked, stood_in, article=stood_in) == ""  # own office, asked for; an office called "Perwakilan"
+    office = "Penyuluhan dibuka oleh Kepala Kantor Perwakilan Kemenkumham Babel, Harun Sulianto."
+    assert check("Siapa Kepala Kantor Perwakilan Kemenkumham Babel?", office, article=office) == ""
+    holder = "Kepala Kanwil Kemenkumham Jawa Tengah Tejo Harwanto membuka acara."
+    assert check("Siapa Kepala Kanwil Kemenkumham Jawa Tengah?", holder, article=holder) == ""
+
+
+def test_a_place_of_the_kind_asked_must_be_named():
+    vague = "Sekda mencontohkan operasi tangkap tangan kepala daerah oleh KPK di salah satu kabupaten di Jateng."
+    assert "kabupaten" in check("Kabupaten mana yang kepala daerahnya terkena OTT KPK?", vague, article=vague)
+    named = "Sekda mencontohkan operasi tangkap tangan kepala daerah oleh KPK di Kabupaten Pemalang."
+    assert check("Kabupaten mana yang kepala daerahnya terkena OTT KPK?", named, article=named) == ""
+    hotel = "Rakor Bawaslu Jawa Tengah digelar di Hotel Grand Candi Semarang, Kamis (26/9/2024)."
+    assert check("Rakor Bawaslu Jawa Tengah diadakan di hotel apa?", hotel) == ""
+    assert check("Rakor Bawaslu Jawa Tengah diadakan di hotel apa?", "Rakor digelar di Semarang.") != ""
+
+
+def test_a_duration_counts_nothing_but_its_own_unit():
+    yearly = "Seluruh ASN sepatutnya menjaga netralitas dalam pesta demokrasi lima tahunan ini."
+    assert "number" in check("Berapa jumlah camat yang ikut penyuluhan di Jawa Tengah?", yearly, article=yearly)
+    days = "Masa kampanye Pilkada 2024 berlangsung selama 60 hari di Jawa Tengah."
+    assert check("Berapa lama masa kampanye Pilkada di Jawa Tengah?", days, article=days) == ""
+    assert check("Berapa hari masa kampanye Pilkada di Jawa Tengah?", days, article=days) == ""
+    counted = "Sebanyak 65 camat di Jawa Tengah mengikuti penyuluhan netralitas."
+    assert check("Berapa jumlah camat yang ikut penyuluhan di Jawa Tengah?", counted, article=counted) == ""
+
+
+@pytest.mark.parametrize("question", ["Netralitas itu artinya apa menurut Bawaslu Jateng?", "Apa itu netralitas ASN?",
+                                      "Apa yang dimaksud dengan netralitas ASN?", "What does neutrality mean for ASN?"])
+def test_a_meaning_is_answered_only_by_a_sentence_that_defines(question):
+    theme = "Rakor Bawaslu Jateng bertema “Mewujudkan Netralitas ASN” digelar di Semarang."
+    assert "meaning" in check(question, theme, article=theme)
+    defines = "Menurut Bawaslu Jateng, netralitas ASN adalah ketidakberpihakan ASN dalam pemilu."  # counter-example
+    assert check(question, defines, article=defines) == ""
+
+
+def test_a_sentence_that_asks_the_question_again_does_not_answer_it():
+    again = "Namun, tidak semua ASN memahami aktivitas-aktivitas apa saja yang masuk pelanggaran netralitas."
+    assert "asks the question" in check("contoh pelanggaran netralitas asn apa aja sih?", again, article=again)
+    listed = "Pelanggaran netralitas ASN antara lain foto bareng calon dan ikut mendukung calon di media sosial."
+    assert check("contoh pelanggaran netralitas asn apa aja sih?", listed, article=listed) == ""  # counter-example
+
+
 def test_an_office_building_is_not_its_holder():
     venue = "Penyuluhan digelar di Ruang Rapat VIP Kantor Bupati Bateng, Selasa (23/01/2024), dibuka Harun Sulianto."
     assert check("Siapa Bupati Bangka Tengah?", venue, article=venue) != ""

@@ -51,6 +51,9 @@ class Analysis:
     focus: tuple[str, ...]  # the word the question turns on ("Siapa yang *menang* …"), as lexical forms; () if an office
     english: float  # share of English function words
     terms: Question  # the weighted words, for scoring sentences (qa.answering.quote)
+    place_type: str = ""  # "Kabupaten *mana* …?", "di hotel *apa* …?": the kind of place whose name is asked; "" if none
+    definition: bool = False  # "Apa *arti* netralitas?", "Apa itu …?", "What does … mean?": a meaning is asked
+    asking: str = ""  # the question word, written out ("apa saja" for "apa aja"); "" for bare "apa" or none
 
 
 def english_share(text: str) -> float:
@@ -66,7 +69,35 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
     units = lexicon.units(text, english=share >= 0.2)
     return Analysis(text=text, kind=kind, constraints=tuple(_constraints(text, units, share >= 0.2)),
                     action=_action(units) if kind == YESNO else (), focus=_focus(text, units), english=share,
-                    terms=prepare(text, idf))
+                    terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
+                    asking=question_word(text))
+
+
+_ASKING = re.compile(r"\b(apa\s+(?:saja|aja)|siapa(?:\s+(?:saja|aja))?|berapa|kapan|bagaimana|gimana|mengapa|kenapa|knp)\b",
+                     re.IGNORECASE)
+_WRITTEN_OUT = {"aja": "saja", "gimana": "bagaimana", "knp": "kenapa"}
+
+
+def question_word(text: str) -> str:
+    """The first question word of ``text``, written out and lower case ("apa saja" for "apa aja"); bare "apa" and
+    "di mana" (also a relative word) do not count. "" when there is none."""
+    m = _ASKING.search(text)
+    return " ".join(_WRITTEN_OUT.get(w, w) for w in m.group(1).lower().split()) if m else ""
+
+
+_DEFINITION = re.compile(r"\b(?:arti(?:nya)?|maksud(?:nya)?|dimaksud|pengertian|definisi(?:nya)?|makna(?:nya)?|apa\s+itu|"
+                         r"what\s+is\s+meant|what\s+does\s+.+\s+mean|meaning|definition)\b", re.IGNORECASE)
+
+
+PLACE_TYPES = ("kabupaten", "kota", "provinsi", "kecamatan", "kelurahan", "desa", "hotel", "gedung", "negara", "kampus",
+               "universitas", "sekolah", "masjid", "pendopo", "aula", "ruang")
+_PLACE_TYPE = re.compile(rf"\b({'|'.join(PLACE_TYPES)})\s+(?:apa|mana|manakah|apakah)\b", re.IGNORECASE)
+
+
+def _place_type(text: str) -> str:
+    """The kind of place a question asks to name: "kabupaten" for "Kabupaten mana …?"; "" for any other question."""
+    m = _PLACE_TYPE.search(text)
+    return m.group(1).lower() if m else ""
 
 
 def _constraints(text: str, units: list[lexicon.Unit], english: bool) -> list[Constraint]:
@@ -118,6 +149,8 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
     """For a question that opens with *siapa*, *berapa* or *kapan*: its first informative word, when it is no
     office, organisation, place or subject ("ASN"): "Siapa yang *menang* …", "Berapa *gaji* …"."""
     named = _NAMED.search(text)
+    if named and _DEFINITION.fullmatch(named.group(1)):
+        named = None  # "… artinya apa?": a meaning is asked (Analysis.definition), not a thing named "arti"
     if named and lexicon.units(named.group(1))[:1] and lexicon.units(named.group(1))[0].kind == lexicon.OTHER:
         return lexicon.units(named.group(1))[0].stems  # "Sanksi apa …", "di hotel mana …": the thing named
     if not _OPENS.match(text):

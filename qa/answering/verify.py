@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from qa.answering import lexicon
-from qa.answering.question import ORG, PERSON, PLACE, ROLE, YEAR, Analysis, Constraint
+from qa.answering.question import ORG, PERSON, PLACE, ROLE, YEAR, Analysis, Constraint, question_word
 from qa.answering.question_type import _RULE, RULES, WHEN, WHO, COUNT, YESNO
 from qa.answering.quote import holds, sentence_tokens
 from qa.index.lexical import EXPAND, tokenize
@@ -49,6 +49,12 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
                        else _venue(shown, analysis.text) if analysis.kind == "place"
                        else holds(analysis.kind, _without(shown, analysis.text, analysis.kind), analysis.text)):
         return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
+    if analysis.place_type and not _named_place(shown, analysis.place_type):
+        return f"{UNFIT} name of the {analysis.place_type} asked for"  # "salah satu kabupaten" names none
+    if not span and analysis.asking and question_word(sentence) == analysis.asking:
+        return "the sentence asks the question again rather than answer it"  # "… memahami apa saja yang …"
+    if analysis.definition and not _defines(analysis, sentence):
+        return f"{UNFIT} meaning: it defines nothing"  # "Apa arti netralitas?" is not answered by a rakor's theme
     said, context = lexicon.words(sentence), lexicon.words(article)
     for constraint in analysis.constraints:
         reason = _constraint(constraint, said, context, strict=analysis.kind == WHO)
@@ -68,15 +74,38 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     return ""
 
 
+def _named_place(text: str, place_type: str) -> bool:
+    """Whether ``text`` names a place of the type asked: the type word then a capitalised name ("Kabupaten Pati",
+    "Hotel Grand Candi"; "Kab." for a kabupaten)."""
+    head = r"(?:[Kk]abupaten|[Kk]ab\.)" if place_type == "kabupaten" else f"(?i:{place_type})"
+    return bool(re.search(rf"\b{head}\s+[A-Z]", text))
+
+
+_DEFINES = re.compile(r"\b(?:adalah|ialah|yaitu|yakni|merupakan|berarti|artinya|diartikan|dimaknai|bermakna|maksudnya|"
+                      r"dimaksud|didefinisikan|pengertian|refers\s+to|means|is\s+defined)\b", re.IGNORECASE)
+_NOT_DEFINED = frozenset(tokenize("arti maksud dimaksud pengertian definisi makna menurut mean meaning definition "
+                                  "ASN PNS pegawai civil servant", expand=True))
+
+
+def _defines(analysis: Analysis, sentence: str) -> bool:
+    """Whether ``sentence`` defines what the question asks the meaning of: a definition word ("adalah", "yaitu",
+    "berarti", …) with a word of the question at most 40 characters before it; the question's definition words,
+    its organisations, places and offices ("menurut Bawaslu") and the civil servants themselves do not count."""
+    scene = {t for c in analysis.constraints for t in tokenize(c.text, expand=True)}
+    wanted = set(tokenize(analysis.text, expand=True)) - scene - _NOT_DEFINED
+    return any(wanted & set(tokenize(sentence[max(0, m.start() - 40):m.start()], expand=True))
+               for m in _DEFINES.finditer(sentence))
+
+
 _SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
-_VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?:[a-z]+[\s,]+){0,3}([A-Z][\w.'-]*)")
+_VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?:[a-z]+[\s,]+){0,3}([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)")
 
 
 def _venue(text: str, question: str) -> bool:
-    """Whether ``text`` names where something is: "di <Name>" (or "di lokasi acara, <Name>"), a name the question
-    does not."""
+    """Whether ``text`` names where something is: "di <Name>" (or "di lokasi acara, <Name>", "di Kabupaten <Name>"),
+    a name the question does not."""
     asked = set(lexicon.words(question))
-    return any(m.group(1).lower() not in asked for m in _VENUE.finditer(text))
+    return any(word.lower() not in asked for m in _VENUE.finditer(text) for word in m.group(1).split())
 
 
 def _without(text: str, question: str, kind: str) -> str:
@@ -86,7 +115,20 @@ def _without(text: str, question: str, kind: str) -> str:
         text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
     if kind == COUNT:
         text = re.sub(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)|\b(?:19|20)\d\d\b", " ", text)
+        units = {u for u in _DURATION_UNITS if re.search(rf"\b{u}", question, re.IGNORECASE)}
+        if re.search(r"\b(?:lama|lamanya|durasi|long|usia|umur|age|old)\b", question, re.IGNORECASE):
+            units = set(_DURATION_UNITS)  # "Berapa lama …?": a duration is the answer
+        text = _DURATION.sub(lambda m: m.group(0) if m.group(2).lower().startswith(tuple(units)) else " ", text)
     return text
+
+
+# A number of time units ("lima tahunan", "3 hari") counts no people or things: for a *berapa* question that does not
+# ask for that unit ("Berapa jumlah camat …?") it is no answer; "Berapa hari …?" and "Berapa lama …?" keep theirs.
+_DURATION_UNITS = ("tahun", "bulan", "minggu", "pekan", "hari", "jam", "menit", "detik", "year", "month", "week", "day",
+                   "hour", "minute")
+_NUMBER_WORD = (r"\d[\d.,]*|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|se|"
+                r"(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)\s+(?:belas|puluh)")
+_DURATION = re.compile(rf"\b({_NUMBER_WORD})\s*({'|'.join(_DURATION_UNITS)})\w*", re.IGNORECASE)
 
 
 def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[str, ...], strict: bool) -> str:
@@ -128,6 +170,7 @@ def _named_with_office(analysis: Analysis, sentence: str, span: str) -> bool:
         names = [(at, at + len(span))] if at >= 0 else []
     else:
         names = lexicon.names_in(sentence, analysis.text)
+    asked = set(lexicon.words(analysis.text))
     for office in offices:
         heads = {form[0] for form in office.forms} | {short for short, full in EXPAND.items()
                                                       if full.split()[0] in {form[0] for form in office.forms}
@@ -137,9 +180,19 @@ def _named_with_office(analysis: Analysis, sentence: str, span: str) -> bool:
             before = sentence[:m.start()].lower().split()[-1:]
             if before in (["kantor"], ["rumah"]) or (before == ["wakil"] and not office.wakil):
                 continue
-            if any(m.start() - NEAR_BEFORE <= end and start <= m.end() + NEAR_AFTER for start, end in names):
+            if _STANDS_IN.search(sentence[max(0, m.start() - 24):m.start()]) and not (
+                    set(lexicon.words(sentence[m.end():])[:2]) & asked):
+                continue  # "yang diwakili Kepala Divisi …": the stand-in's office, unless it is the one asked
+            if any(m.start() - NEAR_BEFORE <= end and start <= m.end() + NEAR_AFTER
+                   and not _STANDS_IN.search(sentence[min(end, m.end()):max(start, m.start())]) for start, end in names):
                 return True
     return False
+
+
+# Between an office and a name: the name stands in for the office holder ("Kepala Kanwil, yang diwakili Kepala
+# Divisi Anton"; "Anton, mewakili Kepala Kanwil"), so it is not the holder's name.
+_STANDS_IN = re.compile(r"\b(?:diwakili|mewakili|diwakilkan|represented|representing|on behalf)\b",
+                        re.IGNORECASE)
 
 
 _TITLES = frozenset("prof dr ir drs hj h kh sdr bapak ibu mr mrs ms".split())

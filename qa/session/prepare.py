@@ -3,8 +3,8 @@
 ``qa session check`` answers every question once with :func:`qa.answering.ask.answer_with` and says, per
 question, whether the first passage (or one of the top ``k``) is one the bank expects, whether the
 articles answer at all, and, when the bank states the answer, whether the answer the turn gives holds
-it (the reader's span with the reader on; the first passage's quote with retrieval alone, the default). A check fails when an expected citation is missing, when an answer span does not hold the
-stated answer, or when the turn says "no answer" where the bank expects one. The agenda and the
+it (the reader's span where one is stated, else the first passage's quote). A check fails when an expected
+citation is missing, when the given answer does not hold the stated answer, or when the turn says "no answer" where the bank expects one. The agenda and the
 session handout show an answer span only where it holds the stated answer (:func:`verified_span`).
 """
 
@@ -65,12 +65,12 @@ def holds(span: str, answer: str) -> bool:
 
 
 def given_span(answer: Answer) -> str:
-    """What a turn gives the room as its answer: the reader's span in the first passage, or, when retrieval alone
-    answered (the reader off, its default), the first passage's quote; none when the turn says there is no answer."""
+    """What a turn gives the room as its answer: the reader's span in the first passage when one is stated, else
+    the first passage's quote (retrieval's answer, with the reader on or off); none when the turn does not answer."""
     if not (answer.answered and answer.hits):
         return ""
     first = answer.hits[0]
-    return first.answer or ("" if answer.reader else first.quote)
+    return first.answer or first.quote
 
 
 def verified_span(question: Question, answer: Answer) -> str:
