@@ -3,7 +3,7 @@
     .venv/bin/python bench/load.py [--reader] [--clients 40] [--one 50] [--saturate 30] [--room 120] [--every 20]
     .venv/bin/python bench/load.py --quick          # a check that it works: 10 s of saturation, 30 s of a room
 
-One path per run: retrieval alone (the default, `qa serve --no-reader`) or `--reader`. Phases, in one run:
+One path per run: retrieval alone (`qa serve --no-reader`) or `--reader` (the served default). Phases, in one run:
 (a) one client asking --one questions back to back, and the same questions through ask() in this process;
 (b) saturation: --clients clients back to back for --saturate seconds; (c) a room: --clients clients each asking
 a random question about every --every seconds for --room seconds. Each phase reports p50/p95 latency,
@@ -81,7 +81,7 @@ def load_test(index: Path, reader: bool, clients: int, one: int, saturate: float
 
 
 def report(rows: list[dict], reader: bool, args: argparse.Namespace, load_before: float) -> str:
-    path = "the reader (`qa serve --reader`)" if reader else "retrieval alone (`qa serve --no-reader`, the default)"
+    path = "the reader (`qa serve --reader`, the default)" if reader else "retrieval alone (`qa serve --no-reader`)"
     quick = " A quick run (`--quick`) on a shared machine: short phases, figures indicative only." if args.quick else ""
     headers = ["phase", "clients", "answers", "errors", "questions/s", "p50 ms", "p95 ms", "server CPU s",
                "client CPU s", "server RSS start MB", "server RSS end MB"]
@@ -97,7 +97,8 @@ def report(rows: list[dict], reader: bool, args: argparse.Namespace, load_before
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reader", action="store_true", help="serve with the reader (default: retrieval alone)")
+    parser.add_argument("--reader", action="store_true", help="serve with the reader, as `qa serve` does by default "
+                        "(without: retrieval alone, `--no-reader`)")
     parser.add_argument("--clients", type=int, default=40, help="clients in the saturation and room phases")
     parser.add_argument("--one", type=int, default=50, help="questions for one client and for ask() in process")
     parser.add_argument("--saturate", type=float, default=30.0, help="seconds of saturation")

@@ -47,18 +47,20 @@ Kode uji keamanan Bawaslu yang sangat panjang tanpa spasi adalah """ + "A" * 400
 
 
 @contextmanager
-def serving(index: Path, log_path: Path, reader: bool = False) -> Iterator[str]:
+def serving(index: Path, log_path: Path, reader: bool | None = None) -> Iterator[str]:
     """`python -m qa serve` on a free port (tests/serving.py), without inherited QA_/GRADIO_ settings; the reader on
-    when ``reader`` (it is off by default)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "GRADIO_"))} | ({"QA_READER": "1"} if reader else {})
+    or off as ``reader`` says (None: the default, qa.config.READER_DEFAULT)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "GRADIO_"))}
+    if reader is not None:
+        env["QA_READER"] = "1" if reader else "0"
     with server_process(index, log_path, env=env) as (url, _):
         yield url
 
 
 @pytest.fixture(scope="module")
 def server(real_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # the reader on (it is off by default: qa.config.READER_DEFAULT): the page's reader path end to end; the
-    # session and upload browser tests serve the default, retrieval alone
+    # the reader on (as by default, qa.config.READER_DEFAULT, stated here so the page's reader path is tested
+    # whatever the default); the session and upload browser tests serve the default
     with serving(real_index, tmp_path_factory.mktemp("serve") / "serve.log", reader=True) as url:
         yield url
 

@@ -34,6 +34,21 @@ def _answer(question: str, quote: str) -> Answer:
      "Siapa yang menemani Harun Sulianto?"),
     ("Apa yang dia katakan?", [CHAIR], "Apa yang Ketua Bawaslu Jawa Tengah katakan?"),  # no answer: the office asked
     ("Kapan itu?", [CHAIR, "Kalau ketua Bawaslu Kota Semarang?"], "Kapan ketua Bawaslu Kota Semarang?"),  # a chain
+    # only question words: asked again of the previous question's event
+    ("Kapan?", ["Di mana rapat koordinasi netralitas ASN digelar?"], "Kapan rapat koordinasi netralitas ASN digelar?"),
+    ("terus jam berapa?", ["Seminar kebangsaan diadakan di mana?"], "Jam berapa Seminar kebangsaan diadakan?"),
+    ("And when?", ["Where was the legal counseling in South Jakarta held?"],
+     "When was the legal counseling in South Jakarta held?"),
+    # the event named by "acara itu", "kegiatan tersebut", "acaranya", "that event", anywhere in the question
+    ("Acara itu diadakan di mana?", ["Penyuluhan hukum di Jakarta Selatan bertema apa?"],
+     "Penyuluhan hukum di Jakarta Selatan diadakan di mana?"),
+    ("Acaranya di mana?", ["Seminar kebangsaan itu kapan?"], "Seminar kebangsaan di mana?"),
+    ("Who was invited to that event?", ["When was the legal counseling in Bangka Tengah?"],
+     "Who was invited to the legal counseling in Bangka Tengah?"),
+    # "Kalau X-nya (siapa)?": the office X, of the previous question's place
+    ("Kalau sekdanya?", ["Siapa Wakil Bupati Bangka Tengah?"], "Siapa sekda Bangka Tengah?"),
+    ("Kalau wakil bupatinya siapa?", [OPENED], "Siapa wakil bupati Bangka Tengah?"),
+    ("Kalau Pj Gubernurnya?", ["Siapa Kepala Bawaslu Jawa Tengah?"], "Siapa Pj Gubernur Jawa Tengah?"),
 ])
 def test_follow_ups_are_resolved_against_the_previous_turn(question, history, resolved):
     understood = resolve(question, history)

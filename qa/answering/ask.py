@@ -287,9 +287,9 @@ def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, m
 
     ``index_dir`` None means ``$QA_INDEX`` or ``./index``; when that default index is missing
     or stale and ``./seeds`` exists, it is built from ``./seeds`` first. The model, the reader and
-    the index are loaded once per process and index folder. The trained reader is off by default
-    (:data:`qa.config.READER_DEFAULT`): ``reader=True`` (or ``QA_READER=1``) turns it on, ``reader=False``
-    (or ``QA_READER=0``) keeps retrieval alone. ``history``: the previous questions (or (question, Answer) pairs),
+    the index are loaded once per process and index folder. The trained reader is on by default
+    (:data:`qa.config.READER_DEFAULT`; :mod:`qa.answering.decide`): ``reader=False`` (or ``QA_READER=0``) keeps
+    retrieval alone, ``reader=True`` (or ``QA_READER=1``) turns it on. ``history``: the previous questions (or (question, Answer) pairs),
     oldest first, that a follow-up is resolved against (:func:`answer_with`).
     """
     clean_question(question)

@@ -1,12 +1,15 @@
 """A follow-up question resolved against the previous turn of a conversation, before it is answered.
 
-Two kinds are resolved; anything else is answered as typed:
+These kinds are resolved; anything else is answered as typed:
 
 - *Kalau X?* ("Kalau ketua Bawaslu Kota Semarang?", "Bagaimana dengan Jawa Barat?", "What about …?"): the previous
   question with X in place of what X stands for there (an office, organisation, place or year, or a span of them:
   "Siapa Ketua Bawaslu Jawa Tengah?" → "Siapa ketua Bawaslu Kota Semarang?"); X is added to the previous question
-  when it holds none of its kinds ("Kalau di Bangka Tengah?"). X must hold an office, organisation, place, year or
-  name, be short, and ask nothing itself ("Kalau ASN ikut kampanye, apa sanksinya?" is a question of its own).
+  when it holds none of its kinds ("Kalau di Bangka Tengah?"), an office asked of the previous question's place
+  ("Kalau wakil bupatinya siapa?"). X must hold an office, organisation, place, year or name, be short, and ask
+  nothing itself ("Kalau ASN ikut kampanye, apa sanksinya?" is a question of its own).
+- Question words alone ("Kapan?", "And when?", "Tanggal berapa?"): asked of the previous question's event.
+- The event named ("acara itu", "kegiatan tersebut", "acaranya", "that event"): the previous question's event.
 - A bare follow-up, short and naming nothing itself ("Kapan itu?", "Siapa yang menemaninya?"): a closing *itu* /
   *tersebut* stands for the previous question's event, with the previous answer's name where that question asked
   *siapa* ("Kapan Harun Sulianto membuka penyuluhan hukum di Bangka Tengah?"); *dia*, *beliau*, *mereka* and a
@@ -49,8 +52,8 @@ _KINDS = {lexicon.ROLE: "role", lexicon.ORG: "org", lexicon.PLACE: "place", lexi
 @dataclass(frozen=True)
 class Resolved:
     """A question as understood: ``question`` is what is answered; ``how`` is "" when it was taken as typed,
-    "kalau" (X in place of the previous question's like) or "reference" (itu, dia, -nya); ``previous`` the question
-    it was resolved against."""
+    "kalau" (X in place of the previous question's like), "ellipsis" (question words alone), "event" (acara itu) or
+    "reference" (itu, dia, -nya); ``previous`` the question it was resolved against."""
 
     question: str
     asked: str
@@ -74,9 +77,15 @@ def resolve(question: str, history: Sequence[Turn] | None = None) -> Resolved:
         previous, answer = resolve(last, turns[:-1]).question, None
     marked = _MARKER.match(question)
     if marked:
-        resolved = substitute(previous, marked.group(1).strip())
+        resolved = substitute(previous, _plain_part(marked.group(1).strip()))
         if resolved:
             return Resolved(resolved, question, "kalau", previous)
+    asked = only_asking(question)
+    if asked:
+        return Resolved(f"{asked} {event_of(previous, keep_verb=True)}?", question, "ellipsis", previous)
+    if _EVENT_REF.search(question) and not _labels(question) and not _named(question):
+        resolved = _EVENT_REF.sub(lambda m: event_of(previous), question, count=1).rstrip(" ?.!") + "?"
+        return Resolved(resolved[:1].upper() + resolved[1:], question, "event", previous)
     if bare(question):
         return Resolved(referred(question, previous, answer_name(previous, answer)), question, "reference", previous)
     return Resolved(question, question)
@@ -108,6 +117,45 @@ def understand(question: str, history: Sequence[Turn] | None, answer: Callable[[
     return resolve(question, turns)
 
 
+_REGIONAL = frozenset("gubernur bupati wabup walikota wali sekda sekretaris camat lurah governor regent mayor".split())
+_FILLERS = frozenset("terus trus lalu lantas kalau kalo klo and then so dan sih ya dong nih yang yg".split())
+_ASK_ONLY = frozenset("kapan kapankah di dimana mana manakah siapa siapakah saja aja berapa tanggal jam hari pukul "
+                      "when where who what time date".split())
+_QUESTION_WORDS = frozenset("kapan kapankah dimana mana manakah siapa siapakah berapa when where who".split())
+_EVENT_REF = re.compile(r"\b(?:(?:acara|kegiatan|rapat|rakor|penyuluhan|seminar|deklarasi|pertemuan|sosialisasi)"
+                        r"(?:\s+(?:itu|tersebut|ini)|nya)|(?:that|this|the)\s+(?:event|meeting|counseling|seminar|"
+                        r"declaration))\b", re.IGNORECASE)
+_TRAILING = re.compile(r"\s*\b(?:di\s*mana|kapan|siapa(?:\s+(?:saja|aja))?|(?:tanggal|jam|hari|pukul)?\s*berapa|"
+                       r"apa(?:\s+(?:saja|aja))?|where|when|who)\b\s*(?:sih|ya|itu)?\s*[?.!]*$", re.IGNORECASE)
+_VERB_AT_END = re.compile(r"(?:\s+(?:bertema|bertajuk|diadakan|digelar|dilaksanakan|diselenggarakan|dibacakan|dibuka|"
+                          r"held|opened|di\s+acara|di))+$", re.IGNORECASE)
+_AUXILIARY = re.compile(r"^(?:was|is|were|are|did|does|do)\s+", re.IGNORECASE)
+
+
+def only_asking(question: str) -> str:
+    """The question words of a follow-up that is nothing else ("Kapan?", "And when?", "Tanggal berapa?",
+    "Siapa saja?"), fillers left out; "" for any other question."""
+    words = [w for w in _WORDS.findall(question) if w.lower() not in _FILLERS]
+    if not words or len(words) > 3 or not all(w.lower() in _ASK_ONLY for w in words):
+        return ""
+    return " ".join(words).capitalize() if any(w.lower() in _QUESTION_WORDS for w in words) else ""
+
+
+def event_of(previous: str, keep_verb: bool = False) -> str:
+    """What the previous question was about, its question words left out ("Di mana rapat … diadakan?" → "rapat …
+    diadakan"); an English one's auxiliary too unless ``keep_verb`` ("was the counseling held")."""
+    event = _TRAILING.sub("", _OPENING.sub("", previous)).rstrip(" ?.!")
+    event = re.sub(r"(?i)\s+(?:itu|tersebut)$", "", event)
+    return event if keep_verb else _VERB_AT_END.sub("", _AUXILIARY.sub("", event))
+
+
+def _plain_part(part: str) -> str:
+    """The X of "Kalau X?" without a closing question word or a word's *-nya* ("wakil bupatinya siapa" → "wakil
+    bupati")."""
+    part = _TRAILING.sub("", part).strip() or part
+    return " ".join(w[:-3] if _clitic(w.lower()) else w for w in part.split())
+
+
 def _labels(text: str) -> list[tuple[int, int, str]]:
     """Each word of ``text`` that is part of an office, organisation, place (with its level) or year: (start, end,
     kind); a multi-word name ("Jawa Tengah", "Badan Pengawas Pemilu") labels all its words."""
@@ -119,7 +167,8 @@ def _labels(text: str) -> list[tuple[int, int, str]]:
             piece = text[words[i].start():words[i + n - 1].end()]
             units = lexicon.units(piece)
             ends = (words[i].group(0), words[i + n - 1].group(0))  # no stop word ("siapa", "di") at either end
-            if len(units) == 1 and units[0].kind in _KINDS and all(lexicon.units(w) for w in ends):
+            whole = len(units) == 1 or (n == 1 and all(u.qualifier for u in units[1:]))  # "sekda": sekretaris daerah
+            if units and whole and units[0].kind in _KINDS and all(lexicon.units(w) for w in ends):
                 found += [(w.start(), w.end(), _KINDS[units[0].kind]) for w in words[i:i + n]]
                 i += n
                 break
@@ -137,8 +186,13 @@ def substitute(previous: str, part: str) -> str:
     kinds = {kind for _, _, kind in _labels(part)}
     if not kinds:
         return ""
-    spans = [(start, end) for start, end, kind in _labels(previous) if kind in kinds]
-    body = previous.rstrip(" ?.!")
+    labels = _labels(previous)
+    replaced = kinds | ({"org"} if kinds == {"role"} and set(part.lower().split()) & _REGIONAL else set())
+    spans = [(start, end) for start, end, kind in labels if kind in replaced]  # "Kalau Pj Gubernurnya?" after
+    body = previous.rstrip(" ?.!")  # "Siapa Kepala Bawaslu …?": the governor is not Bawaslu's
+    if not spans and kinds == {"role"} and re.match(r"(?i)\s*(siapa|who)\b", previous):
+        places = [previous[start:end] for start, end, kind in labels if kind == "place"]
+        return f"{previous.split()[0]} {part} {' '.join(places)}".rstrip() + "?"  # "Kalau wakil bupatinya?"
     if not spans:
         joiner = " di " if kinds == {"place"} and not re.match(r"(?i)di\s", part) else " "
         return f"{body}{joiner}{part}?"
@@ -154,7 +208,7 @@ def bare(question: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(question)]
     if not words or len(words) > MAX_FOLLOWUP_WORDS or _labels(question):
         return False
-    if any(w[0].isupper() for w in _WORDS.findall(question)[1:]):
+    if _named(question):
         return False  # a name of its own
     nya = [w for w in words if _clitic(w)]
     closing = words[-1] in _CLOSING
@@ -162,6 +216,11 @@ def bare(question: str) -> bool:
         return False
     content = [w for w in words if w not in _SKIP and w not in _CLOSING and w not in _PERSONAL and w not in nya]
     return len(content) <= 1
+
+
+def _named(question: str) -> bool:
+    """Whether ``question`` names something of its own: a capitalised word after the first."""
+    return any(w[0].isupper() for w in _WORDS.findall(question)[1:])
 
 
 def _clitic(word: str) -> bool:

@@ -4,8 +4,10 @@ or down on an answer, in one SQLite file beside the index (``<index>/../record/r
 
 The schema is versioned (``PRAGMA user_version``): :data:`MIGRATIONS` are applied in order, each in one
 transaction, to a new or older file; a file from a newer version is refused. Every write is one transaction in
-WAL mode (readers never block the one writer; a crash leaves the file as it was before the write), and each call
-opens its own connection, so any thread may write. Stdlib :mod:`sqlite3` only; no import of the page or the app.
+WAL mode with ``synchronous=NORMAL`` (readers never block the one writer; a committed write survives the process
+being killed, and a crash or power loss leaves the file as it was before a write), and each thread writes through
+a connection of its own, kept open and opened again when the file was replaced or a write failed. Stdlib
+:mod:`sqlite3` only; no import of the page or the app.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import threading
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -72,6 +75,7 @@ class Record:
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
+        self._local = threading.local()  # per thread: (connection, the file's (device, inode) when it was opened)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as conn:
@@ -89,18 +93,42 @@ class Record:
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
+    def _writer(self) -> sqlite3.Connection:
+        """This thread's write connection: kept open while the file at :attr:`path` is the one it opened."""
+        kept = getattr(self._local, "kept", None)
+        stat = self.path.stat()  # FileNotFoundError (an OSError) when the file was moved away: reported by _write
+        if kept is not None and kept[1] == (stat.st_dev, stat.st_ino):
+            return kept[0]
+        if kept is not None:
+            kept[0].close()
+        conn = self._connect()
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self._local.kept = (conn, (stat.st_dev, stat.st_ino))
+        return conn
+
+    def _drop_writer(self) -> None:
+        kept = getattr(self._local, "kept", None)
+        self._local.kept = None
+        if kept is not None:
+            kept[0].close()
+
     def _write(self, sql: str, values: tuple) -> int:
         try:
-            with closing(self._connect()) as conn:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    row_id = conn.execute(sql, values).lastrowid
-                    conn.execute("COMMIT")
-                except BaseException:
+            conn = self._writer()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row_id = conn.execute(sql, values).lastrowid
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                    raise
-                return int(row_id or 0)
-        except sqlite3.Error as exc:
+                raise
+            return int(row_id or 0)
+        except (sqlite3.Error, OSError) as exc:
+            self._drop_writer()  # the next write opens the file afresh
+            if isinstance(exc, OSError):
+                raise RecordError(f"cannot write to the question record {self.path} ({exc.strerror or exc}); "
+                                  "check the disk and the file") from exc
             raise RecordError(f"cannot write to the question record {self.path} ({exc}); check the disk and the file") from exc
 
     def add_question(self, asked: str, answer: Answer | None, session: str = "", source: str = "page") -> int:
