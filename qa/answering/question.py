@@ -158,9 +158,14 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
     for unit in units:
         if unit.kind != lexicon.OTHER:
             return ()
-        if not unit.subject and unit.stems:
+        if not unit.subject and unit.stems and not set(unit.stems) & _LIGHT:
             return unit.stems
     return ()
+
+
+# Verbs that only say something happened ("Kapan *terjadinya* …", "*diadakannya*", "*dilaksanakan*"): the word the
+# question turns on is the next one.
+_LIGHT = frozenset("jadi ada adakan laksana gelar langsung mulai lakukan laku selenggara buat".split())
 
 
 def _product(options: list[tuple[tuple[str, ...], ...]]) -> list[tuple[tuple[str, ...], ...]]:

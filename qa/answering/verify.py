@@ -74,11 +74,18 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     return ""
 
 
+_REGIONS = frozenset("kabupaten kota provinsi kecamatan kelurahan desa negara".split())
+
+
 def _named_place(text: str, place_type: str) -> bool:
-    """Whether ``text`` names a place of the type asked: the type word then a capitalised name ("Kabupaten Pati",
-    "Hotel Grand Candi"; "Kab." for a kabupaten)."""
-    head = r"(?:[Kk]abupaten|[Kk]ab\.)" if place_type == "kabupaten" else f"(?i:{place_type})"
-    return bool(re.search(rf"\b{head}\s+[A-Z]", text))
+    """Whether ``text`` names the place of the type asked wherever it says the type: a capitalised name next to the
+    type word ("Kabupaten Pati", "Hotel Grand Candi", "MG Setos Hotel"), not "salah satu kabupaten"; a text without
+    the type word may name a region alone ("Rusia" for "negara mana"), not a building."""
+    said = list(re.finditer(rf"\b{place_type}\b", text, re.IGNORECASE))
+    if not said:
+        return place_type in _REGIONS  # "Rusia" names a negara; a hotel is named with the word: "Hotel Grand Candi"
+    return any(re.search(r"\b[A-Z][\w.'-]*\s*$", text[:m.start()]) or re.match(r"\s+[A-Z]", text[m.end():])
+                           for m in said)
 
 
 _DEFINES = re.compile(r"\b(?:adalah|ialah|yaitu|yakni|merupakan|berarti|artinya|diartikan|dimaknai|bermakna|maksudnya|"
