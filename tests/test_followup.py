@@ -49,6 +49,20 @@ def _answer(question: str, quote: str) -> Answer:
     ("Kalau sekdanya?", ["Siapa Wakil Bupati Bangka Tengah?"], "Siapa sekda Bangka Tengah?"),
     ("Kalau wakil bupatinya siapa?", [OPENED], "Siapa wakil bupati Bangka Tengah?"),
     ("Kalau Pj Gubernurnya?", ["Siapa Kepala Bawaslu Jawa Tengah?"], "Siapa Pj Gubernur Jawa Tengah?"),
+    ("And the governor of Bangka Belitung?", ["Who is the acting governor of Central Java?"],
+     "Who is the governor of Bangka Belitung?"),
+    # a question word and a verb, after a question about an event
+    ("Yang menginisiasi siapa?", ["Di mana deklarasi netralitas di Semarang dibacakan?"],
+     "Siapa yang menginisiasi deklarasi netralitas di Semarang?"),
+    # about the previous turn's person, longer than a bare follow-up: the office asked (or the answer's name)
+    ("Apa katanya soal media sosial?", ["Siapa Wakil Bupati Bangka Tengah?"],
+     "Apa kata Wakil Bupati Bangka Tengah soal media sosial?"),
+    ("Menurut dia, contoh pelanggaran kecil ASN apa aja?", ["Siapa Sekda Jateng?"],
+     "Menurut Sekda Jateng, contoh pelanggaran kecil ASN apa aja?"),
+    ("What did he say about social media?", ["Who is the deputy regent of Bangka Tengah?"],
+     "What did the deputy regent of Bangka Tengah say about social media?"),
+    ("Dia dulunya menjabat apa?", ["Siapa Kepala Divisi Administrasi Kanwil Kemenkumham Jateng?"],
+     "Kepala Divisi Administrasi Kanwil Kemenkumham Jateng dulunya menjabat apa?"),
 ])
 def test_follow_ups_are_resolved_against_the_previous_turn(question, history, resolved):
     understood = resolve(question, history)
@@ -65,6 +79,8 @@ def test_follow_ups_are_resolved_against_the_previous_turn(question, history, re
     "Kalau PNS?",  # names nothing the previous question could take: answered as typed
     "Bagaimana seharusnya ASN bersikap selama pilkada?",  # "-nya" words of the language, not a reference
     "Kapan Harun Sulianto membuka penyuluhan itu?",  # names a person: its own question
+    "Menurut Sumarno, apa pesannya untuk ASN?",  # names its own person
+    "Apa kata Ketua KPU soal kampanye?",  # its own office
 ])
 def test_questions_of_their_own_are_answered_as_typed(question):
     understood = resolve(question, [CHAIR])

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import Callable, Sequence, Union
 
 from qa.answering import lexicon
+from qa.answering.followup_words import (AUXILIARY, CLOSING, EVENT_REF, OPENING, PERSONAL, SKIP, TRAILING, WORDS, clitic,
+                                         event_of, named, only_asking, short_asking)
 from qa.answering.results import Answer
 from qa.errors import InputError
 
@@ -35,16 +37,6 @@ _MARKER = re.compile(r"^\s*(?:kalau|kalo|klo|gimana\s+kalau|bagaimana\s+dengan|g
                      r"lalu\s+kalau|dan\s+kalau|how\s+about|what\s+about|and)\s+(.+?)[\s?.!]*$", re.IGNORECASE)
 _ASKING = re.compile(r"\b(siapa\w*|apa\w*|kapan\w*|mana|berapa|bagaimana|gimana|mengapa|kenapa|bolehkah|"
                      r"who|what|when|where|how|why)\b", re.IGNORECASE)
-_OPENING = re.compile(r"^\s*(?:siapa(?:kah)?|apa(?:kah)?|kapan(?:kah)?|di\s*mana(?:kah)?|berapa|bagaimana|mengapa|"
-                      r"kenapa|who|what|when|where)\b\s*(?:yang\s+|yg\s+)?", re.IGNORECASE)
-_WORDS = re.compile(r"[0-9A-Za-zÀ-ÿ]+")
-_CLOSING = frozenset("itu tersebut ini that this it".split())  # as the last word: "Kapan itu?"
-_PERSONAL = frozenset("dia beliau ia mereka he she they him her them".split())
-_SKIP = frozenset("siapa siapakah apa apakah kapan kapankah mana dimana berapa bagaimana mengapa kenapa yang yg "
-                  "di ke dari acara kegiatan hal who what when where why how did does do is was the".split())
-_NYA_WORDS = frozenset("hanya punya tanya nya bagaimananya lainnya selanjutnya sebelumnya sesudahnya setelahnya "
-                       "biasanya misalnya seharusnya sebenarnya akhirnya adanya padanya dirinya sendirinya "
-                       "umumnya khususnya terutamanya".split())
 MAX_FOLLOWUP_WORDS = 6  # a longer question is one of its own
 _KINDS = {lexicon.ROLE: "role", lexicon.ORG: "org", lexicon.PLACE: "place", lexicon.LEVEL: "place", lexicon.YEAR: "year"}
 
@@ -83,11 +75,16 @@ def resolve(question: str, history: Sequence[Turn] | None = None) -> Resolved:
     asked = only_asking(question)
     if asked:
         return Resolved(f"{asked} {event_of(previous, keep_verb=True)}?", question, "ellipsis", previous)
-    if _EVENT_REF.search(question) and not _labels(question) and not _named(question):
-        resolved = _EVENT_REF.sub(lambda m: event_of(previous), question, count=1).rstrip(" ?.!") + "?"
+    if EVENT_REF.search(question) and not _labels(question) and not named(question):
+        resolved = EVENT_REF.sub(lambda m: event_of(previous), question, count=1).rstrip(" ?.!") + "?"
         return Resolved(resolved[:1].upper() + resolved[1:], question, "event", previous)
-    if bare(question):
+    if bare(question) or pronominal(question):
         return Resolved(referred(question, previous, answer_name(previous, answer)), question, "reference", previous)
+    if not _labels(question) and not named(question) and not re.match(r"(?i)\s*(siapa|who)\b", previous):
+        asking, words = short_asking(question)  # "Yang menginisiasi siapa?" after a question about an event
+        if asking:
+            joined = " yang " if asking.lower() in ("siapa", "siapakah") else " "
+            return Resolved(f"{asking}{joined}{words} {event_of(previous)}?", question, "ellipsis", previous)
     return Resolved(question, question)
 
 
@@ -112,54 +109,41 @@ def understand(question: str, history: Sequence[Turn] | None, answer: Callable[[
     """:func:`resolve`, the last previous question answered first (by ``answer``) when it comes without its Answer
     and ``question`` leans on it: a bare follow-up takes the name that answer gave."""
     turns = list(history or ())
-    if turns and isinstance(turns[-1], str) and bare(question):
+    if turns and isinstance(turns[-1], str) and (bare(question) or pronominal(question)):
         turns[-1] = (turns[-1], answer(resolve(turns[-1], turns[:-1]).question))
     return resolve(question, turns)
 
 
 _REGIONAL = frozenset("gubernur bupati wabup walikota wali sekda sekretaris camat lurah governor regent mayor".split())
-_FILLERS = frozenset("terus trus lalu lantas kalau kalo klo and then so dan sih ya dong nih yang yg".split())
-_ASK_ONLY = frozenset("kapan kapankah di dimana mana manakah siapa siapakah saja aja berapa tanggal jam hari pukul "
-                      "when where who what time date".split())
-_QUESTION_WORDS = frozenset("kapan kapankah dimana mana manakah siapa siapakah berapa when where who".split())
-_EVENT_REF = re.compile(r"\b(?:(?:acara|kegiatan|rapat|rakor|penyuluhan|seminar|deklarasi|pertemuan|sosialisasi)"
-                        r"(?:\s+(?:itu|tersebut|ini)|nya)|(?:that|this|the)\s+(?:event|meeting|counseling|seminar|"
-                        r"declaration))\b", re.IGNORECASE)
-_TRAILING = re.compile(r"\s*\b(?:di\s*mana|kapan|siapa(?:\s+(?:saja|aja))?|(?:tanggal|jam|hari|pukul)?\s*berapa|"
-                       r"apa(?:\s+(?:saja|aja))?|where|when|who)\b\s*(?:sih|ya|itu)?\s*[?.!]*$", re.IGNORECASE)
-_VERB_AT_END = re.compile(r"(?:\s+(?:bertema|bertajuk|diadakan|digelar|dilaksanakan|diselenggarakan|dibacakan|dibuka|"
-                          r"held|opened|di\s+acara|di))+$", re.IGNORECASE)
-_AUXILIARY = re.compile(r"^(?:was|is|were|are|did|does|do)\s+", re.IGNORECASE)
-
-
-def only_asking(question: str) -> str:
-    """The question words of a follow-up that is nothing else ("Kapan?", "And when?", "Tanggal berapa?",
-    "Siapa saja?"), fillers left out; "" for any other question."""
-    words = [w for w in _WORDS.findall(question) if w.lower() not in _FILLERS]
-    if not words or len(words) > 3 or not all(w.lower() in _ASK_ONLY for w in words):
-        return ""
-    return " ".join(words).capitalize() if any(w.lower() in _QUESTION_WORDS for w in words) else ""
-
-
-def event_of(previous: str, keep_verb: bool = False) -> str:
-    """What the previous question was about, its question words left out ("Di mana rapat … diadakan?" → "rapat …
-    diadakan"); an English one's auxiliary too unless ``keep_verb`` ("was the counseling held")."""
-    event = _TRAILING.sub("", _OPENING.sub("", previous)).rstrip(" ?.!")
-    event = re.sub(r"(?i)\s+(?:itu|tersebut)$", "", event)
-    return event if keep_verb else _VERB_AT_END.sub("", _AUXILIARY.sub("", event))
 
 
 def _plain_part(part: str) -> str:
     """The X of "Kalau X?" without a closing question word or a word's *-nya* ("wakil bupatinya siapa" → "wakil
     bupati")."""
-    part = _TRAILING.sub("", part).strip() or part
-    return " ".join(w[:-3] if _clitic(w.lower()) else w for w in part.split())
+    part = TRAILING.sub("", part).strip() or part
+    return " ".join(w[:-3] if clitic(w.lower()) else w for w in part.split())
+
+
+_SPEECH = re.compile(r"(?i)\b(?:kata|pesan|menurut|ujar|imbauan|saran|harapan|pendapat|jabatan|tugas)nya\b")
+MAX_PRONOMINAL_WORDS = 12
+
+
+def pronominal(question: str) -> bool:
+    """Whether ``question`` is about the previous turn's person, longer than a bare follow-up: *dia*, *beliau*, "he",
+    "she" or what that person said ("Apa *katanya* soal media sosial?", "Menurut dia, …?"), naming no person and no
+    office of its own."""
+    words = [w.lower() for w in WORDS.findall(question)]
+    if not words or len(words) > MAX_PRONOMINAL_WORDS or named(question):
+        return False
+    if any(kind == "role" for _, _, kind in _labels(question)):
+        return False
+    return bool(set(words) & (PERSONAL - {"mereka", "they", "them"}) or _SPEECH.search(question))
 
 
 def _labels(text: str) -> list[tuple[int, int, str]]:
     """Each word of ``text`` that is part of an office, organisation, place (with its level) or year: (start, end,
     kind); a multi-word name ("Jawa Tengah", "Badan Pengawas Pemilu") labels all its words."""
-    words = list(_WORDS.finditer(text))
+    words = list(WORDS.finditer(text))
     found: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):
@@ -181,8 +165,11 @@ def substitute(previous: str, part: str) -> str:
     """The previous question with ``part`` in place of the span of what ``part`` names (offices, organisations,
     places, years); ``part`` added before the question mark when the previous question names none of them; ""
     when ``part`` names nothing of the kind, is long, or asks something itself."""
-    if len(_WORDS.findall(part)) > MAX_FOLLOWUP_WORDS or _ASKING.search(part):
+    if len(WORDS.findall(part)) > MAX_FOLLOWUP_WORDS or _ASKING.search(part):
         return ""
+    english = re.match(r"(?i)\s*(?:who|what)\s+(?:is|was|are|were)\b", previous)
+    if english and re.match(r"(?i)the\s", part):
+        return f"{english.group(0).strip()} {part}?"  # "And the governor of Bangka Belitung?"
     kinds = {kind for _, _, kind in _labels(part)}
     if not kinds:
         return ""
@@ -205,26 +192,17 @@ def substitute(previous: str, part: str) -> str:
 def bare(question: str) -> bool:
     """Whether ``question`` leans on the previous turn: short, naming no office, organisation, place, year or person,
     and with a reference (a closing *itu* / *tersebut*, *dia*, *beliau*, *mereka*, a word's *-nya*)."""
-    words = [w.lower() for w in _WORDS.findall(question)]
+    words = [w.lower() for w in WORDS.findall(question)]
     if not words or len(words) > MAX_FOLLOWUP_WORDS or _labels(question):
         return False
-    if _named(question):
+    if named(question):
         return False  # a name of its own
-    nya = [w for w in words if _clitic(w)]
-    closing = words[-1] in _CLOSING
-    if not (closing or nya or any(w in _PERSONAL for w in words)):
+    nya = [w for w in words if clitic(w)]
+    closing = words[-1] in CLOSING
+    if not (closing or nya or any(w in PERSONAL for w in words)):
         return False
-    content = [w for w in words if w not in _SKIP and w not in _CLOSING and w not in _PERSONAL and w not in nya]
+    content = [w for w in words if w not in SKIP and w not in CLOSING and w not in PERSONAL and w not in nya]
     return len(content) <= 1
-
-
-def _named(question: str) -> bool:
-    """Whether ``question`` names something of its own: a capitalised word after the first."""
-    return any(w[0].isupper() for w in _WORDS.findall(question)[1:])
-
-
-def _clitic(word: str) -> bool:
-    return word.endswith("nya") and len(word) > 5 and word not in _NYA_WORDS
 
 
 def answer_name(previous: str, answer: Answer | None) -> str:
@@ -249,24 +227,28 @@ def referred(question: str, previous: str, name: str) -> str:
     """A bare follow-up with its reference replaced: a closing *itu* by the previous question's event (its opening
     question word left out, the previous answer's name in place of *siapa*), *dia* / *-nya* by ``name`` or the
     previous question's subject."""
-    event = _OPENING.sub("", previous).rstrip(" ?.!")
+    event = OPENING.sub("", previous).rstrip(" ?.!")
     asked_who = re.match(r"(?i)\s*(siapa|who)\b", previous)
     if name and asked_who:
         event = f"{name} {event}"
     labels = _labels(previous)
     office = previous[labels[0][0]:labels[-1][1]] if labels and labels[0][2] == "role" else ""
-    subject = name or office or event
-    out = []
+    subject = name or office or event_of(previous)
+    out: list[str] = []
     words = list(re.finditer(r"\S+", question.rstrip(" ?.!")))
+    done = False  # one reference replaced: "Menurut dia, apa tugasnya?" is about one person
     for n, m in enumerate(words):
         word = m.group(0)
-        plain = word.lower().strip(",;:")
-        if n == len(words) - 1 and plain in _CLOSING:
+        plain, mark = word.lower().rstrip(",;:"), word[len(word.rstrip(",;:")):]
+        if n == len(words) - 1 and plain in CLOSING:
             out.append(event)
-        elif plain in _PERSONAL:
-            out.append(subject)
-        elif _clitic(plain):
-            out.append(f"{word[:-3]} {subject}")
+        elif plain in PERSONAL and not done:
+            out.append(subject + mark)
+            done = True
+        elif clitic(plain) and not done:
+            out.append(f"{word[:len(plain) - 3]} {subject}{mark}")
+            done = True
         else:
             out.append(word)
-    return " ".join(out) + "?"
+    text = " ".join(out)
+    return text[:1].upper() + text[1:] + "?"
