@@ -95,6 +95,16 @@ def test_a_sentence_that_asks_the_question_again_does_not_answer_it():
     assert check("contoh pelanggaran netralitas asn apa aja sih?", listed, article=listed) == ""  # counter-example
 
 
+def test_who_did_it_is_named_beside_what_was_done():
+    article = ("Rapat koordinasi netralitas ASN digelar Bawaslu Jawa Tengah di Semarang. Rapat itu diinisiasi oleh "
+               "Bawaslu. Instansi pimpinan Tejo Harwanto mengikuti rapat koordinasi netralitas ASN.")
+    sentence = "Instansi pimpinan Tejo Harwanto mengikuti rapat koordinasi netralitas ASN."
+    assert "turns on" in verify.check(analyse("Siapa yang menginisiasi rapat koordinasi netralitas ASN?", {}),
+                                      sentence, article, passage=article)
+    said = "Rapat koordinasi netralitas ASN diinisiasi oleh Ketua Bawaslu Muhammad Amin."  # counter-example
+    assert verify.check(analyse("Siapa yang menginisiasi rapat koordinasi netralitas ASN?", {}), said, said) == ""
+
+
 def test_an_office_building_is_not_its_holder():
     venue = "Penyuluhan digelar di Ruang Rapat VIP Kantor Bupati Bateng, Selasa (23/01/2024), dibuka Harun Sulianto."
     assert check("Siapa Bupati Bangka Tengah?", venue, article=venue) != ""

@@ -41,7 +41,11 @@ def only_asking(question: str) -> str:
 def event_of(previous: str, keep_verb: bool = False) -> str:
     """What the previous question was about, its question words left out ("Di mana rapat … diadakan?" → "rapat …
     diadakan"); an English one's auxiliary too unless ``keep_verb`` ("was the counseling held")."""
-    event = TRAILING.sub("", OPENING.sub("", previous)).rstrip(" ?.!")
+    opened = OPENING.match(previous)
+    event = previous[opened.end():] if opened else previous
+    if opened and re.search(r"(?i)\b(?:yang|yg)\s*$", opened.group(0)):
+        event = event.split(" ", 1)[-1]  # "Siapa yang membuka penyuluhan …": the event is the penyuluhan
+    event = TRAILING.sub("", event).rstrip(" ?.!")
     event = re.sub(r"(?i)\s+(?:itu|tersebut)$", "", event)
     return event if keep_verb else VERB_AT_END.sub("", AUXILIARY.sub("", event))
 

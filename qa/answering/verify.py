@@ -60,7 +60,8 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
         reason = _constraint(constraint, said, context, strict=analysis.kind == WHO)
         if reason:
             return reason
-    if analysis.focus and not set(analysis.focus) & sentence_tokens(passage or sentence):
+    scope = sentence if analysis.kind == WHO else passage or sentence  # who did it stands beside what was done
+    if analysis.focus and not set(analysis.focus) & sentence_tokens(scope):
         return f"the sentence does not say what the question turns on ({analysis.focus[0]})"
     reason = _places(analysis, said, office=analysis.kind == WHO and any(c.kind == ROLE for c in analysis.constraints))
     if reason:
