@@ -91,19 +91,22 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
         active = None  # the reader is calibrated on Indonesian questions: an English one is decided by retrieval
     if vector is None:
         vector = engine.embedder.encode_queries([visible(text)])[0]
-    if active is None:
-        return _path(engine, asked, k, dense_weight, vector, None, checks)[0]
+    if active is None or not checks:
+        return _path(engine, asked, k, dense_weight, vector, active, checks)[0]
+    # retrieval's answer first, the reader reading only its passage: when that stands, nothing more is read
+    plain, first = _path(engine, asked, k, dense_weight, vector, None, checks, veto=active)
+    if decide.retrieval_stands(plain, first):
+        return decide.stated_by_retrieval(plain, first, active.fingerprint)
     read, probabilities = _path(engine, asked, k, dense_weight, vector, active, checks)
-    if not checks:
-        return read
-    plain, _ = _path(engine, asked, k, dense_weight, vector, None, checks)
     return decide.checked_by_reader(plain, read, probabilities)
 
 
 def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector, active: Reader | None,
-          checks: bool) -> tuple[Answer, dict[str, float]]:
-    """One path's answer (retrieval alone, or the reader's decision) and the reader's probability per passage read."""
-    hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active)  # 2: _outcome
+          checks: bool, veto: Reader | None = None) -> tuple[Answer, dict[str, float]]:
+    """One path's answer (retrieval alone, or the reader's decision) and the reader's probability per passage read
+    (retrieval alone with ``veto``: the first passage's, read by that reader)."""
+    hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active,  # 2: _outcome
+                                                  veto)
     on_topic = bool(hits) and retrieved >= engine.calibration.threshold
     if active is None:
         confidence = retrieved
@@ -186,10 +189,11 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
 
 
 def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector,
-              reader: Reader | None) -> tuple[list[Hit], Signals, float, dict[str, float]]:
+              reader: Reader | None, veto: Reader | None = None) -> tuple[list[Hit], Signals, float, dict[str, float]]:
     """:func:`retrieve_hits`, the retrieval evidence that the first passage in retrieval order (with its best
     sentence as the quote, as retrieval alone shows it) answers (:func:`qa.answering.abstain.confidence`), and the
-    reader's probability for each passage it read (``passage_id`` → 0..1; empty without the reader)."""
+    reader's probability for each passage it read (``passage_id`` → 0..1; empty without the reader; with ``veto``
+    and no ``reader``, the first passage's alone, read by ``veto``: the same reading as among the others)."""
     text = asked.text
     if vector is None:
         vector = engine.embedder.encode_queries([visible(text)])[0]
@@ -206,8 +210,13 @@ def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | Non
         order += list(range(len(read), len(candidates)))
         readings = [read[i] if i < len(read) else None for i in order]
         candidates = [candidates[i] for i in order]
+    elif veto is not None and candidates:
+        readings[0] = replace(r := read_candidates(engine, veto, asked, candidates[:1])[0],
+                              probability=veto.decide(r.logit, r.margin, retrieved))
     probabilities = {engine.index.passages[c.position].passage_id: r.probability
                      for c, r in zip(candidates, readings) if r is not None}
+    if reader is None:
+        readings = [None] * len(candidates)  # retrieval alone marks no span
     hits: list[Hit] = []
     done = 0
     while True:

@@ -28,13 +28,26 @@ from qa.answering.verify import ANSWERED, NO_ANSWER, NOT_SURE
 VETO = 0.08
 
 
+def retrieval_stands(plain: Answer, probabilities: dict[str, float]) -> bool:
+    """Whether retrieval's answer is stated: it is answered, and the reader's probability for its first passage
+    (``passage_id`` → 0..1, from ``probabilities``) is at least :data:`VETO` or that passage was not read."""
+    probability = probabilities.get(plain.hits[0].passage_id) if plain.hits else None
+    return plain.outcome == ANSWERED and (probability is None or probability >= VETO)
+
+
+def stated_by_retrieval(plain: Answer, probabilities: dict[str, float], reader: str) -> Answer:
+    """Retrieval's ``plain`` answer with the reader's probability on each hit it read and its fingerprint."""
+    hits = [replace(hit, reader_probability=probabilities.get(hit.passage_id)) for hit in plain.hits]
+    return replace(plain, hits=hits, reader=reader)
+
+
 def checked_by_reader(plain: Answer, read: Answer, probabilities: dict[str, float]) -> Answer:
     """The stated answer from retrieval's ``plain`` and the reader's ``read`` (both for the same question, the same
     ``k``), given the reader's probability for each passage it read (``passage_id`` → 0..1)."""
     first = plain.hits[0] if plain.hits else None
     probability = probabilities.get(first.passage_id) if first is not None else None
-    hits = [replace(hit, reader_probability=probabilities.get(hit.passage_id)) for hit in plain.hits]
-    if plain.outcome == ANSWERED and (probability is None or probability >= VETO):
+    hits = stated_by_retrieval(plain, probabilities, read.reader).hits
+    if retrieval_stands(plain, probabilities):
         return replace(plain, hits=hits, reader=read.reader)
     if read.outcome == ANSWERED:
         return read
