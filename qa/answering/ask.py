@@ -89,12 +89,10 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
     asked = analyse(text, engine.index.lexical.idf())
     if active is not None and asked.english >= ENGLISH_SHARE:
         active = None  # the reader is calibrated on Indonesian questions: an English one is decided by retrieval
-    if vector is None:
-        vector = engine.embedder.encode_queries([visible(text)])[0]
+    vector = engine.embedder.encode_queries([visible(text)])[0] if vector is None else vector
     if active is None or not checks:
         return _path(engine, asked, k, dense_weight, vector, active, checks)[0]
-    # retrieval's answer first, the reader reading only its passage: when that stands, nothing more is read
-    plain, first = _path(engine, asked, k, dense_weight, vector, None, checks, veto=active)
+    plain, first = _path(engine, asked, k, dense_weight, vector, None, checks, veto=active)  # reads its 1st passage
     if decide.retrieval_stands(plain, first):
         return decide.stated_by_retrieval(plain, first, active.fingerprint)
     read, probabilities = _path(engine, asked, k, dense_weight, vector, active, checks)
@@ -105,8 +103,7 @@ def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, v
           checks: bool, veto: Reader | None = None) -> tuple[Answer, dict[str, float]]:
     """One path's answer (retrieval alone, or the reader's decision) and the reader's probability per passage read
     (retrieval alone with ``veto``: the first passage's, read by that reader)."""
-    hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active,  # 2: _outcome
-                                                  veto)
+    hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active, veto)  # 2: _outcome
     on_topic = bool(hits) and retrieved >= engine.calibration.threshold
     if active is None:
         confidence = retrieved
@@ -184,24 +181,20 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
     """The hits for a cleaned question and the retrieval signals. With a reader, the candidates it read come in
     the order of its score, each quote the sentence holding its answer; otherwise each quote is the passage's
     best sentence for the question."""
-    hits, signals, _, _ = _retrieve(engine, analyse(text, engine.index.lexical.idf()), k, dense_weight, vector, reader)
-    return hits, signals
+    return _retrieve(engine, analyse(text, engine.index.lexical.idf()), k, dense_weight, vector, reader)[:2]
 
 
 def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector,
               reader: Reader | None, veto: Reader | None = None) -> tuple[list[Hit], Signals, float, dict[str, float]]:
-    """:func:`retrieve_hits`, the retrieval evidence that the first passage in retrieval order (with its best
-    sentence as the quote, as retrieval alone shows it) answers (:func:`qa.answering.abstain.confidence`), and the
-    reader's probability for each passage it read (``passage_id`` → 0..1; empty without the reader; with ``veto``
-    and no ``reader``, the first passage's alone, read by ``veto``: the same reading as among the others)."""
+    """:func:`retrieve_hits`, the retrieval evidence that the first passage in retrieval order (its best sentence as
+    the quote) answers (:func:`qa.answering.abstain.confidence`), and the reader's probability per passage read
+    (``passage_id`` → 0..1; none without a reader; with ``veto`` and no ``reader``, the first passage's alone)."""
     text = asked.text
-    if vector is None:
-        vector = engine.embedder.encode_queries([visible(text)])[0]
+    vector = engine.embedder.encode_queries([visible(text)])[0] if vector is None else vector
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     wanted = (max(k, READ) if reader else k) + k  # k spare candidates for the hits that fold into others
     candidates, signals = search(engine.index, vector, text, wanted, dense_weight=weight)
-    idf = engine.index.lexical.idf()
-    retrieved = retrieval_confidence(engine, asked, candidates, signals, idf)
+    retrieved = retrieval_confidence(engine, asked, candidates, signals, engine.index.lexical.idf())
     readings: list[Reading | None] = [None] * len(candidates)
     if reader is not None:
         read = [replace(r, probability=reader.decide(r.logit, r.margin, retrieved))
@@ -285,9 +278,8 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, asked: A
 
 def _citation(engine: Engine, position: int) -> Citation:
     passage = engine.index.passages[position]
-    article = engine.index.articles[passage.doc_id]
-    return Citation(doc_id=article.doc_id, passage_id=passage.passage_id, title=article.title, outlet=article.outlet,
-                    date=article.date, source=article.source)
+    a = engine.index.articles[passage.doc_id]
+    return Citation(a.doc_id, passage.passage_id, title=a.title, outlet=a.outlet, date=a.date, source=a.source)
 
 
 def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, model: str | None = None,
@@ -297,9 +289,9 @@ def ask(question: str, k: int = 5, index_dir: str | os.PathLike | None = None, m
     ``index_dir`` None means ``$QA_INDEX`` or ``./index``; when that default index is missing
     or stale and ``./seeds`` exists, it is built from ``./seeds`` first. The model, the reader and
     the index are loaded once per process and index folder. The trained reader is on by default
-    (:data:`qa.config.READER_DEFAULT`; :mod:`qa.answering.decide`): ``reader=False`` (or ``QA_READER=0``) keeps
-    retrieval alone, ``reader=True`` (or ``QA_READER=1``) turns it on. ``history``: the previous questions (or (question, Answer) pairs),
-    oldest first, that a follow-up is resolved against (:func:`answer_with`).
+    (:data:`qa.config.READER_DEFAULT`; :mod:`qa.answering.decide`): ``reader=False`` (``QA_READER=0``) keeps
+    retrieval alone. ``history``: the previous questions (or (question, Answer) pairs), oldest first, that a
+    follow-up is resolved against (:func:`answer_with`).
     """
     clean_question(question)
     check_k(k)
