@@ -214,7 +214,7 @@ def test_a_question_at_the_length_limit_is_answered_by_the_reader(seed_engine):
 
 
 def test_the_reader_reads_the_best_sentence_and_its_neighbours_within_the_budget(seed_engine):
-    from qa.answering.ask import READ_CHARS
+    from qa.answering.read import READ_CHARS
     from qa.answering.quote import best_sentence, prepare, reading_window
 
     idf = seed_engine.index.lexical.idf()

@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa.answering import abstain  # noqa: E402
-from qa.answering.ask import ENGLISH_SHARE, READ, RETRIEVAL_WEIGHT, read_candidates, retrieval_confidence  # noqa: E402
+from qa.answering.ask import ENGLISH_SHARE, READ, RETRIEVAL_WEIGHT, retrieval_confidence  # noqa: E402
+from qa.answering.read import read_candidates  # noqa: E402
 from qa.answering.retrieve import DENSE_WEIGHT, search  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
 from qa.index.build import build  # noqa: E402

@@ -12,7 +12,8 @@ from qa import config
 from qa.answering import abstain, decide, followup, verify
 from qa.answering.question import Analysis, analyse
 from qa.answering.question_type import fits
-from qa.answering.quote import best_sentence, reading_window, widened
+from qa.answering.quote import best_sentence, widened
+from qa.answering.read import read_candidates
 from qa.answering.results import Answer, Citation, Hit, add_distinct
 from qa.answering.retrieve import DENSE_WEIGHT, Signals, search
 from qa.errors import FATAL, AnswerError, InputError, QAError, describe
@@ -23,7 +24,6 @@ from qa.models.reader import Reader, Reading
 logger = logging.getLogger(__name__)
 
 MAX_K = 100
-READ_CHARS = 600  # the reader reads each candidate's best sentence and its neighbours up to this many characters
 READ = 4  # candidates the reader reads per question: dev R@1 as with 8, half the time (bench/RESULTS.md: reader depth)
 RETRIEVAL_WEIGHT = 20.0  # read candidates are ordered by answer logit + this × retrieval score (same table)
 ENGLISH_SHARE = 0.2  # a question with this share of English function words is decided by the retrieval evidence
@@ -231,20 +231,6 @@ def retrieval_confidence(engine: Engine, asked: Analysis, candidates, signals: S
     retrieval alone shows it) answers the question: :func:`qa.answering.abstain.confidence`, 0..1."""
     plain = [_hit(engine, 1, candidates[0], None, asked, None)] if candidates else []
     return abstain.confidence(signals, asked.text, plain, idf, engine.calibration)
-
-
-def read_candidates(engine: Engine, reader: Reader, asked: Analysis, candidates) -> list[Reading]:
-    """The reader's reading of each candidate passage, from its best stretch of ``READ_CHARS`` characters (about
-    130 tokens: fewer tokens read, a faster answer); offsets are into the passage text."""
-    windows = []
-    for candidate in candidates:
-        passage = engine.index.passages[candidate.position]
-        article_text = engine.index.articles[passage.doc_id].text
-        start, end = reading_window(asked.terms, article_text, passage.sentences, READ_CHARS)
-        windows.append((passage.start, start, article_text[start:end]))
-    readings = reader.read(asked.text, [text for _, _, text in windows])
-    return [replace(r, start=r.start + start - base, end=r.end + start - base) if r.end > r.start else r
-            for r, (base, start, _) in zip(readings, windows)]
 
 
 def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, asked: Analysis, reader: Reader | None) -> Hit:
