@@ -63,3 +63,18 @@ def test_the_real_reader_on_path_states_a_verified_answer_and_holds_back_a_false
     assert said.reader == real_engine.reader.fingerprint
     premise = answer_with(real_engine, "Siapa pemenang Pilkada Jawa Barat 2024?", 3, reader=True)
     assert premise.outcome != "answered"
+
+
+def test_each_passage_is_read_once_per_question(real_engine, monkeypatch):
+    """Retrieval's first passage is read for the veto; when its answer does not stand, the full reading reuses that
+    reading (qa.answering.read.read_once) instead of reading the passage again."""
+    from qa.answering.ask import answer_with
+
+    reader = real_engine.reader
+    seen: list[str] = []
+    original = reader.read
+    monkeypatch.setattr(reader, "read", lambda question, passages: seen.extend(passages) or original(question, passages))
+    for question in ("Siapa Bupati Bangka Tengah?", "Siapa pemenang Pilkada Jawa Barat 2024?", "Siapa Ketua Bawaslu Jawa Tengah?"):
+        seen.clear()
+        said = answer_with(real_engine, question, 5, reader=True)
+        assert seen and len(seen) == len(set(seen)), (question, said.outcome, len(seen))

@@ -13,7 +13,7 @@ from qa.answering import abstain, decide, followup, verify
 from qa.answering.question import Analysis, analyse
 from qa.answering.question_type import fits
 from qa.answering.quote import best_sentence, widened
-from qa.answering.read import read_candidates
+from qa.answering.read import read_once
 from qa.answering.results import Answer, Citation, Hit, add_distinct
 from qa.answering.retrieve import DENSE_WEIGHT, Signals, search
 from qa.errors import FATAL, AnswerError, InputError, QAError, describe
@@ -92,18 +92,20 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
     vector = engine.embedder.encode_queries([visible(text)])[0] if vector is None else vector
     if active is None or not checks:
         return _path(engine, asked, k, dense_weight, vector, active, checks)[0]
-    plain, first = _path(engine, asked, k, dense_weight, vector, None, checks, veto=active)  # reads its 1st passage
+    known: dict = {}  # each passage read once
+    plain, first = _path(engine, asked, k, dense_weight, vector, None, checks, veto=active, known=known)  # its 1st
     if decide.retrieval_stands(plain, first):
         return decide.stated_by_retrieval(plain, first, active.fingerprint)
-    read, probabilities = _path(engine, asked, k, dense_weight, vector, active, checks)
+    read, probabilities = _path(engine, asked, k, dense_weight, vector, active, checks, known=known)
     return decide.checked_by_reader(plain, read, probabilities)
 
 
 def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector, active: Reader | None,
-          checks: bool, veto: Reader | None = None) -> tuple[Answer, dict[str, float]]:
+          checks: bool, veto: Reader | None = None, known: dict | None = None) -> tuple[Answer, dict[str, float]]:
     """One path's answer (retrieval alone, or the reader's decision) and the reader's probability per passage read
     (retrieval alone with ``veto``: the first passage's, read by that reader)."""
-    hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active, veto)  # 2: _outcome
+    hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active, veto,
+                                                  known)  # 2: _outcome
     on_topic = bool(hits) and retrieved >= engine.calibration.threshold
     if active is None:
         confidence = retrieved
@@ -185,10 +187,13 @@ def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None 
 
 
 def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector,
-              reader: Reader | None, veto: Reader | None = None) -> tuple[list[Hit], Signals, float, dict[str, float]]:
+              reader: Reader | None, veto: Reader | None = None,
+              known: dict | None = None) -> tuple[list[Hit], Signals, float, dict[str, float]]:
     """:func:`retrieve_hits`, the retrieval evidence that the first passage in retrieval order (its best sentence as
     the quote) answers (:func:`qa.answering.abstain.confidence`), and the reader's probability per passage read
-    (``passage_id`` → 0..1; none without a reader; with ``veto`` and no ``reader``, the first passage's alone)."""
+    (``passage_id`` → 0..1; none without a reader; with ``veto`` and no ``reader``, the first passage's alone);
+    ``known``: :func:`qa.answering.read.read_once`'s readings of this question."""
+    known = {} if known is None else known
     text = asked.text
     vector = engine.embedder.encode_queries([visible(text)])[0] if vector is None else vector
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
@@ -197,15 +202,13 @@ def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | Non
     retrieved = retrieval_confidence(engine, asked, candidates, signals, engine.index.lexical.idf())
     readings: list[Reading | None] = [None] * len(candidates)
     if reader is not None:
-        read = [replace(r, probability=reader.decide(r.logit, r.margin, retrieved))
-                for r in read_candidates(engine, reader, asked, candidates[:READ])]
+        read = read_once(engine, reader, asked, candidates[:READ], retrieved, known)
         order = sorted(range(len(read)), key=lambda i: -(read[i].logit + RETRIEVAL_WEIGHT * candidates[i].score))
         order += list(range(len(read), len(candidates)))
         readings = [read[i] if i < len(read) else None for i in order]
         candidates = [candidates[i] for i in order]
     elif veto is not None and candidates:
-        readings[0] = replace(r := read_candidates(engine, veto, asked, candidates[:1])[0],
-                              probability=veto.decide(r.logit, r.margin, retrieved))
+        readings[0] = read_once(engine, veto, asked, candidates[:1], retrieved, known)[0]
     probabilities = {engine.index.passages[c.position].passage_id: r.probability
                      for c, r in zip(candidates, readings) if r is not None}
     if reader is None:

@@ -24,3 +24,14 @@ def read_candidates(engine: Engine, reader: Reader, asked: Analysis, candidates)
     readings = reader.read(asked.text, [text for _, _, text in windows])
     return [replace(r, start=r.start + start - base, end=r.end + start - base) if r.end > r.start else r
             for r, (base, start, _) in zip(readings, windows)]
+
+
+def read_once(engine: Engine, reader: Reader, asked: Analysis, candidates, retrieved: float,
+              known: dict[tuple[int, float], Reading]) -> list[Reading]:
+    """:func:`read_candidates` with each reading's probability (:meth:`Reader.decide` with the retrieval evidence
+    ``retrieved``), each passage read at most once per question: ``known`` ((passage position, ``retrieved``) →
+    Reading) keeps the readings of earlier calls for the same question and takes the new ones."""
+    todo = [c for c in candidates if (c.position, retrieved) not in known]
+    for candidate, r in zip(todo, read_candidates(engine, reader, asked, todo)):
+        known[candidate.position, retrieved] = replace(r, probability=reader.decide(r.logit, r.margin, retrieved))
+    return [known[c.position, retrieved] for c in candidates]
