@@ -207,12 +207,11 @@ def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | Non
         order += list(range(len(read), len(candidates)))
         readings = [read[i] if i < len(read) else None for i in order]
         candidates = [candidates[i] for i in order]
-    elif veto is not None and candidates:
-        readings[0] = read_once(engine, veto, asked, candidates[:1], retrieved, known)[0]
     probabilities = {engine.index.passages[c.position].passage_id: r.probability
                      for c, r in zip(candidates, readings) if r is not None}
-    if reader is None:
-        readings = [None] * len(candidates)  # retrieval alone marks no span
+    if reader is None and veto is not None and candidates:  # retrieval alone marks no span: its probability only
+        first = read_once(engine, veto, asked, candidates[:1], retrieved, known)[0]
+        probabilities = {engine.index.passages[candidates[0].position].passage_id: first.probability}
     hits: list[Hit] = []
     done = 0
     while True:

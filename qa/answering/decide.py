@@ -44,17 +44,15 @@ def stated_by_retrieval(plain: Answer, probabilities: dict[str, float], reader: 
 def checked_by_reader(plain: Answer, read: Answer, probabilities: dict[str, float]) -> Answer:
     """The stated answer from retrieval's ``plain`` and the reader's ``read`` (both for the same question, the same
     ``k``), given the reader's probability for each passage it read (``passage_id`` → 0..1)."""
-    first = plain.hits[0] if plain.hits else None
-    probability = probabilities.get(first.passage_id) if first is not None else None
-    hits = stated_by_retrieval(plain, probabilities, read.reader).hits
+    stated = stated_by_retrieval(plain, probabilities, read.reader)
     if retrieval_stands(plain, probabilities):
-        return replace(plain, hits=hits, reader=read.reader)
+        return stated
     if read.outcome == ANSWERED:
         return read
-    if plain.outcome == ANSWERED:
-        return replace(plain, hits=hits, answered=False, outcome=NOT_SURE, reader=read.reader,
+    if plain.outcome == ANSWERED:  # vetoed: its first passage was read
+        return replace(stated, answered=False, outcome=NOT_SURE,
                        reason=f"the reader reads the closest passage as holding no answer (probability "
-                              f"{probability:.2f} < {VETO})")
+                              f"{stated.hits[0].reader_probability:.2f} < {VETO})")
     if read.outcome == NOT_SURE and plain.outcome == NO_ANSWER:
         return read
-    return replace(plain, hits=hits, reader=read.reader)
+    return stated

@@ -31,7 +31,7 @@ AUXILIARY = re.compile(r"^(?:was|is|were|are|did|does|do)\s+", re.IGNORECASE)
 
 def only_asking(question: str) -> str:
     """The question words of a follow-up that is nothing else ("Kapan?", "And when?", "Tanggal berapa?",
-                       "Siapa saja?"), fillers left out; "" for any other question."""
+    "Siapa saja?"), fillers left out; "" for any other question."""
     words = [w for w in WORDS.findall(question) if w.lower() not in FILLERS]
     if not words or len(words) > 3 or not all(w.lower() in ASK_ONLY for w in words):
         return ""

@@ -86,7 +86,7 @@ def _named_place(text: str, place_type: str) -> bool:
     if not said:
         return place_type in _REGIONS  # "Rusia" names a negara; a hotel is named with the word: "Hotel Grand Candi"
     return any(re.search(r"\b[A-Z][\w.'-]*\s*$", text[:m.start()]) or re.match(r"\s+[A-Z]", text[m.end():])
-                           for m in said)
+               for m in said)
 
 
 _DEFINES = re.compile(r"\b(?:adalah|ialah|yaitu|yakni|merupakan|berarti|artinya|diartikan|dimaknai|bermakna|maksudnya|"
