@@ -340,12 +340,11 @@ def report(results: dict) -> str:
     if CALIBRATION.is_file():
         cal = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         cv = cal["cross_validated"]
-        lines += ["", f"Abstention model (`bench/calibrate.py`, {cal['questions']} dev questions, 5-fold cross-validated): "
-                  f"AUC {cv['idkmrc']['auc']:.3f} on IDK-MRC answerable vs unanswerable, {cv['idkmrc+off-topic']['auc']:.3f} "
-                  f"with off-topic questions; operating point {cal['threshold']} answers "
-                  f"{cv['all']['answered_when_answerable']:.1%} of answerable dev questions and abstains on "
-                  f"{cv['off-topic']['abstain_recall']:.1%} of off-topic and {cv['idkmrc']['abstain_recall']:.1%} of "
-                  f"IDK-MRC unanswerable ones. Weights: `{json.dumps(cal['weights'])}`."]
+        lines += ["", f"Abstention model (`train/calibrate_retrieval.py`, {cal['questions']} held-out training questions, "
+                  f"5-fold cross-validated; never dev ones): AUC {cv['all']['auc']:.3f}; operating point {cal['threshold']} "
+                  f"answers {cv['all']['answered_when_1']:.1%} of the questions the index answers and holds back "
+                  f"{cv['all']['held_back_when_0']:.1%} of the rest (unanswerable, false premise, context not indexed). "
+                  f"Weights: `{json.dumps(cal['weights'])}`."]
     return "\n".join(lines) + "\n" + NOTES
 
 

@@ -3,15 +3,10 @@
     .venv/bin/python train/calibrate_reader.py [--reader qa/data/reader] [--questions 1500] [--write]
 
 The training script fits its calibration on held-out (question, own context) windows: the reader
-never meets retrieval there. This script rebuilds the same held-out slice (same seed, hold-out
-share and SQuAD share as recorded in ``reader.json``) with its augmentations (false-premise swaps,
-yes/no, "Siapa <jabatan>", informal), indexes every held-out context plus held-out IndoSum articles
-as distractors with the project's own build, and asks each held-out question through retrieval and
+never meets retrieval there. This script takes the same held-out slice, indexed (:mod:`train.held_out`), and asks each held-out question through retrieval and
 the reader as :func:`qa.answering.ask.answer_with` does (ONNX, the shipped backend). For the hit shown first
 it takes the answer logit and span margin, beside the retrieval evidence (:func:`qa.answering.ask.retrieval_confidence`);
-the label is whether that passage is the question's own context and answers it. A quarter of the held-out
-contexts stay out of the index, so their questions have no answer there (as an off-topic question has none).
-It fits ``sigmoid(a·logit + c·margin + d·retrieval + b)`` on that, sets the threshold to the highest
+the label is whether that passage is the question's own context and answers it. It fits ``sigmoid(a·logit + c·margin + d·retrieval + b)`` on that, sets the threshold to the highest
 probability that separates the questions labelled 1 from the rest best (Youden's J), and with ``--write`` stores both in
 ``reader.json`` under ``decision`` (what :meth:`qa.models.reader.Reader.decide` uses), figures under ``decision.pipeline``.
 Indonesian questions only: English ones are decided by retrieval at run time.
@@ -20,13 +15,11 @@ Indonesian questions only: English ones are decided by retrieval at run time.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import random
 import re
 import sys
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -38,22 +31,14 @@ sys.path.insert(0, str(ROOT))
 
 from qa.answering import abstain  # noqa: E402
 from qa.answering.ask import ENGLISH_SHARE, READ, RETRIEVAL_WEIGHT, retrieval_confidence  # noqa: E402
+from qa.answering.question import analyse  # noqa: E402
 from qa.answering.read import read_candidates  # noqa: E402
 from qa.answering.retrieve import DENSE_WEIGHT, search  # noqa: E402
-from qa.config import DEFAULT_MODEL  # noqa: E402
-from qa.index.build import build  # noqa: E402
-from qa.index.engine import open_engine  # noqa: E402
-from qa.models.embed import make_embedder  # noqa: E402
 from qa.models.reader import DATA, Reader  # noqa: E402
-from train.augment import generate  # noqa: E402
 from train.reader import auc, fit_logistic, no_nan, youden  # noqa: E402
-from train.reader_data import split_news, training_pairs  # noqa: E402
+from train.held_out import context_id, held_out  # noqa: E402
 
 log = logging.getLogger("train.calibrate")
-
-
-def context_id(text: str) -> str:
-    return "ctx-" + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def main() -> None:
@@ -69,44 +54,24 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     record = json.loads((args.reader / "reader.json").read_text(encoding="utf-8"))
     settings = record["training"]
-    seed, holdout = settings["seed"], settings["holdout"]
-    files = sorted(args.data.glob("*.jsonl"))
-    _, _, held = training_pairs(files, settings.get("squad_share", 1.0), settings.get("limit", 0), holdout, seed)
-    _, news_held = split_news(args.data, holdout)
-    held += [pair for _, pair in generate(held, news_held, seed + 1, per_kind=250)]
-    held = [q for q in held if abstain.english(q.question) < ENGLISH_SHARE]
-    rng = random.Random(seed)
-    asked = rng.sample(held, min(args.questions, len(held)))
-
     started = time.time()
-    contexts = sorted({q.context for q in held})
-    indexed = set(rng.sample(contexts, int(len(contexts) * args.indexed)))  # the others: questions with no answer here
-    contexts = sorted(indexed)
-    index_root = args.work / f"calibration-index-{hashlib.sha256(''.join(contexts).encode()).hexdigest()[:10]}"
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "held.jsonl"
-        with source.open("w", encoding="utf-8") as f:
-            for text in contexts:
-                f.write(json.dumps({"doc_id": context_id(text), "title": " ".join(text.split()[:8]), "text": text},
-                                   ensure_ascii=False) + "\n")
-            sources = {q.question_id.split("~")[0] for q in held}  # news a yes/no or role question was cut from
-            for doc_id, text in [n for n in news_held if n[0] not in sources][: args.distractors]:
-                f.write(json.dumps({"doc_id": doc_id, "title": doc_id, "text": text}, ensure_ascii=False) + "\n")
-        embedder = make_embedder(DEFAULT_MODEL)
-        build([source], index_root, embedder, progress=False)
-        engine = replace(open_engine(index_root, embedder), reader=Reader("onnx", args.reader))
-    log.info("index of %d held-out contexts and %d distractor articles ready in %.0f s", len(contexts),
+    held = held_out(args.data, settings, args.work, args.indexed, args.distractors)
+    engine = replace(held.engine, reader=Reader("onnx", args.reader))
+    questions = [q for q in held.questions if abstain.english(q.question) < ENGLISH_SHARE]
+    asked = random.Random(settings["seed"]).sample(questions, min(args.questions, len(questions)))
+    log.info("index of %d held-out contexts and %d distractor articles ready in %.0f s", len(held.indexed),
              args.distractors, time.time() - started)
 
     features, labels, kinds = [], [], []
     idf = engine.index.lexical.idf()
     for n, q in enumerate(asked, 1):
+        question = analyse(q.question, idf)
         vector = engine.embedder.encode_queries([q.question])[0]
         candidates, signals = search(engine.index, vector, q.question, READ, dense_weight=DENSE_WEIGHT)
-        readings = read_candidates(engine, engine.reader, q.question, candidates[:READ], idf)
+        readings = read_candidates(engine, engine.reader, question, candidates[:READ])
         if not readings:
             continue
-        retrieved = retrieval_confidence(engine, q.question, candidates, signals, idf)
+        retrieved = retrieval_confidence(engine, question, candidates, signals, idf)
         top = max(range(len(readings)), key=lambda i: readings[i].logit + RETRIEVAL_WEIGHT * candidates[i].score)
         passage = engine.index.passages[candidates[top].position]
         features.append((readings[top].logit, readings[top].margin, retrieved))
@@ -126,7 +91,7 @@ def main() -> None:
     pipeline = {"questions": int(len(y)), "answerable_top_hit": int(y.sum()), "auc": auc(probability, y),
                 "answered_when_labelled_1": round(float(np.mean(probability[y == 1] >= threshold)), 4),
                 "answered_when_labelled_0": round(float(np.mean(probability[y == 0] >= threshold)), 4),
-                "by_kind": by_kind, "index": f"{len(contexts)} held-out contexts + {args.distractors} IndoSum articles",
+                "by_kind": by_kind, "index": f"{len(held.indexed)} held-out contexts + {args.distractors} IndoSum articles",
                 "backend": engine.reader.backend, "seconds": round(time.time() - started)}
     log.info("decision: a=%.4f c=%.4f d=%.4f b=%.4f threshold=%.4f %s", a, c, d, b, threshold, pipeline)
     if args.write:

@@ -1,16 +1,16 @@
-"""Decide whether the articles answer a question at all: a logistic score fitted on dev data.
+"""Decide whether the articles answer a question at all: a logistic score fitted on held-out training questions.
 
 Features of the question's retrieval (:func:`features`): the best dense cosine, its margin over
 the candidates' mean and over the runner-up, the share of the question's informative words
 (idf-weighted) found in the best passage and in its quoted sentence, the weight of the heaviest
 question word that the best passage lacks, and the share of English function words (an English
 question meets Indonesian passages at a lower cosine). They go through a logistic function
-whose weights, per model and backend, were fitted by ``bench/calibrate.py`` and ship as
-package data (:mod:`qa.models.calibration`; logistic regression on IDK-MRC dev's
-answerable and unanswerable questions, FacQA dev's answerable ones, 30 of them put into
-English, and off-topic questions: each benchmark's questions asked of the other corpus and of
-the seed articles). The threshold is the operating point chosen there: the highest that still
-answers 95% of the answerable dev questions. See bench/RESULTS.md. A model without calibration
+whose weights, per model and backend, were fitted by ``train/calibrate_retrieval.py`` and ship as
+package data (:mod:`qa.models.calibration`; logistic regression on held-out training questions asked through
+the real retrieval: answerable ones on an index holding their context, and unanswerable, false-premise and
+English ones, and questions whose context was left out of the index; never the dev files). The threshold is the
+operating point chosen there: the highest that still answers 95% of the held-out questions the index answers.
+See bench/RESULTS.md. A model without calibration
 gets the neutral rule of :data:`qa.models.calibration.NEUTRAL`.
 """
 

@@ -2,7 +2,7 @@
 
 The weights of :mod:`qa.answering.abstain`'s logistic score depend on the cosines of one model and
 backend, so they are stored per pair in ``qa/data/calibration/<model-slug>__<backend>.json``
-(written by ``bench/calibrate.py --write``). A file may say ``{"same_as": "<backend>"}`` to use
+(written by ``train/calibrate_retrieval.py --write``). A file may say ``{"same_as": "<backend>"}`` to use
 the weights fitted on another backend of the same model (the fp32 backends' vectors are within
 cosine 0.985 of int8's).
 
@@ -59,7 +59,7 @@ def _read(stem: str) -> dict | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"calibration file {stem}.json is not valid JSON ({exc}); run bench/calibrate.py --write") from exc
+        raise ModelError(f"calibration file {stem}.json is not valid JSON ({exc}); run train/calibrate_retrieval.py --write") from exc
 
 
 @functools.lru_cache(maxsize=None)
@@ -72,11 +72,11 @@ def calibration_for(model: str, backend: str) -> Calibration:
         data = _read(stem)
     if data is None:
         logger.warning("no abstention calibration for model %s with the %s backend; answering by the neutral "
-                       "rule (informative words found in the passage and its quote); fit one with bench/calibrate.py",
+                       "rule (informative words found in the passage and its quote); fit one with train/calibrate_retrieval.py",
                        model, backend)
         return NEUTRAL
     weights = {k: float(v) for k, v in data["weights"].items()}
     if set(weights) != {"bias", *FEATURES}:
         raise ModelError(f"calibration {stem}.json has weights for {sorted(weights)}, not bias + {', '.join(FEATURES)}; "
-                         f"run bench/calibrate.py --write")
+                         f"run train/calibrate_retrieval.py --write")
     return Calibration(name=stem, weights=weights, threshold=float(data["threshold"]))
