@@ -78,3 +78,13 @@ def test_each_passage_is_read_once_per_question(real_engine, monkeypatch):
         seen.clear()
         said = answer_with(real_engine, question, 5, reader=True)
         assert seen and len(seen) == len(set(seen)), (question, said.outcome, len(seen))
+
+
+def test_weak_retrieval_evidence_goes_to_the_checks_only_when_the_reader_reads_an_answer():
+    from qa.answering.decide import RESCUE, RESCUE_SHARE, on_topic
+
+    assert on_topic(0.3, 0.2, {})  # the evidence reaches the threshold: no reader needed
+    assert not on_topic(0.15, 0.2, {})  # weak, and nothing read
+    assert on_topic(0.15, 0.2, {"a#0": 0.1, "b#1": RESCUE})  # weak, but a passage read as answering
+    assert not on_topic(0.15, 0.2, {"a#0": RESCUE * 0.9})
+    assert not on_topic(RESCUE_SHARE * 0.2 * 0.9, 0.2, {"a#0": 0.99})  # far below: off topic whatever the reader says

@@ -13,6 +13,11 @@ from qa.answering.question_type import COUNT, OTHER, WHEN, WHO, YESNO, fits, kin
     ("Apakah ASN boleh menjadi relawan?", YESNO), ("Bolehkah PNS memasang spanduk calon?", YESNO),
     ("asn boleh ikut kampanye gak sih?", YESNO), ("apa asn boleh like postingan calon", YESNO),
     ("Can civil servants join a campaign team?", YESNO),
+    # informal: the negation tag mid-question, after the modal, or at the end without one
+    ("pns boleh ga ngarahin warga buat milih parpol?", YESNO), ("asn boleh gak posting di medsos?", YESNO),
+    ("asn boleh nyoblos gak di pilkada 2024?", YESNO), ("kemenkumham ngingetin soal medsos gak?", YESNO),
+    ("knp asn gak boleh ikut kampanye?", "reason"), ("apa aja yang ga boleh?", OTHER),
+    ("ASN tidak boleh apa saja?", OTHER), ("berapa orang yang boleh tidak hadir?", COUNT),
     ("Apa sanksi bagi kepala desa yang melanggar?", OTHER), ("Mengapa ASN harus netral?", "reason"),
 ])
 def test_kind_of(question, kind):

@@ -106,7 +106,8 @@ def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, v
     (retrieval alone with ``veto``: the first passage's, read by that reader)."""
     hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active, veto,
                                                   known)  # 2: _outcome
-    on_topic = bool(hits) and retrieved >= engine.calibration.threshold
+    on_topic = bool(hits) and decide.on_topic(retrieved, engine.calibration.threshold, probabilities)
+    near = bool(hits) and retrieved >= decide.RESCUE_SHARE * engine.calibration.threshold  # weak, not off topic
     if active is None:
         confidence = retrieved
     else:  # the reader decided which hits hold a span (its probability reached the threshold and the span fits)
@@ -114,7 +115,7 @@ def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, v
         unfit = max((h.reader_probability or 0.0 for h in hits), default=0.0)
         confidence = max(spans) if spans else min(unfit, active.decision_threshold * 0.99)
     if checks:
-        outcome, reason = _outcome(engine, asked, hits, on_topic, active is not None)
+        outcome, reason = _outcome(engine, asked, hits, on_topic, active is not None, near)
     else:
         said = bool(hits) and (bool(hits[0].answer) if active is not None else on_topic)
         outcome, reason = (verify.ANSWERED, "") if said else (verify.NO_ANSWER, "unverified decision")
@@ -126,16 +127,20 @@ def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, v
                   reason=reason), probabilities
 
 
-def _outcome(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, read: bool) -> tuple[str, str]:
+def _outcome(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, read: bool,
+             near: bool = False) -> tuple[str, str]:
     """The outcome (:mod:`qa.answering.verify`) and, unless answered, why: off topic or a constraint no passage holds
-    gives no answer; an answer the checks do not verify (or that the reader did not find) gives not sure."""
+    gives no answer; weak evidence ``near`` the question (:data:`qa.answering.decide.RESCUE_SHARE` of the threshold)
+    and an answer the checks do not verify (or that the reader did not find) give not sure."""
+    missing = verify.absent(asked, engine.index.lexical.idf())
+    if missing is not None and hits:
+        return verify.NO_ANSWER, f"no article mentions {missing.text}"
     if not hits or not on_topic:
         if read and hits and hits[0].answer:
             return verify.NOT_SURE, "the reader marked a span, but the retrieval evidence is weak"
+        if near:
+            return verify.NOT_SURE, "the retrieval evidence is weak: the closest passages, unverified"
         return verify.NO_ANSWER, "the articles are not about this question"
-    missing = verify.absent(asked, engine.index.lexical.idf())
-    if missing is not None:
-        return verify.NO_ANSWER, f"no article mentions {missing.text}"
     first = hits[0]
     if read and not first.answer:
         return verify.NOT_SURE, "the reader found no answer in the closest passages"

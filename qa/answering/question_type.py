@@ -32,7 +32,10 @@ _MODAL = re.compile(r"\b(boleh|bolehkah|dilarang|wajib|harus|haruskah|berhak|dip
                     r"|must)\b", re.IGNORECASE)
 _WHAT = (r"apakah\s+(nama|judul|julukan|istilah|arti|kepanjangan|singkatan|yang|jenis|ibu\s?kota|mata\s+uang|"
          r"gelar|bahasa|agama|makanan|warna|bentuk|tema|isi|tujuan|penyebab|akibat|fungsi|manfaat|peran)\b")
-_TAG = re.compile(r"\b(gak|ga|nggak|ngga|enggak|engga|tidak|kah|ndak|kagak)\s*(sih|ya|kan|dong)?\s*\??\s*$", re.IGNORECASE)
+_NEGATION = r"(?:gak|ga|nggak|ngga|enggak|engga|tidak|ndak|kagak)"
+_TAG = re.compile(rf"\b({_NEGATION[3:-1]}|kah)\s*(sih|ya|kan|dong)?\s*\??\s*$", re.IGNORECASE)
+# "asn boleh gak posting …?", "pns boleh ga ngarahin …?", "asn boleh nyoblos gak di …?": the tag after the modal, mid-question
+_MID_TAG = re.compile(rf"\b(?:boleh|bisa|harus|wajib|dapat|perlu)\b(?:\s+[\w-]+){{0,2}}?\s+{_NEGATION}\b", re.IGNORECASE)
 
 
 def kind_of(question: str) -> str:
@@ -46,6 +49,8 @@ def kind_of(question: str) -> str:
         return YESNO
     if _MODAL.search(q) and (_YESNO_START.match(q) or _TAG.search(q)) and not re.match(r"apa\s+(saja|aja|yang|yg)\b", q):
         return YESNO
+    if (_MID_TAG.search(q) or _TAG.search(q)) and asks_for(question) is None and not re.match(r"apa\s+(saja|aja|yang|yg)\b", q):
+        return YESNO  # informal: "… boleh gak …?", "kemenkumham ngingetin soal medsos gak?"
     if re.search(r"\b(siapa|siapakah)\b", q) and (re.search(r"\bsiapa saja\b", q) or _MODAL.search(q)):
         return OTHER  # "Siapa saja …", "Siapa yang dilarang …" ask for a group (ASN, TNI), not a person
     return asks_for(question) or OTHER
