@@ -88,3 +88,14 @@ def test_weak_retrieval_evidence_goes_to_the_checks_only_when_the_reader_reads_a
     assert on_topic(0.15, 0.2, {"a#0": 0.1, "b#1": RESCUE})  # weak, but a passage read as answering
     assert not on_topic(0.15, 0.2, {"a#0": RESCUE * 0.9})
     assert not on_topic(RESCUE_SHARE * 0.2 * 0.9, 0.2, {"a#0": 0.99})  # far below: off topic whatever the reader says
+
+
+def test_the_reader_vetoes_up_to_a_higher_probability_for_the_kinds_it_was_trained_on():
+    from qa.answering.decide import VETO, retrieval_stands, veto_for
+
+    assert veto_for("person") > VETO and veto_for("number") > VETO and veto_for("other") == VETO
+    between = {"a#0": (VETO + veto_for("person")) / 2}
+    assert retrieval_stands(PLAIN, between, "other")  # a description: the reader's doubt is no veto
+    assert not retrieval_stands(PLAIN, between, "person")  # a name: the reader reads no name there
+    vetoed = checked_by_reader(PLAIN, answer("no_answer", [hit("b#1")], reader="r1"), between, "person")
+    assert vetoed.outcome == "not_sure" and f"< {veto_for('person')}" in vetoed.reason

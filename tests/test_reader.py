@@ -102,13 +102,13 @@ def test_reader_marks_the_answer_inside_the_quote(seed_engine):
 def test_reader_on_states_the_checked_answer(seed_engine):
     """ask() with the reader on (qa/answering/decide.py): retrieval's verified quote, not vetoed by the reader."""
     from qa.answering.ask import answer_with
-    from qa.answering.decide import VETO
+    from qa.answering.decide import veto_for
 
     answer = answer_with(seed_engine, "Siapa Ketua Bawaslu Jawa Tengah?", k=3, reader=True)
     first = answer.hits[0]
     assert answer.answered and answer.reader == seed_engine.reader.fingerprint
     assert "Muhammad Amin" in first.quote
-    assert first.reader_probability is not None and first.reader_probability >= VETO
+    assert first.reader_probability is not None and first.reader_probability >= veto_for("person")
 
 
 def test_reader_says_no_answer_to_a_question_the_articles_do_not_answer(seed_engine):
