@@ -99,3 +99,12 @@ def test_the_reader_vetoes_up_to_a_higher_probability_for_the_kinds_it_was_train
     assert not retrieval_stands(PLAIN, between, "person")  # a name: the reader reads no name there
     vetoed = checked_by_reader(PLAIN, answer("no_answer", [hit("b#1")], reader="r1"), between, "person")
     assert vetoed.outcome == "not_sure" and f"< {veto_for('person')}" in vetoed.reason
+
+
+def test_a_question_asking_for_a_name_is_decided_as_one():
+    from qa.answering.question import analyse
+
+    assert analyse("Apa nama induk organisasi kempo?", {}).decided_as == "name"
+    assert analyse("Apakah kepanjangan BPS?", {}).decided_as == "name"
+    assert analyse("Apa pesan wabup soal medsos?", {}).decided_as == "other"  # a message, not a name
+    assert analyse("Siapa nama bupati?", {}).decided_as == "person"

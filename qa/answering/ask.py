@@ -94,10 +94,10 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
         return _path(engine, asked, k, dense_weight, vector, active, checks)[0]
     known: dict = {}  # each passage read once
     plain, first = _path(engine, asked, k, dense_weight, vector, None, checks, veto=active, known=known)  # its 1st
-    if decide.retrieval_stands(plain, first, asked.kind):
+    if decide.retrieval_stands(plain, first, asked.decided_as):
         return decide.stated_by_retrieval(plain, first, active.fingerprint)
     read, probabilities = _path(engine, asked, k, dense_weight, vector, active, checks, known=known)
-    return decide.checked_by_reader(plain, read, probabilities, asked.kind)
+    return decide.checked_by_reader(plain, read, probabilities, asked.decided_as)
 
 
 def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, vector, active: Reader | None,

@@ -54,6 +54,13 @@ class Analysis:
     place_type: str = ""  # "Kabupaten *mana* …?", "di hotel *apa* …?": the kind of place whose name is asked; "" if none
     definition: bool = False  # "Apa *arti* netralitas?", "Apa itu …?", "What does … mean?": a meaning is asked
     asking: str = ""  # the question word, written out ("apa saja" for "apa aja"); "" for bare "apa" or none
+    naming: bool = False  # "Apa *nama* …?", "Apakah *kepanjangan* BPS?": an "other" question that asks for a name
+
+    @property
+    def decided_as(self) -> str:
+        """The kind the reader-on decision (:mod:`qa.answering.decide`) treats the question as: its ``kind``, or
+        ``name`` for an "other" question that asks for a name."""
+        return "name" if self.naming and self.kind == "other" else self.kind
 
 
 def english_share(text: str) -> float:
@@ -70,7 +77,12 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
     return Analysis(text=text, kind=kind, constraints=tuple(_constraints(text, units, share >= 0.2)),
                     action=_action(units) if kind == YESNO else (), focus=_focus(text, units), english=share,
                     terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
-                    asking=question_word(text))
+                    asking=question_word(text), naming=bool(_NAMING.search(text)))
+
+
+# "Apa nama …?", "Apakah kepanjangan BPS?", "Apa judul lagu …?": the answer is a name, as for siapa
+_NAMING = re.compile(r"\b(?:nama|judul|julukan|kepanjangan|singkatan|gelar|ibu ?kota|mata uang|bahasa|agama|jenis|istilah)\b",
+                     re.IGNORECASE)
 
 
 _ASKING = re.compile(r"\b(apa\s+(?:saja|aja)|siapa(?:\s+(?:saja|aja))?|berapa|kapan|bagaimana|gimana|mengapa|kenapa|knp)\b",
