@@ -160,6 +160,17 @@ def test_a_yes_no_verdict_comes_only_from_a_clause_about_the_asked_action():
     assert verify.stated_verdict(campaign, other, other.index("menjadi")) == ""  # the rule is about another action
 
 
+def test_a_long_action_said_with_another_verb_is_recognised_by_its_whole_object():
+    asked = analyse("Bolehkah ASN mengajak masyarakat memilih calon kepala daerah tertentu?", {})
+    said = "Seluruh ASN juga dilarang mengarahkan masyarakat umum untuk memilih calon kepala daerah tertentu."
+    assert verify.about_action(asked, said)
+    assert verify.stated_verdict(asked, said, said.index("mengarahkan")) == "Tidak boleh"
+    partly = "ASN dilarang mengarahkan masyarakat untuk memilih partai tertentu."  # not the calon kepala daerah
+    assert not verify.about_action(asked, partly) and verify.stated_verdict(asked, partly, 4) == ""
+    short = analyse("Apakah ASN boleh mengajak masyarakat?", {})  # too short to tell by the object alone
+    assert not verify.about_action(short, "ASN dilarang mengarahkan masyarakat.")
+
+
 def test_a_constraint_no_passage_holds_means_no_answer():
     asked = analyse("Siapa Kapolres Semarang?", {})
     idf = dict.fromkeys(tokenize("semarang ketua bawaslu", expand=False), 1.0)  # the index's stems

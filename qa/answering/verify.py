@@ -231,13 +231,20 @@ def _places(analysis: Analysis, said: tuple[str, ...], office: bool = False) -> 
 
 def about_action(analysis: Analysis, text: str) -> bool:
     """Whether ``text`` is about a yes/no question's asked action: it holds the action's first word (the verb: "boleh
-    *menghadiri* kampanye") and at least :data:`ACTION_SHARE` of its words (both of two). True when no action is
-    known."""
+    *menghadiri* kampanye") and at least :data:`ACTION_SHARE` of its words (both of two), or, for an action of
+    :data:`PARAPHRASED` words or more, every word of its object ("mengajak masyarakat memilih calon kepala daerah"
+    is about "mengarahkan masyarakat … untuk memilih calon kepala daerah"). True when no action
+    is known."""
     if not analysis.action:
         return True
     words = sentence_tokens(text)
     held = [bool(set(forms) & words) for forms in analysis.action]
+    if len(held) >= PARAPHRASED and all(held[1:]):
+        return True
     return held[0] and (all(held) if len(held) <= 2 else sum(held) / len(held) >= ACTION_SHARE)
+
+
+PARAPHRASED = 5  # words of an asked action (verb and object) from which the object alone tells what it is about
 
 
 def stated_verdict(analysis: Analysis, clause: str, span_start: int = 0, before: int = 40) -> str:
