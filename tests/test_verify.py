@@ -193,3 +193,10 @@ def test_a_sanction_question_is_answered_by_the_sanction_not_the_prohibition():
     question = "Apa sanksi bagi ASN yang memasang spanduk calon?"
     assert check(question, rule, article=rule + " " + sanction).startswith(verify.UNFIT)
     assert check(question, sanction, article=rule + " " + sanction) == ""
+
+
+def test_a_time_of_day_is_answered_only_by_a_time():
+    asked = "Jam berapa seminar itu diadakan?"
+    assert check(asked, "Seminar digelar di Gedung Gradhika Semarang, Kamis, 6 Juni 2024.").startswith(verify.UNFIT)
+    assert check(asked, "Seminar digelar Kamis, 6 Juni 2024, pukul 09.00 WIB di Gedung Gradhika.") == ""
+    assert check("Kapan seminar itu diadakan?", "Seminar digelar Kamis, 6 Juni 2024.") == ""  # a date answers kapan

@@ -49,6 +49,8 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
                        else _venue(shown, analysis.text) if analysis.kind == "place"
                        else holds(analysis.kind, _without(shown, analysis.text, analysis.kind), analysis.text)):
         return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
+    if analysis.kind == WHEN and _ASKS_TIME.search(analysis.text) and not _TIME.search(shown):
+        return f"{UNFIT} time of day"  # "Jam berapa …?" is not answered by "Kamis, 6 Juni 2024"
     if analysis.place_type and not _named_place(shown, analysis.place_type):
         return f"{UNFIT} name of the {analysis.place_type} asked for"  # "salah satu kabupaten" names none
     if not span and analysis.asking and question_word(sentence) == analysis.asking:
@@ -75,6 +77,9 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     return ""
 
 
+_ASKS_TIME = re.compile(r"\b(?:jam|pukul)\s+berapa|\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE)
+_TIME = re.compile(r"\b(?:pukul|jam)\s*\d|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s*(?:wib|wita|wit|am|pm)\b|\b(?:pagi|siang|sore|malam)\b",
+                   re.IGNORECASE)
 _REGIONS = frozenset("kabupaten kota provinsi kecamatan kelurahan desa negara".split())
 
 
