@@ -200,3 +200,11 @@ def test_a_time_of_day_is_answered_only_by_a_time():
     assert check(asked, "Seminar digelar di Gedung Gradhika Semarang, Kamis, 6 Juni 2024.").startswith(verify.UNFIT)
     assert check(asked, "Seminar digelar Kamis, 6 Juni 2024, pukul 09.00 WIB di Gedung Gradhika.") == ""
     assert check("Kapan seminar itu diadakan?", "Seminar digelar Kamis, 6 Juni 2024.") == ""  # a date answers kapan
+
+
+def test_everywhere_is_not_a_venue():
+    asked = "Penyuluhan hukum di Jakarta Selatan diadakan di mana?"
+    everywhere = "Penyuluhan hukum serentak di seluruh Kota dan Kabupaten Administrasi DKI Jakarta merupakan upaya."
+    assert check(asked, everywhere, everywhere).startswith(verify.UNFIT)
+    held = "Penyuluhan hukum digelar di Ruang Gelatik I, Kantor Wali Kota Jakarta Selatan, Rabu (31/1)."
+    assert check(asked, held, held) == ""

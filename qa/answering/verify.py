@@ -111,7 +111,8 @@ def _defines(analysis: Analysis, sentence: str) -> bool:
 
 
 _SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
-_VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?:[a-z]+[\s,]+){0,3}([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)")
+_VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?!(?:seluruh|semua|berbagai|setiap|tiap|sejumlah|beberapa|banyak)\b)"
+                    r"(?:[a-z]+[\s,]+){0,3}([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)")  # "di seluruh Kota …" is everywhere
 
 
 def _venue(text: str, question: str) -> bool:
