@@ -63,6 +63,14 @@ def _answer(question: str, quote: str) -> Answer:
      "What did the deputy regent of Bangka Tengah say about social media?"),
     ("Dia dulunya menjabat apa?", ["Siapa Kepala Divisi Administrasi Kanwil Kemenkumham Jateng?"],
      "Kepala Divisi Administrasi Kanwil Kemenkumham Jateng dulunya menjabat apa?"),
+    # the person the previous question names, not a name in its answer's quote
+    ("When did he say the election would be held?",
+     [("Who is Chabib Susanto?", _answer("Who is Chabib Susanto?", "Wakil Bupati Bateng, Era Susanto menyambut baik."))],
+     "When did Chabib Susanto say the election would be held?"),
+    # a misspelt place ("Jawa Tengab") or an organisation's name ("Kanwul Kemenkumham") is nobody's name
+    ("Menurut dia, apa tugas ASN?", [("Siapa Sekda Jateng?", _answer("Siapa Sekda Jateng?", "SEMARANG – Sekretaris Daerah "
+                                      "Provinsi Jawa Tengab, Sumarno kembali mengingatkan ASN."))],
+     "Menurut Sumarno, apa tugas ASN?"),
 ])
 def test_follow_ups_are_resolved_against_the_previous_turn(question, history, resolved):
     understood = resolve(question, history)

@@ -206,21 +206,28 @@ def bare(question: str) -> bool:
 
 
 def answer_name(previous: str, answer: Answer | None) -> str:
-    """The name the previous answer gave (its span, or the first name in its quote) when it answered; else ""."""
+    """The person the previous turn was about: the one its question names ("Who is Chabib Susanto?"), else the name
+    the previous answer gave (its span, or the first name in its quote) when it answered; else ""."""
+    asked = lexicon.names_in(previous)
+    if asked:
+        return _joined(previous, asked)
     if answer is None or not answer.answered or not answer.hits:
         return ""
     first = answer.hits[0]
     if first.answer and lexicon.names_in(first.answer, previous, sentence=False):
         return first.answer
     spans = lexicon.names_in(first.quote, previous)
-    if not spans:
-        return ""
+    return _joined(first.quote, spans) if spans else ""
+
+
+def _joined(text: str, spans: list[tuple[int, int]]) -> str:
+    """The first name of ``spans`` in ``text`` with the words that go on it: "Harun" "Sulianto"."""
     start, end = spans[0]
-    for s, e in spans[1:]:  # the words of one name: "Harun" "Sulianto"
-        if first.quote[end:s].strip(" ") or s - end > 1:
+    for s, e in spans[1:]:
+        if text[end:s].strip(" ") or s - end > 1:
             break
         end = e
-    return first.quote[start:end]
+    return text[start:end]
 
 
 def referred(question: str, previous: str, name: str) -> str:

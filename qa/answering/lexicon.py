@@ -213,17 +213,22 @@ NOT_NAMES = frozenset(
 def names_in(text: str, asked: str = "", sentence: bool = True) -> list[tuple[int, int]]:
     """Where ``text`` names a person, as (start, end): capitalised words that are no office, organisation, place,
     day, month or word of ``asked``; words in capitals and words after an opening bracket do not count, nor, in a
-    ``sentence`` (not a span), its first word."""
+    ``sentence`` (not a span), its first word, nor a word that goes on a place's or an organisation's name ("Jawa
+    *Tengab*", a misspelt "Tengah"; "*Kanwul* Kemenkumham")."""
     from qa.answering.quote import _NOT_NAMES  # the offices and institutions that quote scoring knows
 
     asked_words = set(words(asked)) | set(_WORD.findall(clean(asked)))
     org_words = {w for name in ORGS for w in name}
+    org_heads = {name[0] for name in ORGS} | {short.lower() for short in ORGS.values()}
     found = []
     for m in re.finditer(r"(?<![\w(])[A-Z][a-z][\w'’-]*", text):
         word = m.group(0).lower()
         before = text[:m.start()].rstrip()
         if (sentence and (not before or before[-1] in ".!?\"“”(")) or word in _NOT_NAMES or word in NOT_NAMES:
             continue
+        after = _WORD.findall(text[m.end():m.end() + 40].lower())[:1]
+        if before.lower().rsplit(None, 1)[-1:] and before.lower().rsplit(None, 1)[-1] in _HEADS or after and after[0] in org_heads:
+            continue  # the name of a place or an organisation goes on
         if (word in asked_words or word in ROLES or word in org_words or word in LEVELS or word in PLACES
                 or word in _HEADS or word in QUALIFIERS or word in _DIRECTIONS.split() or _expanded(word) != (word,)
                 or word in MONTH_WORDS):
