@@ -208,3 +208,11 @@ def test_everywhere_is_not_a_venue():
     assert check(asked, everywhere, everywhere).startswith(verify.UNFIT)
     held = "Penyuluhan hukum digelar di Ruang Gelatik I, Kantor Wali Kota Jakarta Selatan, Rabu (31/1)."
     assert check(asked, held, held) == ""
+
+
+def test_who_did_something_may_be_an_organisation_but_an_office_is_held_by_a_person():
+    initiated = "Kegiatan yang diinisiasi oleh Badan Pengawas Pemilu (Bawaslu) Provinsi Jawa Tengah tersebut digelar."
+    assert check("Siapa yang menginisiasi kegiatan itu?", initiated, initiated) == ""
+    assert check("Siapa Ketua Bawaslu Jawa Tengah?", initiated, initiated) != ""  # an office: a person's name
+    named = "Kegiatan Bawaslu Jawa Tengah itu diinisiasi bersama."
+    assert check("Siapa yang menginisiasi kegiatan Bawaslu?", named, named) != ""  # the organisation asked about

@@ -45,7 +45,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     may not be stated; "" when every check passes. ``article`` is the article's text with its title and date."""
     shown = span or sentence
     wanted = {WHO: "a person's name", WHEN: "a date", COUNT: "a number", "place": "a place"}.get(analysis.kind)
-    if wanted and not (lexicon.names_in(shown, analysis.text, sentence=not span) if analysis.kind == WHO
+    if wanted and not (_someone(analysis, shown, span) if analysis.kind == WHO
                        else _venue(shown, analysis.text) if analysis.kind == "place"
                        else holds(analysis.kind, _without(shown, analysis.text, analysis.kind), analysis.text)):
         return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
@@ -75,6 +75,17 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     if analysis.kind == YESNO and not about_action(analysis, sentence):
         return "the sentence is not about the asked action"
     return ""
+
+
+def _someone(analysis: Analysis, shown: str, span: str) -> bool:
+    """Whether ``shown`` names who the *siapa* question asks for: a person; or, when it asks who did something
+    rather than who holds an office ("Siapa yang menginisiasi …?"), an organisation the question does not name."""
+    if lexicon.names_in(shown, analysis.text, sentence=not span):
+        return True
+    if any(c.kind == ROLE for c in analysis.constraints):
+        return False
+    asked = {u.text for u in lexicon.units(analysis.text) if u.kind == ORG}
+    return any(u.kind == ORG and u.text not in asked for u in lexicon.units(shown))
 
 
 _ASKS_TIME = re.compile(r"\b(?:jam|pukul)\s+berapa|\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE)
