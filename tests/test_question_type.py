@@ -19,6 +19,11 @@ from qa.answering.question_type import COUNT, OTHER, WHEN, WHO, YESNO, fits, kin
     ("knp asn gak boleh ikut kampanye?", "reason"), ("apa aja yang ga boleh?", OTHER),
     ("ASN tidak boleh apa saja?", OTHER), ("berapa orang yang boleh tidak hadir?", COUNT),
     ("Apa sanksi bagi kepala desa yang melanggar?", OTHER), ("Mengapa ASN harus netral?", "reason"),
+    # the question words with -kah, and "<place word> apakah / manakah"
+    ("Kapankah Anwar Ibrahim dipecat?", WHEN), ("Tahun berapakah film itu dirilis?", WHEN),
+    ("Berapakah luas Kebun Raya Cibodas?", COUNT), ("Di manakah Santo George?", "place"),
+    ("Dari negara manakah Ayrton Senna berasal?", "place"), ("Di kota apakah Universitas Padjajaran berada?", "place"),
+    ("Provinsi apakah yang mencapai cakupan 111 persen?", "place"), ("Mengapakah ia pergi?", "reason"),
 ])
 def test_kind_of(question, kind):
     assert kind_of(question) == kind

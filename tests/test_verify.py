@@ -216,3 +216,19 @@ def test_who_did_something_may_be_an_organisation_but_an_office_is_held_by_a_per
     assert check("Siapa Ketua Bawaslu Jawa Tengah?", initiated, initiated) != ""  # an office: a person's name
     named = "Kegiatan Bawaslu Jawa Tengah itu diinisiasi bersama."
     assert check("Siapa yang menginisiasi kegiatan Bawaslu?", named, named) != ""  # the organisation asked about
+
+
+def test_a_place_is_a_venue_or_for_a_region_or_the_reader_s_span_a_name():
+    asked = "Di manakah Universitas Padjajaran berada?"
+    sentence = "Universitas Padjajaran berada di Jatinangor, Sumedang."
+    assert check(asked, sentence, sentence) == "" and check(asked, sentence, sentence, span="Jatinangor") == ""
+    assert check(asked, "Universitas itu sangat terkenal.", "Universitas itu sangat terkenal.").startswith(verify.UNFIT)
+    assert check(asked, sentence, sentence, span="berada") != ""  # a span naming nothing
+
+
+def test_a_province_names_no_kabupaten():
+    asked = "Kabupaten mana yang kepala daerahnya terkena OTT KPK?"
+    said = "Seluruh ASN di Jateng diingatkan agar menjaga netralitas."
+    assert check(asked, said, said, span="Jateng") != ""
+    named = "Kepala daerah Kabupaten Pati terkena OTT KPK, kata ASN di Jateng."
+    assert check(asked, named, named) == ""

@@ -89,7 +89,7 @@ def clean(text: str) -> str:
     return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
-def _expanded(word: str) -> tuple[str, ...]:
+def expanded(word: str) -> tuple[str, ...]:
     word = informal(NORMALISE.get(word, word))
     if word in EXPAND:
         out: list[str] = []
@@ -104,7 +104,7 @@ def words(text: str) -> tuple[str, ...]:
     """The normalised words of a text: informal spellings mapped, short forms expanded, stop words dropped."""
     out: list[str] = []
     for word in _WORD.findall(clean(text)):
-        out += [w for w in _expanded(word) if w not in STOP_WORDS]
+        out += [w for w in expanded(word) if w not in STOP_WORDS]
     return tuple(out)
 
 
@@ -145,9 +145,9 @@ def units(text: str, english: bool = False) -> list[Unit]:
             else:
                 parts = (_ENGLISH_PLACES[word],)
         elif english:
-            parts = _expanded(word) if word in EXPAND else (word,)
+            parts = expanded(word) if word in EXPAND else (word,)
         else:
-            parts = _expanded(word)
+            parts = expanded(word)
         kept = [part for part in parts if part not in STOP_WORDS]
         seq += kept
         office += [word in ROLES or word in LEADER or word in ROLE_SHORT or english] * len(kept)
@@ -230,7 +230,7 @@ def names_in(text: str, asked: str = "", sentence: bool = True) -> list[tuple[in
         if before.lower().rsplit(None, 1)[-1:] and before.lower().rsplit(None, 1)[-1] in _HEADS or after and after[0] in org_heads:
             continue  # the name of a place or an organisation goes on
         if (word in asked_words or word in ROLES or word in org_words or word in LEVELS or word in PLACES
-                or word in _HEADS or word in QUALIFIERS or word in _DIRECTIONS.split() or _expanded(word) != (word,)
+                or word in _HEADS or word in QUALIFIERS or word in _DIRECTIONS.split() or expanded(word) != (word,)
                 or word in MONTH_WORDS):
             continue
         found.append((m.start(), m.end()))

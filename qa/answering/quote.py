@@ -21,12 +21,16 @@ from qa.index.lexical import terms, tokenize
 
 CUE_BONUS = 0.3  # added to a sentence's coverage when it holds what the question asks for
 
+_KAH = r"(?:kah)?"  # "kapankah", "di manakah", "berapakah": the question words with the -kah particle
 _ASKS = (  # (kind, question pattern), first match wins
-    ("date", re.compile(r"\b(kapan|when|tanggal berapa|hari apa|tahun berapa|pukul berapa|jam berapa|(what|which) (date|day|year|time))\b", re.I)),
+    ("date", re.compile(rf"\b(kapan{_KAH}|when|(tanggal|tahun|pukul|jam) berapa{_KAH}|(hari|bulan) apa{_KAH}|"
+                        rf"abad (ke-?)?berapa{_KAH}|abad keberapa{_KAH}|(what|which) (date|day|year|time))\b", re.I)),
     ("person", re.compile(r"\b(siapa|siapakah|who|whom|whose)\b", re.I)),
-    ("place", re.compile(r"\b(di ?mana|dimanakah|ke ?mana|where|lokasi|tempat|(hotel|gedung|kota|provinsi|kabupaten|ruang) (apa|mana))\b", re.I)),
-    ("number", re.compile(r"\b(berapa|brp|how (many|much|long|old))\b", re.I)),
-    ("reason", re.compile(r"\b(mengapa|kenapa|knp|why|alasan)\b", re.I)),
+    ("place", re.compile(rf"\b(di ?man[a]?{_KAH}|ke ?mana{_KAH}|dari ?mana{_KAH}|where|lokasi|tempat|(hotel|gedung|kota|"
+                         rf"provinsi|kabupaten|ruang|negara|negeri|desa|kecamatan|pulau|benua|wilayah|daerah) "
+                         rf"(apa|mana){_KAH})\b", re.I)),
+    ("number", re.compile(rf"\b(berapa{_KAH}|brp|how (many|much|long|old))\b", re.I)),
+    ("reason", re.compile(rf"\b(mengapa{_KAH}|kenapa|knp|why|alasan)\b", re.I)),
 )
 _DATE = re.compile(rf"{SHORT_DATE}|\b{DAYS}\b|\b{MONTHS}\b|\b(?:19|20)\d\d\b|\bpukul \d")
 _PLACE = re.compile(r"\b(?:di|ke|dari)\s+(?:[A-Z][\w.-]*)|\b(?:[Hh]otel|[Gg]edung|[Rr]uang|[Kk]antor|[Aa]ula|[Bb]alai|[Pp]endopo|"

@@ -46,7 +46,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     shown = span or sentence
     wanted = {WHO: "a person's name", WHEN: "a date", COUNT: "a number", "place": "a place"}.get(analysis.kind)
     if wanted and not (_someone(analysis, shown, span) if analysis.kind == WHO
-                       else _venue(shown, analysis.text) if analysis.kind == "place"
+                       else _place_named(analysis, shown, span, sentence) if analysis.kind == "place"
                        else holds(analysis.kind, _without(shown, analysis.text, analysis.kind), analysis.text)):
         return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
     if analysis.kind == WHEN and _ASKS_TIME.search(analysis.text) and not _TIME.search(shown):
@@ -94,13 +94,20 @@ _TIME = re.compile(r"\b(?:pukul|jam)\s*\d|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s*(?:wi
 _REGIONS = frozenset("kabupaten kota provinsi kecamatan kelurahan desa negara".split())
 
 
+def _province_only(text: str) -> bool:
+    """Whether every capitalised word of ``text`` is (or abbreviates) a province's name: "Jateng", "Jawa Tengah"."""
+    words = [w.lower() for w in re.findall(r"\b[A-Z][a-z]+", text)]
+    provinces = {w for p in lexicon.PROVINCES for w in p} | {w for w in words if lexicon.expanded(w) in lexicon.PROVINCES}
+    return bool(words) and all(w in provinces for w in words)
+
+
 def _named_place(text: str, place_type: str) -> bool:
     """Whether ``text`` names the place of the type asked wherever it says the type: a capitalised name next to the
     type word ("Kabupaten Pati", "Hotel Grand Candi", "MG Setos Hotel"), not "salah satu kabupaten"; a text without
     the type word may name a region alone ("Rusia" for "negara mana"), not a building."""
     said = list(re.finditer(rf"\b{place_type}\b", text, re.IGNORECASE))
-    if not said:
-        return place_type in _REGIONS  # "Rusia" names a negara; a hotel is named with the word: "Hotel Grand Candi"
+    if not said:  # "Rusia" names a negara; a hotel is named with the word: "Hotel Grand Candi"; "Jateng" no kabupaten
+        return place_type in _REGIONS and (place_type in ("provinsi", "negara") or not _province_only(text))
     return any(re.search(r"\b[A-Z][\w.'-]*\s*$", text[:m.start()]) or re.match(r"\s+[A-Z]", text[m.end():])
                for m in said)
 
@@ -122,8 +129,26 @@ def _defines(analysis: Analysis, sentence: str) -> bool:
 
 
 _SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
-_VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?!(?:seluruh|semua|berbagai|setiap|tiap|sejumlah|beberapa|banyak)\b)"
+_EVERYWHERE = ("seluruh", "semua", "berbagai", "setiap", "tiap", "sejumlah", "beberapa", "banyak")
+_VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?!(?:" + "|".join(_EVERYWHERE) + r")\b)"
                     r"(?:[a-z]+[\s,]+){0,3}([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)")  # "di seluruh Kota …" is everywhere
+
+
+def _place_named(analysis: Analysis, shown: str, span: str, sentence: str) -> bool:
+    """Whether ``shown`` names where: a venue ("di <Name>"); or, for the reader's ``span`` or a question asking for a
+    region ("Dari negara manakah …?"), a capitalised name the question does not hold ("Jatinangor", "Rusia"), not
+    the sentence's first word, nor a span after "seluruh", "semua" … (everywhere is no place)."""
+    if _venue(shown, analysis.text):
+        return True
+    if span:
+        at = sentence.find(span)
+        if at >= 0 and sentence[:at].lower().split()[-1:] and sentence[:at].lower().split()[-1] in _EVERYWHERE:
+            return False
+    elif analysis.place_type not in _REGIONS:
+        return False
+    asked = set(lexicon.words(analysis.text))
+    names = re.finditer(r"(?<![\w(])[A-Z][a-z][\w'-]*", shown)
+    return any(m.group(0).lower() not in asked and (span or shown[:m.start()].strip(" \"“”'‘’(")) for m in names)
 
 
 def _venue(text: str, question: str) -> bool:
