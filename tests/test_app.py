@@ -52,8 +52,9 @@ def test_respond_shows_the_question_at_once_then_the_answer_and_the_handouts(app
     chat, turns, _, md, page, reader = done
     assert reader == render.reader_empty()  # the previous question's article leaves the source reader
     assert len(turns) == 1 and turns[0].answer is not None and len(turns[0].answer.hits) == 3
-    state, other = ("answered", "no-answer") if turns[0].answer.answered else ("no-answer", "answered")
-    assert f'data-state="{state}"' in chat and f'data-state="{other}"' not in chat  # the page shows what the answer says
+    state = turns[0].answer.outcome.replace("_", "-")
+    others = {"answered", "not-sure", "no-answer"} - {state}
+    assert f'data-state="{state}"' in chat and not any(f'data-state="{o}"' in chat for o in others)  # what it says
     assert render.esc(turns[0].answer.hits[0].quote) in chat
     md_text = Path(md.value["path"]).read_text(encoding="utf-8")
     assert "## 1. Siapa Ketua Bawaslu Jawa Tengah?" in md_text and "[1] " in md_text
