@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answering import lexicon
+from qa.answering import lexicon, where
 from qa.answering.question import ORG, PERSON, PLACE, ROLE, YEAR, Analysis, Constraint, question_word
 from qa.answering.question_type import _RULE, RULES, WHEN, WHO, COUNT, YESNO
 from qa.answering.quote import holds, sentence_tokens
@@ -46,12 +46,12 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     shown = span or sentence
     wanted = {WHO: "a person's name", WHEN: "a date", COUNT: "a number", "place": "a place"}.get(analysis.kind)
     if wanted and not (_someone(analysis, shown, span) if analysis.kind == WHO
-                       else _place_named(analysis, shown, span, sentence) if analysis.kind == "place"
+                       else where.place_named(analysis, shown, span, sentence) if analysis.kind == "place"
                        else holds(analysis.kind, _without(shown, analysis.text, analysis.kind), analysis.text)):
         return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
     if analysis.kind == WHEN and _ASKS_TIME.search(analysis.text) and not _TIME.search(shown):
         return f"{UNFIT} time of day"  # "Jam berapa …?" is not answered by "Kamis, 6 Juni 2024"
-    if analysis.place_type and not _named_place(shown, analysis.place_type):
+    if analysis.place_type and not where.named_place(shown, analysis.place_type):
         return f"{UNFIT} name of the {analysis.place_type} asked for"  # "salah satu kabupaten" names none
     if not span and analysis.asking and question_word(sentence) == analysis.asking:
         return "the sentence asks the question again rather than answer it"  # "… memahami apa saja yang …"
@@ -91,27 +91,6 @@ def _someone(analysis: Analysis, shown: str, span: str) -> bool:
 _ASKS_TIME = re.compile(r"\b(?:jam|pukul)\s+berapa|\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:pukul|jam)\s*\d|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s*(?:wib|wita|wit|am|pm)\b|\b(?:pagi|siang|sore|malam)\b",
                    re.IGNORECASE)
-_REGIONS = frozenset("kabupaten kota provinsi kecamatan kelurahan desa negara".split())
-
-
-def _province_only(text: str) -> bool:
-    """Whether every capitalised word of ``text`` is (or abbreviates) a province's name: "Jateng", "Jawa Tengah"."""
-    words = [w.lower() for w in re.findall(r"\b[A-Z][a-z]+", text)]
-    provinces = {w for p in lexicon.PROVINCES for w in p} | {w for w in words if lexicon.expanded(w) in lexicon.PROVINCES}
-    return bool(words) and all(w in provinces for w in words)
-
-
-def _named_place(text: str, place_type: str) -> bool:
-    """Whether ``text`` names the place of the type asked wherever it says the type: a capitalised name next to the
-    type word ("Kabupaten Pati", "Hotel Grand Candi", "MG Setos Hotel"), not "salah satu kabupaten"; a text without
-    the type word may name a region alone ("Rusia" for "negara mana"), not a building."""
-    said = list(re.finditer(rf"\b{place_type}\b", text, re.IGNORECASE))
-    if not said:  # "Rusia" names a negara; a hotel is named with the word: "Hotel Grand Candi"; "Jateng" no kabupaten
-        return place_type in _REGIONS and (place_type in ("provinsi", "negara") or not _province_only(text))
-    return any(re.search(r"\b[A-Z][\w.'-]*\s*$", text[:m.start()]) or re.match(r"\s+[A-Z]", text[m.end():])
-               for m in said)
-
-
 _DEFINES = re.compile(r"\b(?:adalah|ialah|yaitu|yakni|merupakan|berarti|artinya|diartikan|dimaknai|bermakna|maksudnya|"
                       r"dimaksud|didefinisikan|pengertian|refers\s+to|means|is\s+defined)\b", re.IGNORECASE)
 _NOT_DEFINED = frozenset(tokenize("arti maksud dimaksud pengertian definisi makna menurut mean meaning definition "
@@ -129,35 +108,6 @@ def _defines(analysis: Analysis, sentence: str) -> bool:
 
 
 _SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
-_EVERYWHERE = ("seluruh", "semua", "berbagai", "setiap", "tiap", "sejumlah", "beberapa", "banyak")
-_VENUE = re.compile(r"\b(?:di|ke|dari|bertempat)\s+(?!(?:" + "|".join(_EVERYWHERE) + r")\b)"
-                    r"(?:[a-z]+[\s,]+){0,3}([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)")  # "di seluruh Kota …" is everywhere
-
-
-def _place_named(analysis: Analysis, shown: str, span: str, sentence: str) -> bool:
-    """Whether ``shown`` names where: a venue ("di <Name>"); or, for the reader's ``span`` or a question asking for a
-    region ("Dari negara manakah …?"), a capitalised name the question does not hold ("Jatinangor", "Rusia"), not
-    the sentence's first word, nor a span after "seluruh", "semua" … (everywhere is no place)."""
-    if _venue(shown, analysis.text):
-        return True
-    if span:
-        at = sentence.find(span)
-        if at >= 0 and sentence[:at].lower().split()[-1:] and sentence[:at].lower().split()[-1] in _EVERYWHERE:
-            return False
-    elif analysis.place_type not in _REGIONS:
-        return False
-    asked = set(lexicon.words(analysis.text))
-    names = re.finditer(r"(?<![\w(])[A-Z][a-z][\w'-]*", shown)
-    return any(m.group(0).lower() not in asked and (span or shown[:m.start()].strip(" \"“”'‘’(")) for m in names)
-
-
-def _venue(text: str, question: str) -> bool:
-    """Whether ``text`` names where something is: "di <Name>" (or "di lokasi acara, <Name>", "di Kabupaten <Name>"),
-    a name the question does not."""
-    asked = set(lexicon.words(question))
-    return any(word.lower() not in asked for m in _VENUE.finditer(text) for word in m.group(1).split())
-
-
 def _without(text: str, question: str, kind: str) -> str:
     """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*;
     for *berapa*, years and dates too ("Pemilu 2024", "(26/9)" count nothing)."""
