@@ -107,7 +107,7 @@ def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, v
     hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active, veto,
                                                   known)  # 2: _outcome
     on_topic = bool(hits) and decide.on_topic(retrieved, engine.calibration.threshold, probabilities)
-    near = bool(hits) and retrieved >= decide.RESCUE_SHARE * engine.calibration.threshold  # weak, not off topic
+    near = bool(hits) and decide.near(retrieved, engine.calibration.threshold)
     if active is None:
         confidence = retrieved
     else:  # the reader decided which hits hold a span (its probability reached the threshold and the span fits)

@@ -47,13 +47,19 @@ def veto_for(kind: str) -> float:
 RESCUE, RESCUE_SHARE = 0.4, 0.6
 
 
+def near(retrieved: float, threshold: float) -> bool:
+    """Whether the retrieval evidence ``retrieved`` (0..1) reaches :data:`RESCUE_SHARE` of ``threshold`` (the
+    abstention calibration's): weak evidence, but not off topic."""
+    return retrieved >= RESCUE_SHARE * threshold
+
+
 def on_topic(retrieved: float, threshold: float, probabilities: dict[str, float]) -> bool:
     """Whether the articles are about the question: the retrieval evidence ``retrieved`` (0..1) reaches
-    ``threshold`` (the abstention calibration's), or reaches :data:`RESCUE_SHARE` of it while the reader reads one of
-    the passages it read (``passage_id`` → probability 0..1; none without a reader) as answering (≥ :data:`RESCUE`)."""
+    ``threshold``, or is :func:`near` it while the reader reads one of the passages it read (``passage_id`` →
+    probability 0..1; none without a reader) as answering (≥ :data:`RESCUE`)."""
     if retrieved >= threshold:
         return True
-    return retrieved >= RESCUE_SHARE * threshold and max(probabilities.values(), default=0.0) >= RESCUE
+    return near(retrieved, threshold) and max(probabilities.values(), default=0.0) >= RESCUE
 
 
 def retrieval_stands(plain: Answer, probabilities: dict[str, float], kind: str = "other") -> bool:

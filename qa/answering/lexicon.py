@@ -38,6 +38,9 @@ ORGS = {
     ("mahkamah", "konstitusi"): "MK", ("tentara", "nasional", "indonesia"): "TNI", ("polisi",): "Polri",
     ("kepolisian",): "Polri", ("kantor", "wilayah"): "Kanwil", ("panitia", "pengawas", "pemilihan", "umum"): "Panwaslu",
 }
+_ORG_WORDS = frozenset(w for name in ORGS for w in name)
+# what an organisation's name starts with: its first word, or its short form ("Kanwul *Kemenkumham*")
+_ORG_HEADS = frozenset({name[0] for name in ORGS} | {short.lower() for short in ORGS.values()})
 LEVELS = frozenset("provinsi kabupaten kota kecamatan desa kelurahan".split())
 _DIRECTIONS = "tengah barat timur utara selatan pusat"
 # Provinces and places news names often; "<head> <direction>" compounds are places too (jawa timur, bangka tengah).
@@ -110,8 +113,7 @@ def words(text: str) -> tuple[str, ...]:
 
 def known(sequence: tuple[str, ...]) -> bool:
     """Whether a word sequence is all offices, organisation words, levels or places (so not a person's name)."""
-    org_words = {w for name in ORGS for w in name}
-    return all(w in ROLES or w in org_words or w in LEVELS or w in PLACES or w in _HEADS or w in QUALIFIERS
+    return all(w in ROLES or w in _ORG_WORDS or w in LEVELS or w in PLACES or w in _HEADS or w in QUALIFIERS
                or w in _DIRECTIONS.split() for w in sequence)
 
 
@@ -218,8 +220,6 @@ def names_in(text: str, asked: str = "", sentence: bool = True) -> list[tuple[in
     from qa.answering.quote import _NOT_NAMES  # the offices and institutions that quote scoring knows
 
     asked_words = set(words(asked)) | set(_WORD.findall(clean(asked)))
-    org_words = {w for name in ORGS for w in name}
-    org_heads = {name[0] for name in ORGS} | {short.lower() for short in ORGS.values()}
     found = []
     for m in re.finditer(r"(?<![\w(])[A-Z][a-z][\w'’-]*", text):
         word = m.group(0).lower()
@@ -227,9 +227,9 @@ def names_in(text: str, asked: str = "", sentence: bool = True) -> list[tuple[in
         if (sentence and (not before or before[-1] in ".!?\"“”(")) or word in _NOT_NAMES or word in NOT_NAMES:
             continue
         after = _WORD.findall(text[m.end():m.end() + 40].lower())[:1]
-        if before.lower().rsplit(None, 1)[-1:] and before.lower().rsplit(None, 1)[-1] in _HEADS or after and after[0] in org_heads:
+        if before.lower().split()[-1:] and before.lower().split()[-1] in _HEADS or after[:1] and after[0] in _ORG_HEADS:
             continue  # the name of a place or an organisation goes on
-        if (word in asked_words or word in ROLES or word in org_words or word in LEVELS or word in PLACES
+        if (word in asked_words or word in ROLES or word in _ORG_WORDS or word in LEVELS or word in PLACES
                 or word in _HEADS or word in QUALIFIERS or word in _DIRECTIONS.split() or expanded(word) != (word,)
                 or word in MONTH_WORDS):
             continue

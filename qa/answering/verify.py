@@ -84,7 +84,7 @@ def _someone(analysis: Analysis, shown: str, span: str) -> bool:
         return True
     if any(c.kind == ROLE for c in analysis.constraints):
         return False
-    asked = {u.text for u in lexicon.units(analysis.text) if u.kind == ORG}
+    asked = {c.text for c in analysis.constraints if c.kind == ORG}
     return any(u.kind == ORG and u.text not in asked for u in lexicon.units(shown))
 
 

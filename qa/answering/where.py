@@ -47,7 +47,7 @@ def place_named(analysis: Analysis, shown: str, span: str, sentence: str) -> boo
         return True
     if span:
         at = sentence.find(span)
-        if at >= 0 and sentence[:at].lower().split()[-1:] and sentence[:at].lower().split()[-1] in EVERYWHERE:
+        if at >= 0 and set(sentence[:at].lower().split()[-1:]) & set(EVERYWHERE):
             return False
     elif analysis.place_type not in REGIONS:
         return False
