@@ -3,6 +3,8 @@ pipeline with the real reader on the seeds index."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qa.answering.decide import VETO, checked_by_reader
@@ -40,6 +42,27 @@ def test_a_vetoed_answer_gives_way_to_the_reader_s_span_or_to_not_sure():
     assert [h.quote for h in unsure.hits] == [h.quote for h in PLAIN.hits]  # the evidence, with the reader's reading
     assert [h.reader_probability for h in unsure.hits] == [VETO / 2, 0.9]
     assert "holding no answer" in unsure.reason and unsure.reader == "r1"
+
+
+def test_the_reader_s_span_from_outside_retrieval_s_quote_in_the_same_passage_replaces_it():
+    from qa.answering.decide import elsewhere
+
+    text = "Rapat digelar di Semarang. Ketua Bawaslu Jateng Muhammad Amin mengatakan."
+    first = hit("a#0", quote=text)
+    plain = answer("answered", [replace(first, quote=text[:26], quote_end=26), hit("b#1")])
+    span = (text.index("Muhammad"), text.index(" mengatakan"))
+    ours = replace(first, quote=text[27:], quote_start=27, answer="Muhammad Amin", answer_start=span[0],
+                   answer_end=span[1])
+    read = answer("answered", [ours], reader="r1")
+    assert elsewhere(plain, span) and checked_by_reader(plain, read, {"a#0": 0.9}) == read
+    inside = replace(plain, hits=[replace(plain.hits[0], quote=text, quote_end=len(text))])
+    assert not elsewhere(inside, span)  # the span is in retrieval's own quote: its answer stands
+    assert checked_by_reader(inside, read, {"a#0": 0.9}).hits[0].quote == text
+    other = answer("answered", [replace(ours, passage_id="b#1", doc_id="b")], reader="r1")
+    assert checked_by_reader(plain, other, {"a#0": 0.9}).hits[0].passage_id == "a#0"  # another passage: retrieval's
+    unsure = answer("not_sure", [ours], reader="r1")
+    assert checked_by_reader(plain, unsure, {"a#0": 0.9}).outcome == "answered"  # only a verified span replaces it
+    assert not elsewhere(plain, None) and not elsewhere(plain, (5, 5))
 
 
 @pytest.mark.parametrize("plain, read, expected", [

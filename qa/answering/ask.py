@@ -13,7 +13,7 @@ from qa.answering import abstain, decide, followup, verify
 from qa.answering.question import Analysis, analyse
 from qa.answering.question_type import fits
 from qa.answering.quote import best_sentence, widened
-from qa.answering.read import read_once
+from qa.answering.read import marked_span, read_once
 from qa.answering.results import Answer, Citation, Hit, add_distinct
 from qa.answering.retrieve import DENSE_WEIGHT, Signals, search
 from qa.errors import FATAL, AnswerError, InputError, QAError, describe
@@ -94,8 +94,9 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
         return _path(engine, asked, k, dense_weight, vector, active, checks)[0]
     known: dict = {}  # each passage read once
     plain, first = _path(engine, asked, k, dense_weight, vector, None, checks, veto=active, known=known)  # its 1st
-    if decide.retrieval_stands(plain, first, asked.decided_as):
-        return decide.stated_by_retrieval(plain, first, active.fingerprint)
+    if decide.retrieval_stands(plain, first, asked.decided_as) and not decide.elsewhere(
+            plain, marked_span(engine, known, plain.hits[0].passage_id, active.decision_threshold)):
+        return decide.stated_by_retrieval(plain, first, active.fingerprint)  # the reader's span, if any, is in its quote
     read, probabilities = _path(engine, asked, k, dense_weight, vector, active, checks, known=known)
     return decide.checked_by_reader(plain, read, probabilities, asked.decided_as)
 

@@ -35,3 +35,14 @@ def read_once(engine: Engine, reader: Reader, asked: Analysis, candidates, retri
     for candidate, r in zip(todo, read_candidates(engine, reader, asked, todo)):
         known[candidate.position, retrieved] = replace(r, probability=reader.decide(r.logit, r.margin, retrieved))
     return [known[c.position, retrieved] for c in candidates]
+
+
+def marked_span(engine: Engine, known: dict[tuple[int, float], Reading], passage_id: str,
+                threshold: float) -> tuple[int, int] | None:
+    """The span (article character offsets) marked in passage ``passage_id`` by a reading in ``known``
+    (:func:`read_once`'s) whose probability reaches ``threshold``; None when there is none."""
+    for (position, _), reading in known.items():
+        passage = engine.index.passages[position]
+        if passage.passage_id == passage_id and reading.end > reading.start and reading.probability >= threshold:
+            return passage.start + reading.start, passage.start + reading.end
+    return None
