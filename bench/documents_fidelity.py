@@ -128,8 +128,9 @@ HEADLINE = "PEMERINTAH KABUPATEN MENEGASKAN NETRALITAS APARATUR SIPIL NEGARA MEN
 def make_variants(folder: Path, pages: int, sentences: list[str]) -> dict[str, list[tuple[list[str], list[list[str]]]]]:
     """One PDF of ``pages`` pages per variant; per file and page, the sentences drawn whole and the columns' lines."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
+
+    from tests.documents_made import draw_columns_page
 
     made = {}
     for k, (_, width, sizes, xs, drop, headline, per_word) in enumerate(VARIANTS):
@@ -144,19 +145,8 @@ def make_variants(folder: Path, pages: int, sentences: list[str]) -> dict[str, l
             lines = textwrap.wrap(" ".join(chosen), width, break_on_hyphens=False)[:sum(sizes)]
             bounds = [sum(sizes[:c]) for c in range(len(sizes) + 1)]
             columns = [lines[a:b] for a, b in zip(bounds, bounds[1:])]
-            if headline:
-                pdf.setFont("Helvetica-Bold", 12)
-                pdf.drawString(60, 780, HEADLINE)
-            pdf.setFont("Helvetica", 10)
-            for i in range(max(sizes)):
-                for c, column in enumerate(columns):
-                    y, x = 760 - 13 * i - (drop if c else 0), xs[c]
-                    for word in (column[i].split() if per_word else [column[i]]) if i < len(column) else []:
-                        pdf.drawString(x, y, word)
-                        x += stringWidth(word + " ", "Helvetica", 10)
-            pdf.setFont("Helvetica", 8)
-            pdf.drawString(60, 40, f"Halaman {number + 1} dari {pages}")
-            pdf.showPage()
+            draw_columns_page(pdf, columns, xs, f"Halaman {number + 1} dari {pages}", drop, HEADLINE if headline else "",
+                              "word" if per_word else "line")
             drawn = norm(" ".join(lines))
             made[name].append(([s for s in chosen if norm(s) in drawn], columns))
         pdf.save()

@@ -243,6 +243,35 @@ def draw_two_column_page(pdf, number: int, pages: int, left: list[str], right: l
     pdf.showPage()
 
 
+def draw_columns_page(pdf, columns: list[list[str]], xs: list[float], footer: str, drop: float = 0, headline: str = "",
+                      pieces: str = "line", quote: tuple[int, str] | None = None) -> None:
+    """One page of columns of 10-point lines at ``xs``, drawn row by row (line i of each column, left to right), then
+    the next page: ``headline`` in 12-point bold 20 pt above the first baseline; the columns after the first ``drop``
+    points lower; ``pieces`` "line", "word" or "char": each its own text object; ``quote`` (i, text): an 11-point line
+    across the columns after row i, the rows below 30 pt lower; ``footer`` at the bottom left."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if headline:
+        pdf.setFont("Helvetica-Bold", 12)
+        pdf.drawString(60, 780, headline)
+    pdf.setFont("Helvetica", 10)
+    for i in range(max(len(column) for column in columns)):
+        below = 30 if quote and i > quote[0] else 0
+        for c, column in enumerate(columns):
+            y, x = 760 - 13 * i - (drop if c else 0) - below, xs[c]
+            line = column[i] if i < len(column) else ""
+            for piece in {"line": [line] if line else [], "word": line.split(), "char": list(line)}[pieces]:
+                pdf.drawString(x, y, piece)
+                x += stringWidth(piece + (" " if pieces == "word" else ""), "Helvetica", 10)
+        if quote and i == quote[0]:
+            pdf.setFont("Helvetica-Oblique", 11)
+            pdf.drawString(80, 760 - 13 * i - 20, quote[1])
+            pdf.setFont("Helvetica", 10)
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(60, 40, footer)
+    pdf.showPage()
+
+
 PLACES = ["Sukamaju", "Sukamulya", "Cibodas", "Cilingkar"]
 
 

@@ -236,7 +236,7 @@ def test_single_column_pages_read_exactly_as_pdfium_gives_them(tmp_path: Path):
     import pypdfium2
 
     from documents_made import make_long_pdf
-    from qa.corpus.documents.pdf import _reading_order
+    from qa.corpus.documents.columns import reading_order
 
     table = [f"{label}" for label in ("Nama", "Jabatan", "Unit kerja", "Pelanggaran", "Sanksi")]
     paths = [make_pdf(tmp_path / "pedoman.pdf"), make_long_pdf(tmp_path / "panjang.pdf", pages=3),
@@ -245,7 +245,7 @@ def test_single_column_pages_read_exactly_as_pdfium_gives_them(tmp_path: Path):
         document = pypdfium2.PdfDocument(str(path))
         for page in document:
             textpage = page.get_textpage()
-            assert _reading_order(textpage) == textpage.get_text_range(), path.name
+            assert reading_order(textpage) == textpage.get_text_range(), path.name
 
 
 def _label_value_pdf(path: Path, labels: list[str]) -> Path:

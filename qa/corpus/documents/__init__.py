@@ -2,7 +2,8 @@
 
 Each format has its own module (:mod:`.pdf`, :mod:`.html`, :mod:`.docx`); :mod:`.sniff` tells the
 format from a file's first bytes (magic bytes, not the suffix); :mod:`.furniture` removes a PDF's
-running headers, footers and page numbers and joins words hyphenated across line ends; :mod:`.ocr`
+running headers, footers and page numbers and joins words hyphenated across line ends; :mod:`.columns`
+reads a PDF page's columns of prose column by column; :mod:`.ocr`
 reads a scanned PDF page (no text layer) with Tesseract. Every
 reader returns a :class:`~.document.Document`: the extracted text (which every offset of the index
 points into), the start offset of each page (PDF only) and the metadata found in the file.

@@ -14,11 +14,10 @@ installed; ``Document.ocr_pages`` lists those pages, and one note per file says 
 Tesseract the build says so once (:func:`.ocr.say_off`) and such pages are reported in one note per file
 ("12 of 40 pages have no text layer (scanned?); they are not indexed") and left out of the text.
 
-Columns: a page whose text rects (PDFium's, one per run of text on a line) hold two columns of prose side
-by side is read column by column, so a sentence never joins lines of two columns, whatever order the file
-draws them in; a block of text apart from the columns (a title above, a footer below: a gap of more than
-``BLOCK_GAP_LINES`` line heights) is read on its own. A page of one column, or of short labels beside
-their values (a table), is read exactly as PDFium gives it.
+Columns: a page of columns of prose side by side is read column by column, and a line across them (a headline,
+a caption) in its place, so a sentence never joins lines of two columns, whatever order the file draws them in
+(:mod:`.columns`); a page of one column, or of short labels beside their values (a table), is read exactly as
+PDFium gives it.
 
 Title: the metadata Title unless it is producer junk ("Microsoft Word - SE_final.docx", "untitled", a file
 name: :func:`.document.usable_title`), else the first line of the text when it reads as a heading, else the
@@ -28,7 +27,6 @@ file name without its suffix (underscores as spaces).
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -36,6 +34,7 @@ import pypdfium2.raw as pdfium_c
 from pypdfium2.internal import ErrorToStr
 
 from qa.corpus.documents import ocr
+from qa.corpus.documents.columns import reading_order
 from qa.corpus.documents.document import Document, usable_title
 from qa.corpus.documents.furniture import page_lines, running_text, strip_furniture
 from qa.errors import DocumentError
@@ -94,86 +93,13 @@ def _page_texts(document: pdfium.PdfDocument, path: Path) -> list[str]:
         try:
             page = document[number]
             textpage = page.get_textpage()
-            texts.append(_reading_order(textpage))
+            texts.append(reading_order(textpage))
             textpage.close()
             page.close()
         except pdfium.PdfiumError as exc:
             raise DocumentError(f"{path} page {number + 1} cannot be read ({exc}); save the PDF again from its "
                                 f"source") from exc
     return texts
-
-
-Rect = tuple[float, float, float, float]  # left, bottom, right, top, in points
-MIN_COLUMN_LINES = 3  # side-by-side lines that make two columns
-MIN_GUTTER = 6.0  # points of white between a left column's lines and the right column
-FULL_LINE_SHARE = 0.5  # a column of prose: its median line fills at least this share of the column's width
-MIN_COLUMN_SHARE = 0.25  # ... the left column is at least this share of the text's width
-MAX_GUTTER_SHARE = 0.5  # ... and the white between the columns at most this share of the left column's width
-BLOCK_GAP_LINES = 2.5  # a vertical gap of this many line heights ends a block (a header or footer stands apart)
-
-
-def _beside(a: Rect, b: Rect) -> bool:
-    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
-
-
-def _prose(rects: list[Rect]) -> bool:
-    widths = sorted(r[2] - r[0] for r in rects)
-    return widths[len(widths) // 2] >= FULL_LINE_SHARE * (max(r[2] for r in rects) - min(r[0] for r in rects))
-
-
-def _sides(rects: list[Rect], x: float) -> tuple[list[Rect], list[Rect]]:
-    return [r for r in rects if r[2] <= x - MIN_GUTTER], [r for r in rects if r[0] >= x]
-
-
-def _gutter(rects: list[Rect]) -> float | None:
-    """The x where a right column of prose starts beside a left one (most lines side by side), or None."""
-    if len(rects) < 2 * MIN_COLUMN_LINES:
-        return None
-    lo, hi = min(r[0] for r in rects), max(r[2] for r in rects)
-    best, most = None, MIN_COLUMN_LINES - 1
-    starts = Counter(round(r[0]) for r in rects if lo + 0.2 * (hi - lo) < r[0] < lo + 0.8 * (hi - lo))
-    for x in sorted(start - 1.0 for start, count in starts.items() if count >= MIN_COLUMN_LINES):  # a shared margin
-        left, right = _sides(rects, x)
-        if len(left) < MIN_COLUMN_LINES or len(right) < MIN_COLUMN_LINES or not (_prose(left) and _prose(right)):
-            continue
-        width = max(r[2] for r in left) - min(r[0] for r in left)
-        if width < MIN_COLUMN_SHARE * (hi - lo) or x - max(r[2] for r in left) > MAX_GUTTER_SHARE * width:
-            continue  # a column of labels far from their values: a table, read row by row
-        pairs = sum(any(_beside(a, b) for a in left) for b in right)
-        if pairs > most:
-            best, most = x, pairs
-    return best
-
-
-def _blocks(rects: list[Rect]) -> list[list[Rect]]:
-    """The rects top to bottom in blocks parted by a gap of more than ``BLOCK_GAP_LINES`` line heights."""
-    ordered = sorted(rects, key=lambda r: -r[3])
-    heights = sorted(r[3] - r[1] for r in rects)
-    gap = BLOCK_GAP_LINES * heights[len(heights) // 2]
-    blocks = [[ordered[0]]]
-    for rect in ordered[1:]:
-        if min(r[1] for r in blocks[-1]) - rect[3] > gap:
-            blocks.append([])
-        blocks[-1].append(rect)
-    return blocks
-
-
-def _reading_order(textpage: pdfium.PdfTextPage) -> str:
-    """The page's text in reading order: a block of two columns of prose side by side (PDFium's text rects tell)
-    column by column; a page of one column exactly as PDFium gives it (``get_text_range``)."""
-    rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
-    x = _gutter(rects)
-    if x is None:
-        return textpage.get_text_range()
-    parts = []
-    for block in _blocks(rects):
-        bottom, top = min(r[1] for r in block) - 0.5, max(r[3] for r in block) + 0.5
-        left, right = _sides(block, x)
-        if left and right and len(left) + len(right) == len(block) and any(_beside(a, b) for a in left for b in right):
-            parts += [textpage.get_text_bounded(0, bottom, x - 1, top), textpage.get_text_bounded(x - 1, bottom, 1e6, top)]
-        else:
-            parts.append(textpage.get_text_bounded(0, bottom, 1e6, top))
-    return "\n".join(parts)
 
 
 def _title(document: pdfium.PdfDocument) -> str:
