@@ -24,9 +24,10 @@ the seed articles, so that no two pages are alike. Measures
   by row, read by the project's reader and the three raw calls (the share of sentences verbatim, the rows whose two
   columns' lines are spliced), and six harder layouts drawn row by row (a headline close above, words drawn apart,
   baselines half a line apart, short columns, three columns), one PDF of ``--pages`` pages each; and
-  (bench/documents_docx.py) ``--docx-files`` Word files with tracked insertions and deletions, text boxes and a nested
-  table, read by the project's reader and by python-docx's ``paragraphs`` (and docx2python when installed): the share
-  of the expected text found, deleted text found, and order;
+  (bench/documents_docx.py) ``--docx-files`` Word files with tracked insertions and deletions, text boxes, a nested
+  table, content controls and fields, read by the project's reader and by python-docx's ``paragraphs`` (and docx2python
+  when installed): the share of the expected text found, deleted text, placeholder prompts and field codes found, and
+  order;
 - unless ``--no-embed``: the time to embed the passages of the first ``--embed-files`` PDFs with the
   default model and backend, reported apart from extraction (the whole folder's embedding takes
   tens of minutes on a busy 2-core machine; its rate is the same per passage).
@@ -50,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, table, write_section  # noqa: E402
 from bench.documents_extract import compare, measure_ocr  # noqa: E402
-from bench.documents_docx import make_docx, measure_docx  # noqa: E402
+from bench.documents_docx import PROMPT, make_docx, measure_docx  # noqa: E402
 from bench.documents_fidelity import make_columns, make_variants, measure_columns, measure_variants  # noqa: E402
 from qa.corpus import articles as corpus  # noqa: E402
 
@@ -98,10 +99,11 @@ def make_folder(folder: Path, files: int, pages: int) -> dict[str, list[list[str
 COLUMN_HEADERS = ["reader", "version", "pages", "pages/s", "verbatim (drawn row by row)", "rows spliced (row by row)",
                   "verbatim (drawn column by column)", "rows spliced (column by column)"]
 DOCX_HEADERS = ["reader", "version", "files/s", "plain", "insertions", "text boxes", "table", "nested table",
-                "all expected", "deleted found", "found twice", "in order"]
+                "content controls", "fields", "all expected", "deleted found", "placeholders found", "field codes found",
+                "found twice", "in order"]
 VARIANT_HEADERS = ["layout, drawn row by row", "this project: verbatim", "this project: rows spliced",
                    "pypdfium2: verbatim", "pypdfium2: rows spliced"]
-KINDS = ["plain paragraphs", "insertions", "text boxes", "the table", "the nested table"]
+KINDS = ["plain paragraphs", "insertions", "text boxes", "the table", "the nested table", "content controls", "fields"]
 
 
 def reading_order(folder: Path, files: int, pages: int, docx_files: int) -> str:
@@ -116,14 +118,15 @@ def reading_order(folder: Path, files: int, pages: int, docx_files: int) -> str:
     failing = [f"{row[0]} ({row[2]})" for row in variants if row[2].split()[0] != "0"]
     docx, outside = measure_docx(folder / "docx", make_docx(folder / "docx", docx_files, _sentences()))
     print(table(DOCX_HEADERS, docx), flush=True)
-    ours, pdfium, words = columns[0], columns[1], docx[0]
+    ours, pdfium, words = columns[0], columns[1], dict(zip(DOCX_HEADERS, docx[0]))
     said = [f"{row[0]} {row[5]} and {row[7]}" for row in columns[1:] if row[1] != "not installed"]
-    lost = [f"{row[0]} loses " + ", ".join(f"{kind} ({share})" for kind, share in zip(KINDS, row[3:8]) if share != "1.000")
+    shares = slice(DOCX_HEADERS.index("plain"), DOCX_HEADERS.index("all expected"))
+    lost = [f"{row[0]} loses " + ", ".join(f"{kind} ({share})" for kind, share in zip(KINDS, row[shares]) if share != "1.000")
             for row in docx[1:] if row[1] != "not installed"]
-    order = "in order" if words[11] == "1.000" else (
-        f"in order but for the nested table ({words[11]}): a table's first row is read as its column headers, so a 2×2 "
-        f"table reads `top left: bottom left; top right: bottom right`" if not outside[words[0]] else
-        f"with {outside[words[0]]} pairs out of order outside the nested table ({words[11]})")
+    order = "in order" if words["in order"] == "1.000" else (
+        f"in order but for the nested table ({words['in order']}): a table's first row is read as its column headers, so "
+        f"a 2×2 table reads `top left: bottom left; top right: bottom right`" if not outside[words["reader"]] else
+        f"with {outside[words['reader']]} pairs out of order outside the nested table ({words['in order']})")
     missing = sorted({row[0].split()[0] for row in columns[1:] + docx[1:] if row[1] == "not installed"})
     return (f"Reading order, two columns: {files} PDFs × {pages} pages of two columns of prose (10-point Helvetica, 38 "
             f"characters a line, whole seed sentences on each page, the left column's last one running on at the top of "
@@ -142,14 +145,21 @@ def reading_order(folder: Path, files: int, pages: int, docx_files: int) -> str:
             f"reader's column step), the same measures:\n\n" + table(VARIANT_HEADERS, variants)
             + (f"\n\nThis project's reader splices rows in these layouts: {'; '.join(failing)}." if failing else
                "\n\nThis project's reader splices no row in these layouts.")
-            + f"\n\nReading order, DOCX: {docx_files} Word files, each with 6 plain paragraphs (a heading among them), 2 "
+            + f"\n\nReading order, DOCX: {docx_files} Word files, each with 7 plain paragraphs (a heading among them), 2 "
             f"tracked insertions (in a paragraph, and a whole paragraph), 2 tracked deletions (likewise), 2 text boxes "
-            f"(DrawingML with its VML fallback, and VML alone) each after a paragraph, and a table whose second row holds "
-            f"a 2×2 table in a cell. The share of the expected texts (whole seed sentences, or the heading) found "
-            f"verbatim, by kind and in all; deleted texts found; expected texts found more than once; and the share of "
-            f"consecutive expected texts found in document order (a table row by row).\n\n" + table(DOCX_HEADERS, docx)
-            + f"\n\nThis project's reader finds {words[8]} of the expected text, {words[9]} deleted texts, "
-            f"{words[10]} twice, {order}. " + "; ".join(lost) + "."
+            f"(DrawingML with its VML fallback, and VML alone) each after a paragraph, a table whose second row holds "
+            f"a 2×2 table in a cell and whose third row is in a content control (a repeating section), content controls "
+            f"(`w:sdt`) around a paragraph and around part of a line, one more showing its placeholder (`{PROMPT}`), and "
+            f"fields: part of a line as a complex field's result (`MERGEFIELD Isi`), as a simple field's "
+            f"(`w:fldSimple`, `DOCPROPERTY Perihal`), and as the result of an `IF` field whose code holds a nested "
+            f"`MERGEFIELD Jenis`. The share of the expected texts (whole seed sentences, or the heading) found verbatim, by "
+            f"kind and in all; deleted texts, placeholder prompts and field codes found (a nested field's result is code "
+            f"too: it breaks its sentence); expected texts found more than once; and the share of consecutive expected "
+            f"texts found in document order (a table row by row).\n\n" + table(DOCX_HEADERS, docx)
+            + f"\n\nThis project's reader finds {words['all expected']} of the expected text (content controls "
+            f"{words['content controls']}, fields {words['fields']}), {words['deleted found']} deleted texts, "
+            f"{words['placeholders found']} placeholder prompts, {words['field codes found']} field codes, "
+            f"{words['found twice']} twice, {order}. " + "; ".join(lost) + "."
             + (f" Not installed here, so not measured: {', '.join(missing)} (none is a dependency of the project)."
                if missing else ""))
 

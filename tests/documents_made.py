@@ -177,6 +177,29 @@ def vml_text_box(*paragraphs: str) -> str:
             f"</v:shape></w:pict></w:r>")
 
 
+def content_control(*inner: str, placeholder: bool = False) -> str:
+    """A content control (``w:sdt``) around body, row, cell or run XML; ``placeholder``: it shows its placeholder."""
+    props = "<w:sdtPr><w:showingPlcHdr/></w:sdtPr>" if placeholder else '<w:sdtPr><w:alias w:val="Isian"/></w:sdtPr>'
+    return f"<w:sdt>{props}<w:sdtContent>{''.join(inner)}</w:sdtContent></w:sdt>"
+
+
+def simple_field(code: str, result: str) -> str:
+    quoted = code.replace('"', "&quot;")
+    return f'<w:fldSimple w:instr=" {quoted} ">{run(result)}</w:fldSimple>'
+
+
+def complex_field(code: str | tuple[str, ...], *result: str) -> str:
+    """A field as Word writes most: begin, its code (``w:instrText``; ``code`` pieces that are XML, a field nested in
+    the code, come between its parts), separate, the result's runs (``result``: run XML), end."""
+    def char(kind: str) -> str:
+        return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+    pieces = (code,) if isinstance(code, str) else code
+    instr = "".join(piece if piece.startswith("<") else f'<w:r><w:instrText xml:space="preserve">{piece}</w:instrText></w:r>'
+                    for piece in pieces)
+    return char("begin") + instr + char("separate") + "".join(result) + char("end")
+
+
 def table(*rows: list[str]) -> str:
     """A table; each cell is body XML (paragraphs, tables)."""
     return "<w:tbl><w:tblPr/>" + "".join(

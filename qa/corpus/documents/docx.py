@@ -4,7 +4,10 @@
   table's cells (a table nested in a cell too) and a text box's (``w:txbxContent``) right after the
   paragraph that anchors it. Tracked changes read as accepted: an insertion (``w:ins``, ``w:moveTo``)
   is text, a deletion (``w:del``, ``w:moveFrom``) is not. A drawing Word writes twice (``mc:Choice``
-  and its ``mc:Fallback``) is read once.
+  and its ``mc:Fallback``) is read once. Rows and cells in a content control (a repeating section) are
+  read in their table; a content control that shows its placeholder ("Klik di sini untuk memasukkan
+  teks.") has no text. A field (``w:fldSimple``; ``w:fldChar`` begin, separate, end) reads as its
+  result, the text Word shows (``3``, ``Andi Wijaya``), never as its code (``PAGE``, ``MERGEFIELD Nama``).
 - A heading (style "Title" or "Heading N") is a line of its own; the first one is the title
   unless the file's properties name one that is not producer junk (:func:`.document.usable_title`).
 - A list item keeps its marker, which Word stores apart from the text: ``1.``, ``2.`` … for a
@@ -116,18 +119,55 @@ _LEFT_OUT = {_W + "del", _W + "moveFrom", _W + "pPr", _W + "rPr", _MC + "Fallbac
 _WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo", _W + "smartTag"}
 
 
-def _collect(element, parts: list[str], boxes: list) -> None:
-    """The text of the runs under ``element`` in order into ``parts``, its text boxes into ``boxes``."""
+def _placeholder(sdt) -> bool:
+    """Whether a content control shows its placeholder ("Klik di sini untuk memasukkan teks."), not content."""
+    shown = sdt.find(f"{_W}sdtPr/{_W}showingPlcHdr")
+    return shown is not None and shown.get(_W + "val", "true") not in ("0", "false", "off")
+
+
+def _field(mark, fields: list[bool]) -> None:
+    """A field character (``w:fldChar``) read: ``fields`` holds one flag per open field, True while in its code."""
+    kind = mark.get(_W + "fldCharType")
+    if kind == "begin":
+        fields.append(True)
+    elif kind == "separate" and fields:
+        fields[-1] = False
+    elif kind == "end" and fields:
+        fields.pop()
+
+
+def _collect(element, parts: list[str], boxes: list, fields: list[bool]) -> None:
+    """The text of the runs under ``element`` in order into ``parts``, its text boxes into ``boxes``; a field's code
+    (``w:instrText``, and a field nested in it) stays out, its result (the text Word shows) is text."""
     for child in element:
-        if child.tag in _LEFT_OUT:
+        if child.tag in _LEFT_OUT or child.tag == _W + "sdt" and _placeholder(child):
             continue
         if child.tag == _W + "txbxContent":
             boxes.append(child)
         elif child.tag == _W + "r":
-            parts.append(child.text)  # python-docx's CT_R.text
-            _collect(child, [], boxes)  # a drawing in the run may hold a text box
+            mark = child.find(_W + "fldChar")
+            if mark is not None:
+                _field(mark, fields)
+            elif not any(fields):
+                parts.append(child.text)  # python-docx's CT_R.text: w:t, tabs, breaks; never w:instrText
+            _collect(child, [], boxes, [])  # a drawing in the run may hold a text box
         else:
-            _collect(child, parts, boxes)
+            _collect(child, parts, boxes, fields)
+
+
+def _unwrap_table_controls(body) -> None:
+    """Rows and cells inside a content control (``w:sdt``, ``w:customXml``: a repeating section, a form cell) moved out
+    of it, in place, so that python-docx's ``Table.rows`` and ``_Row.cells`` (direct children only) see them."""
+    for wrapper in list(body.iter(_W + "sdt", _W + "customXml")):
+        parent = wrapper.getparent()
+        if parent is None or parent.tag not in (_W + "tbl", _W + "tr"):
+            continue
+        content = wrapper.find(_W + "sdtContent") if wrapper.tag == _W + "sdt" else wrapper
+        at = parent.index(wrapper)
+        for child in [c for c in (content if content is not None else []) if c.tag != _W + "customXmlPr"]:
+            parent.insert(at, child)
+            at += 1
+        parent.remove(wrapper)
 
 
 def _blocks(container, parent) -> Iterator:
@@ -140,7 +180,7 @@ def _blocks(container, parent) -> Iterator:
             yield Paragraph(child, parent)
         elif child.tag == _W + "tbl":
             yield Table(child, parent)
-        elif child.tag in _WRAPPERS:
+        elif child.tag in _WRAPPERS and not (child.tag == _W + "sdt" and _placeholder(child)):
             yield from _blocks(child, parent)
 
 
@@ -156,7 +196,7 @@ def _lines(container, parent, lists: _Lists | None, headings: list[str]) -> list
             continue
         parts: list[str] = []
         boxes: list = []
-        _collect(block._p, parts, boxes)
+        _collect(block._p, parts, boxes, [])
         text = " ".join("".join(parts).split())
         style = (block.style.name if block.style is not None else "") or ""
         if not text or lists is None:
@@ -204,6 +244,7 @@ def read_docx(path: Path) -> Document:
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for a broken package
         raise DocumentError(f"{path} is not a readable DOCX ({type(exc).__name__}: {exc}); save it again from Word") from exc
     headings: list[str] = []
+    _unwrap_table_controls(document.element.body)
     lines = _lines(document.element.body, document, _Lists(_formats(document)), headings)
     title = usable_title(document.core_properties.title or "", path) or (headings[0] if headings else "")
     text = "\n".join(lines)
