@@ -88,6 +88,34 @@ def test_a_meaning_is_answered_only_by_a_sentence_that_defines(question):
     assert check(question, defines, article=defines) == ""
 
 
+def test_a_meaning_said_with_meliputi_is_a_definition():
+    covers = "Netralitas meliputi ketidakberpihakan dan bersikap adil dan objektif."
+    assert check("Netralitas itu artinya apa menurut Bawaslu Jateng?", covers, article="Bawaslu Jateng\n" + covers) == ""
+    held = "Rakor itu meliputi sesi tanya jawab."  # counter-example: nothing asked is defined
+    assert "meaning" in check("Netralitas itu artinya apa menurut Bawaslu Jateng?", held, article=held)
+
+
+def test_an_article_s_one_letter_typo_still_names_the_place_or_organisation_asked_for():
+    typo = "Sementara itu, Penyuluh Hukum Ahli Madya, Kanwul Kemenkumham RI Provinsi DKI Jakarta, Chabib Susanto."
+    assert check("Siapa penyuluh hukum ahli madya dari Kanwil Kemenkumham DKI Jakarta?", typo, article=typo) == ""
+    tengab = "Sekretaris Daerah Provinsi Jawa Tengab, Sumarno, membuka rakor."
+    assert check("Siapa Sekda Provinsi Jawa Tengah?", tengab, article=tengab) == ""
+    other = "Sekretaris Daerah Provinsi Jawa Timur, Adhy Karyono, membuka rakor."  # counter-example: another place
+    assert check("Siapa Sekda Provinsi Jawa Tengah?", other, article=other) != ""
+
+
+@pytest.mark.parametrize("word, other, typo", [
+    ("tengah", "tengab", True), ("kanwil", "kanwul", True), ("bawaslu", "bawasl", True), ("kanwil", "kanwill", True),
+    ("timur", "timor", False),  # too short to be told from another word
+    ("tengah", "lengah", False),  # the first letter differs
+    ("tengah", "tengara", False), ("kanwil", "kanwil", False),
+])
+def test_one_typo_is_one_letter_changed_added_or_dropped_in_a_long_word(word, other, typo):
+    from qa.answering.lexicon import one_typo
+
+    assert one_typo(word, other) is typo
+
+
 def test_a_sentence_that_asks_the_question_again_does_not_answer_it():
     again = "Namun, tidak semua ASN memahami aktivitas-aktivitas apa saja yang masuk pelanggaran netralitas."
     assert "asks the question" in check("contoh pelanggaran netralitas asn apa aja sih?", again, article=again)

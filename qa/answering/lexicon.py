@@ -244,3 +244,31 @@ def contains(seq: tuple[str, ...], form: tuple[str, ...]) -> bool:
     """Whether ``form`` stands in ``seq`` as consecutive words."""
     n = len(form)
     return n > 0 and any(seq[i:i + n] == form for i in range(len(seq) - n + 1))
+
+
+TYPO_LENGTH = 6  # words this long may be misspelt by one letter in an article ("Jawa Tengab", "Kanwul Kemenkumham")
+
+
+def one_typo(word: str, other: str) -> bool:
+    """Whether ``other`` is ``word`` with one letter changed, added or dropped (not the first letter), both at least
+    :data:`TYPO_LENGTH` letters long."""
+    if word == other or min(len(word), len(other)) < TYPO_LENGTH or abs(len(word) - len(other)) > 1 \
+            or word[0] != other[0]:
+        return False
+    if len(word) == len(other):
+        return sum(a != b for a, b in zip(word, other)) == 1
+    short, long_ = sorted((word, other), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(1, len(long_)))
+
+
+def nearly_contains(seq: tuple[str, ...], form: tuple[str, ...]) -> bool:
+    """:func:`contains`, or ``form`` stands in ``seq`` with one of its words misspelt by one letter (:func:`one_typo`):
+    news articles hold typos, and a place or an organisation they misspell is still the one they mean."""
+    n = len(form)
+    if contains(seq, form):
+        return True
+    for i in range(len(seq) - n + 1):
+        wrong = [j for j in range(n) if seq[i + j] != form[j]]
+        if len(wrong) == 1 and one_typo(form[wrong[0]], seq[i + wrong[0]]):
+            return True
+    return False

@@ -44,7 +44,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     """Why the answer in ``sentence`` (its span ``span``, "" without the reader) from ``passage`` of ``article``
     may not be stated; "" when every check passes. ``article`` is the article's text with its title and date."""
     shown = span or sentence
-    wanted = {WHO: "a person's name", WHEN: "a date", COUNT: "a number", "place": "a place"}.get(analysis.kind)
+    wanted = {WHO: "person's name", WHEN: "date", COUNT: "number", "place": "place"}.get(analysis.kind)
     if wanted and not (_someone(analysis, shown, span) if analysis.kind == WHO
                        else where.place_named(analysis, shown, span, sentence) if analysis.kind == "place"
                        else holds(analysis.kind, _without(shown, analysis.text, analysis.kind), analysis.text)):
@@ -92,7 +92,7 @@ _ASKS_TIME = re.compile(r"\b(?:jam|pukul)\s+berapa|\bwhat\s+time\b|\bat\s+what\s
 _TIME = re.compile(r"\b(?:pukul|jam)\s*\d|\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s*(?:wib|wita|wit|am|pm)\b|\b(?:pagi|siang|sore|malam)\b",
                    re.IGNORECASE)
 _DEFINES = re.compile(r"\b(?:adalah|ialah|yaitu|yakni|merupakan|berarti|artinya|diartikan|dimaknai|bermakna|maksudnya|"
-                      r"dimaksud|didefinisikan|pengertian|refers\s+to|means|is\s+defined)\b", re.IGNORECASE)
+                      r"dimaksud|didefinisikan|pengertian|meliputi|mencakup|refers\s+to|means|is\s+defined)\b", re.IGNORECASE)
 _NOT_DEFINED = frozenset(tokenize("arti maksud dimaksud pengertian definisi makna menurut mean meaning definition "
                                   "ASN PNS pegawai civil servant", expand=True))
 
@@ -148,12 +148,19 @@ def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[st
     elif constraint.kind == YEAR and not re.search(r"\b(?:19|20)\d\d\b", " ".join(context)):
         ok = True  # an article that names no year at all ("Rabu (6/9)") cannot contradict one
     elif constraint.kind == ORG and strict:  # "Siapa Ketua *Bawaslu* …": the office's organisation, in the sentence
-        ok = any(lexicon.contains(said, form) for form in constraint.forms)
+        ok = any(lexicon.nearly_contains(said, form) for form in _as_written(constraint))
     elif constraint.kind in (ORG, PLACE, YEAR):
-        ok = any(lexicon.contains(said, form) or lexicon.contains(context, form) for form in constraint.forms)
+        ok = any(lexicon.nearly_contains(said, form) or lexicon.nearly_contains(context, form)
+                 for form in _as_written(constraint))
     else:
         ok = True
     return "" if ok else f"the article does not mention {constraint.text}"
+
+
+def _as_written(constraint: Constraint) -> tuple[tuple[str, ...], ...]:
+    """The constraint's forms and its words as the question writes them: a misspelt short form ("Kanwul") is near
+    the short form ("Kanwil"), not its expansion ("kantor wilayah")."""
+    return constraint.forms + (tuple(constraint.text.lower().split()),)
 
 
 NEAR_AFTER, NEAR_BEFORE = 90, 40  # characters: "Kepala Divisi Administrasi Kanwil Kemenkumham Jateng, Anton E. Wardhana"
