@@ -63,6 +63,8 @@ def test_the_reader_s_span_from_outside_retrieval_s_quote_in_the_same_passage_re
     unsure = answer("not_sure", [ours], reader="r1")
     assert checked_by_reader(plain, unsure, {"a#0": 0.9}).outcome == "answered"  # only a verified span replaces it
     assert not elsewhere(plain, None) and not elsewhere(plain, (5, 5))
+    for clause in ("yesno", "reason"):  # a clause answers these: retrieval's sentence stands
+        assert not elsewhere(plain, span, clause) and checked_by_reader(plain, read, {"a#0": 0.9}, clause) != read
 
 
 @pytest.mark.parametrize("plain, read, expected", [

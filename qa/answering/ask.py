@@ -95,7 +95,7 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
     known: dict = {}  # each passage read once
     plain, first = _path(engine, asked, k, dense_weight, vector, None, checks, veto=active, known=known)  # its 1st
     if decide.retrieval_stands(plain, first, asked.decided_as) and not decide.elsewhere(
-            plain, marked_span(engine, known, plain.hits[0].passage_id, active.decision_threshold)):
+            plain, marked_span(engine, known, plain.hits[0].passage_id, active.decision_threshold), asked.decided_as):
         return decide.stated_by_retrieval(plain, first, active.fingerprint)  # the reader's span, if any, is in its quote
     read, probabilities = _path(engine, asked, k, dense_weight, vector, active, checks, known=known)
     return decide.checked_by_reader(plain, read, probabilities, asked.decided_as)

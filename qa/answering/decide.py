@@ -72,16 +72,22 @@ def retrieval_stands(plain: Answer, probabilities: dict[str, float], kind: str =
     return plain.outcome == ANSWERED and (probability is None or probability >= veto_for(kind))
 
 
-def elsewhere(plain: Answer, span: tuple[int, int] | None) -> bool:
+# Kinds whose answer is a clause, not a name, a number, a place or a date: the reader's span does not correct
+# retrieval's quote there ("Mengapa …?" is answered by the sentence that gives the reason).
+CLAUSES = (YESNO, "reason")
+
+
+def elsewhere(plain: Answer, span: tuple[int, int] | None, kind: str = "other") -> bool:
     """Whether the reader's ``span`` in retrieval's first passage (article character offsets; None when it marked
-    none) lies outside retrieval's quote: only then can the reader's answer :func:`correct <corrects>` it."""
-    if span is None or not plain.hits or span[1] <= span[0]:
+    none) lies outside retrieval's quote, for a question of this ``kind`` (not one of :data:`CLAUSES`): only then
+    can the reader's answer :func:`correct <corrects>` it."""
+    if kind in CLAUSES or span is None or not plain.hits or span[1] <= span[0]:
         return False
     first = plain.hits[0]
     return not (first.quote_start <= span[0] and span[1] <= first.quote_end)
 
 
-def corrects(plain: Answer, read: Answer) -> bool:
+def corrects(plain: Answer, read: Answer, kind: str = "other") -> bool:
     """Whether the reader's ``read`` answer (verified) replaces retrieval's standing ``plain`` one: both come from
     the same passage, and the reader's span lies outside retrieval's quote. Measured on the dev sets
     (bench/selective.py, 2026-12-03): in 43 such answers retrieval's quote held the answer 3 times, the reader's span
@@ -89,7 +95,7 @@ def corrects(plain: Answer, read: Answer) -> bool:
     if read.outcome != ANSWERED or not read.hits or not plain.hits:
         return False
     ours = read.hits[0]
-    return ours.passage_id == plain.hits[0].passage_id and elsewhere(plain, (ours.answer_start, ours.answer_end))
+    return ours.passage_id == plain.hits[0].passage_id and elsewhere(plain, (ours.answer_start, ours.answer_end), kind)
 
 
 def stated_by_retrieval(plain: Answer, probabilities: dict[str, float], reader: str) -> Answer:
@@ -103,7 +109,7 @@ def checked_by_reader(plain: Answer, read: Answer, probabilities: dict[str, floa
     ``k``), given the reader's probability for each passage it read (``passage_id`` → 0..1)."""
     stated = stated_by_retrieval(plain, probabilities, read.reader)
     if retrieval_stands(plain, probabilities, kind):
-        return read if corrects(plain, read) else stated
+        return read if corrects(plain, read, kind) else stated
     if read.outcome == ANSWERED:
         return read
     if plain.outcome == ANSWERED:  # vetoed: its first passage was read
