@@ -116,6 +116,22 @@ def test_one_typo_is_one_letter_changed_added_or_dropped_in_a_long_word(word, ot
     assert one_typo(word, other) is typo
 
 
+def test_what_something_is_about_is_asked_not_a_thing_named_soal():
+    reminded = "Pj Gubernur Jawa Tengah Nana Sudjana mengingatkan seluruh ASN agar bersikap netral dalam Pilkada 2024."
+    assert check("Nana Sudjana ngingetin ASN soal apa?", reminded, article=reminded) == ""
+    assert check("Nana Sudjana ngingetin ASN tentang apa?", reminded, article=reminded) == ""
+    sanction = "ASN yang melanggar diberi teguran tertulis."  # counter-example: "sanksi apa" names what is asked
+    assert "sanksi" in check("Sanksi apa yang diberikan kepada ASN?", "ASN dilarang berkampanye.", article=sanction)
+
+
+def test_who_says_it_is_not_part_of_the_asked_action():
+    said = '"ASN harus netral dalam pemilihan umum, tapi tidak boleh juga buta politik," terangnya.'
+    article = "Plt Asisten Pemerintahan Mukhlisin membuka penyuluhan.\n" + said
+    assert check("Menurut Mukhlisin ASN boleh buta politik nggak?", said, article=article) == ""
+    other = "Menurut Mukhlisin, ASN tidak boleh ikut kampanye."  # counter-example: about another action
+    assert "asked action" in check("Menurut Mukhlisin ASN boleh buta politik nggak?", other, article=other)
+
+
 def test_a_sentence_that_asks_the_question_again_does_not_answer_it():
     again = "Namun, tidak semua ASN memahami aktivitas-aktivitas apa saja yang masuk pelanggaran netralitas."
     assert "asks the question" in check("contoh pelanggaran netralitas asn apa aja sih?", again, article=again)

@@ -74,8 +74,9 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
     share = english_share(text)
     kind = kind_of(text)
     units = lexicon.units(text, english=share >= 0.2)
-    return Analysis(text=text, kind=kind, constraints=tuple(_constraints(text, units, share >= 0.2)),
-                    action=_action(units) if kind == YESNO else (), focus=_focus(text, units), english=share,
+    constraints = tuple(_constraints(text, units, share >= 0.2))
+    return Analysis(text=text, kind=kind, constraints=constraints,
+                    action=_action(units, constraints) if kind == YESNO else (), focus=_focus(text, units), english=share,
                     terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
                     asking=question_word(text), naming=bool(_NAMING.search(text)))
 
@@ -152,9 +153,15 @@ def _names(text: str, english: bool) -> list[str]:
     return found
 
 
-def _action(units: list[lexicon.Unit]) -> tuple[tuple[str, ...], ...]:
-    """The asked action and its object: the informative words after the modal, subject and tags removed."""
-    return tuple(u.stems for u in units if u.kind == lexicon.OTHER and not u.subject and u.stems)
+def _action(units: list[lexicon.Unit], constraints: tuple[Constraint, ...]) -> tuple[tuple[str, ...], ...]:
+    """The asked action and its object: the informative words after the modal, subject and tags removed, and who
+    says it ("*Menurut Mukhlisin* ASN boleh buta politik?" asks about "buta politik")."""
+    said_by = {w for c in constraints if c.kind == PERSON for w in c.text.lower().split()}
+    return tuple(u.stems for u in units if u.kind == lexicon.OTHER and not u.subject and u.stems
+                 and not set(u.stems) & _ATTRIBUTION and u.text.lower() not in said_by)
+
+
+_ATTRIBUTION = frozenset({"urut"})  # "menurut": who says it, not what is asked
 
 
 def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
@@ -163,6 +170,8 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
     named = _NAMED.search(text)
     if named and _DEFINITION.fullmatch(named.group(1)):
         named = None  # "… artinya apa?": a meaning is asked (Analysis.definition), not a thing named "arti"
+    if named and named.group(1).lower() in _ABOUT:
+        named = None  # "ngingetin ASN *soal* apa?": what it is about is asked, not a thing named "soal"
     if named and lexicon.units(named.group(1))[:1] and lexicon.units(named.group(1))[0].kind == lexicon.OTHER:
         return lexicon.units(named.group(1))[0].stems  # "Sanksi apa …", "di hotel mana …": the thing named
     if not _OPENS.match(text):
@@ -173,6 +182,9 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
         if not unit.subject and unit.stems and not set(unit.stems) & _LIGHT:
             return unit.stems
     return ()
+
+
+_ABOUT = frozenset("soal tentang mengenai terkait perihal seputar about".split())
 
 
 # Verbs that only say something happened ("Kapan *terjadinya* …", "*diadakannya*", "*dilaksanakan*"): the word the
