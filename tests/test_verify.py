@@ -252,6 +252,9 @@ def test_everywhere_is_not_a_venue():
     assert check(asked, everywhere, everywhere).startswith(verify.UNFIT)
     held = "Penyuluhan hukum digelar di Ruang Gelatik I, Kantor Wali Kota Jakarta Selatan, Rabu (31/1)."
     assert check(asked, held, held) == ""
+    country = "Mari menghargai prinsip demokrasi di Indonesia agar pemilu berjalan damai."  # wider than the place asked
+    assert check(asked, country, country).startswith(verify.UNFIT)
+    assert check("Di mana pemilu berjalan damai?", country, country) == ""  # no place asked: the country may answer
 
 
 def test_who_did_something_may_be_an_organisation_but_an_office_is_held_by_a_person():

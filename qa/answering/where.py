@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from qa.answering import lexicon
-from qa.answering.question import Analysis
+from qa.answering.question import PLACE, Analysis
 
 
 REGIONS = frozenset("kabupaten kota provinsi kecamatan kelurahan desa negara".split())
@@ -43,7 +43,7 @@ def place_named(analysis: Analysis, shown: str, span: str, sentence: str) -> boo
     """Whether ``shown`` names where: a venue ("di <Name>"); or, for the reader's ``span`` or a question asking for a
     region ("Dari negara manakah …?"), a capitalised name the question does not hold ("Jatinangor", "Rusia"), not
     the sentence's first word, nor a span after "seluruh", "semua" … (everywhere is no place)."""
-    if venue(shown, analysis.text):
+    if venue(shown, analysis.text, COUNTRY if any(c.kind == PLACE for c in analysis.constraints) else frozenset()):
         return True
     if span:
         at = sentence.find(span)
@@ -56,8 +56,13 @@ def place_named(analysis: Analysis, shown: str, span: str, sentence: str) -> boo
     return any(m.group(0).lower() not in asked and (span or shown[:m.start()].strip(" \"“”'‘’(")) for m in names)
 
 
-def venue(text: str, question: str) -> bool:
+# The country every article here is about: no answer to where something in a place the question names happened
+# ("Penyuluhan di Jakarta Selatan diadakan di mana?" is not answered by "… demokrasi di Indonesia").
+COUNTRY = frozenset({"indonesia", "ri", "nusantara"})
+
+
+def venue(text: str, question: str, broader: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` names where something is: "di <Name>" (or "di lokasi acara, <Name>", "di Kabupaten <Name>"),
-    a name the question does not."""
-    asked = set(lexicon.words(question))
+    a name the question does not, nor one of ``broader`` (lower-case names wider than the question's own place)."""
+    asked = set(lexicon.words(question)) | broader
     return any(word.lower() not in asked for m in VENUE.finditer(text) for word in m.group(1).split())
