@@ -30,6 +30,7 @@ from qa.answering.ask import answer_with
 from qa.answering.results import Answer
 from qa.errors import FATAL, InputError, QAError
 from qa.index.engine import Engine, engine_from_settings
+from qa.models.batching import batched_engine
 from qa.page import api, assets, feedback, handout, render, upload, upload_gate, upload_page, upload_route
 from qa.page.messages import UNEXPECTED, friendly
 from qa.session import handout as session_handout, panel as session_page
@@ -246,14 +247,16 @@ class ChatApp:
 
 def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
           session: str | Path | None = None, allow_upload: bool = False, upload_password: str | None = None,
-          record: bool = True) -> None:
+          record: bool = True, batch: bool = True, workers: int | None = None) -> None:
     """Open the index once (building the default one from ./seeds if needed) and serve the chat page. With ``session``
     (a question bank) its answers are computed first; with ``allow_upload`` the page takes documents into the uploads
-    folder beside the index (:mod:`qa.page.upload_page`), without it Gradio's upload route is closed (upload_route)."""
+    folder beside the index (:mod:`qa.page.upload_page`), without it Gradio's upload route is closed (upload_route).
+    ``batch``: questions answered at once share their model calls (:mod:`qa.models.batching`); ``workers``: how many
+    /api/ask answers at once (default :data:`qa.page.api.WORKERS`, :data:`qa.page.api.BATCH_WORKERS` when batching)."""
     started = time.perf_counter()
     upload.check_host(host, allow_upload, upload_password)  # refused before the model loads
     bank = read_bank(session) if session is not None else None  # a malformed bank fails before the model loads
-    engine = engine_from_settings(settings)
+    engine = batched_engine(engine_from_settings(settings)) if batch else engine_from_settings(settings)
     answer_with(engine, "netralitas ASN", k=1)  # warm the model up so the first question is fast
     app = ChatApp(engine, prepare_session(engine, bank, DEFAULT_K) if bank else None)
     app.feedback = feedback.Feedback(Record(record_path(settings.index)) if record else None)
@@ -268,7 +271,8 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
                     css=assets.PAGE_CSS + session_page.CSS + upload_page.CSS + feedback.CSS,  # one line below says where
                     footer_links=[],  # Gradio's footer is English ("Use via API · Built with Gradio · Settings"): ours
                     max_file_size=upload.MAX_BYTES if allow_upload else None, app_kwargs={"middleware": [
-                        upload_route.route_middleware(gate, upload.MAX_BYTES), api.ask_middleware(app.answer, DEFAULT_K)]})
+                        upload_route.route_middleware(gate, upload.MAX_BYTES), api.ask_middleware(
+                        app.answer, DEFAULT_K, workers or (api.BATCH_WORKERS if batch else api.WORKERS))]})
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc
     warm_up(demo.local_api_url)

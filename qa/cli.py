@@ -117,6 +117,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="question bank (.md or .jsonl): an agenda beside the chat, its answers prepared at start-up")
     serve.add_argument("--record", action=argparse.BooleanOptionalAction, default=True,
                        help="keep the question record beside the index (default: on; --no-record: off)")
+    serve.add_argument("--batch", action=argparse.BooleanOptionalAction, default=True,
+                       help="questions asked at once share their model calls (default: on; --no-batch: off)")
+    serve.add_argument("--workers", type=int,
+                       help="/api/ask answers computed at once (default: one a core; 4 a core with --batch)")
     serve.add_argument("--allow-upload", action="store_true",
                        help="let the page add PDF, DOCX, HTML and TXT files to the index's corpus folder (off by default)")
     serve.add_argument("--upload-password",
@@ -232,7 +236,8 @@ def _run(args: argparse.Namespace) -> int:
         from qa.app import serve
 
         serve(_settings(args), host=args.host, port=args.port, session=args.session, allow_upload=args.allow_upload,
-              upload_password=config.upload_password(args.upload_password), record=args.record)
+              upload_password=config.upload_password(args.upload_password), record=args.record,
+              batch=args.batch, workers=args.workers)
     return 0
 
 

@@ -215,7 +215,8 @@ class Reader:
         a, c, d, b = self._decision
         return _sigmoid(a * logit + c * margin + d * retrieved + b)
 
-    def _run(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def forward(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The network on windows: ids, mask (rows, tokens) int64 -> start, end logits (rows, tokens), answer (rows,)."""
         if self.backend == "torch":
             with self._torch.inference_mode():
                 out = self._net(self._torch.from_numpy(ids), self._torch.from_numpy(mask))
@@ -239,7 +240,7 @@ class Reader:
         mask = np.zeros((len(windows), width), dtype=np.int64)
         for row, (_, e) in enumerate(windows):
             ids[row, : len(e.ids)], mask[row, : len(e.ids)] = e.ids, 1
-        start, end, answer = self._run(ids, mask)
+        start, end, answer = self.forward(ids, mask)
         best: dict[int, Reading] = {}
         for row, (n, e) in enumerate(windows):
             context = [i for i, s in enumerate(e.sequence_ids) if s == 1]

@@ -7,8 +7,9 @@ that is not an object, wrong types, an empty or over-long question, k out of ran
 
 :class:`AskRoute` is an ASGI middleware on Gradio's app (``launch(app_kwargs={"middleware": [...]})``), so it
 answers before Gradio routes anything. It calls ``answer`` (the page's own, which reads the app's engine at call
-time, so an upload's swap is seen) in a worker thread, at most :data:`WORKERS` at a time, and never through the
-Gradio queue. ``history`` (earlier questions, oldest first) resolves a follow-up ("Kalau X?", "Kapan itu?") as the
+time, so an upload's swap is seen) in a worker thread, at most ``workers`` at a time (:data:`WORKERS`, or
+:data:`BATCH_WORKERS` when ``qa serve`` batches the model calls: more questions in flight make bigger batches), and
+never through the Gradio queue. ``history`` (earlier questions, oldest first) resolves a follow-up ("Kalau X?", "Kapan itu?") as the
 page does (:mod:`qa.answering.followup`).
 """
 
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 PATHS = ("/api/ask", "/api/ask/")
 MAX_BODY = 256 << 10  # a question of 2,000 characters and a long history fit many times over
 WORKERS = max(1, config.CORES)  # answers computed at once; more requests wait here without holding a thread
+BATCH_WORKERS = 4 * WORKERS  # the same with the model calls batched (qa.models.batching): bench/RESULTS.md "load-reader"
 UNAVAILABLE = (BadIndexError, IndexBusyError)  # the index cannot be read now: 503, try again later
 FIELDS = ("question", "k", "history")
 
@@ -96,8 +98,8 @@ def reply(status: int, content: dict) -> Response:
 class AskRoute:
     """Answers ``POST /api/ask`` itself; every other request goes on to Gradio."""
 
-    def __init__(self, app: ASGIApp, answer: Answerer, default_k: int) -> None:
-        self.app, self.answer, self.default_k = app, answer, default_k
+    def __init__(self, app: ASGIApp, answer: Answerer, default_k: int, workers: int = WORKERS) -> None:
+        self.app, self.answer, self.default_k, self.workers = app, answer, default_k, workers
         self.limiter: anyio.CapacityLimiter | None = None  # made in the server's event loop, on the first request
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
@@ -109,7 +111,7 @@ class AskRoute:
                 raise ApiError(405, f"{scope.get('method')} is not allowed here; POST a JSON body to /api/ask")
             question, k, history = parse(await read_body(receive), self.default_k)
             if self.limiter is None:
-                self.limiter = anyio.CapacityLimiter(WORKERS)
+                self.limiter = anyio.CapacityLimiter(self.workers)
             response = reply(200, await anyio.to_thread.run_sync(answer_json, self.answer, question, k,
                                                                  history, limiter=self.limiter))
         except ApiError as exc:
@@ -135,6 +137,6 @@ async def read_body(receive: Callable) -> bytes:
             return b"".join(chunks)
 
 
-def ask_middleware(answer: Answerer, default_k: int) -> Middleware:
+def ask_middleware(answer: Answerer, default_k: int, workers: int = WORKERS) -> Middleware:
     """The middleware for ``launch(app_kwargs={"middleware": [...]})``: ``answer`` is the page's (app.answer)."""
-    return Middleware(AskRoute, answer=answer, default_k=default_k)
+    return Middleware(AskRoute, answer=answer, default_k=default_k, workers=workers)
