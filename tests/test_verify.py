@@ -124,6 +124,17 @@ def test_what_something_is_about_is_asked_not_a_thing_named_soal():
     assert "sanksi" in check("Sanksi apa yang diberikan kepada ASN?", "ASN dilarang berkampanye.", article=sanction)
 
 
+def test_examples_asked_for_are_answered_by_a_sentence_that_names_some():
+    restated = "Pelanggaran yang dilakukan ASN adalah hal-hal kecil yang mungkin tanpa sengaja dilakukan."
+    assert "example" in check("contoh pelanggaran kecil netralitas asn apa aja sih?", restated, article=restated)
+    listed = "Antara lain, ASN mengidolakan calon presiden, kemudian foto bareng dan ikut mendukung calon."
+    assert check("contoh pelanggaran kecil netralitas asn apa aja sih?", listed, article=listed) == ""
+    series = "Pelanggaran ASN: mengunggah dukungan, memasang atribut calon, dan menghadiri kampanye."  # a list
+    assert check("Apa saja contoh pelanggaran netralitas?", series, article=series) == ""
+    case = "Sekda mencontohkan operasi tangkap tangan kepala daerah oleh KPK."  # which case was the example
+    assert "example" not in check("Kasus KPK apa yang dijadikan contoh oleh Sekda?", case, article=case)
+
+
 def test_who_says_it_is_not_part_of_the_asked_action():
     said = '"ASN harus netral dalam pemilihan umum, tapi tidak boleh juga buta politik," terangnya.'
     article = "Plt Asisten Pemerintahan Mukhlisin membuka penyuluhan.\n" + said

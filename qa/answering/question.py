@@ -55,6 +55,7 @@ class Analysis:
     definition: bool = False  # "Apa *arti* netralitas?", "Apa itu …?", "What does … mean?": a meaning is asked
     asking: str = ""  # the question word, written out ("apa saja" for "apa aja"); "" for bare "apa" or none
     naming: bool = False  # "Apa *nama* …?", "Apakah *kepanjangan* BPS?": an "other" question that asks for a name
+    examples: bool = False  # "Contoh pelanggaran … apa aja?", "Examples of …": examples are asked for
 
     @property
     def decided_as(self) -> str:
@@ -78,7 +79,14 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
     return Analysis(text=text, kind=kind, constraints=constraints,
                     action=_action(units, constraints) if kind == YESNO else (), focus=_focus(text, units), english=share,
                     terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
-                    asking=question_word(text), naming=bool(_NAMING.search(text)))
+                    asking=question_word(text), naming=bool(_NAMING.search(text)),
+                    examples=bool(_EXAMPLES.search(text)))
+
+
+# "Contoh pelanggaran … apa aja?", "Apa saja contohnya?", "Sebutkan contoh …", "Examples of …"; not "apa yang dijadikan
+# contoh oleh …" (which case was the example)
+_EXAMPLES = re.compile(r"^\s*(?:(?:apa|apakah)\s+(?:saja\s+|aja\s+)?|sebutkan\s+|beri(?:kan)?\s+)?contoh(?:-contoh|nya)?\b|"
+                       r"\bexamples?\s+of\b|\bwhat\s+are\s+some\b", re.IGNORECASE)
 
 
 # "Apa nama …?", "Apakah kepanjangan BPS?", "Apa judul lagu …?": the answer is a name, as for siapa

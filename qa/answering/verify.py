@@ -55,6 +55,8 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
         return f"{UNFIT} name of the {analysis.place_type} asked for"  # "salah satu kabupaten" names none
     if not span and analysis.asking and question_word(sentence) == analysis.asking:
         return "the sentence asks the question again rather than answer it"  # "… memahami apa saja yang …"
+    if analysis.examples and not _GIVES_EXAMPLES.search(sentence) and not _LIST.search(sentence):
+        return f"{UNFIT} example: it names none"  # "hal-hal kecil yang … dilakukan" restates "pelanggaran kecil"
     if analysis.definition and not _defines(analysis, sentence):
         return f"{UNFIT} meaning: it defines nothing"  # "Apa arti netralitas?" is not answered by a rakor's theme
     said, context = lexicon.words(sentence), lexicon.words(article)
@@ -107,6 +109,9 @@ def _defines(analysis: Analysis, sentence: str) -> bool:
                for m in _DEFINES.finditer(sentence))
 
 
+_GIVES_EXAMPLES = re.compile(r"\b(?:antara\s+lain|seperti|misalnya|contohnya|di\s*antaranya|yakni|yaitu|meliputi|termasuk|"
+                             r"such\s+as|including|for\s+example)\b", re.IGNORECASE)
+_LIST = re.compile(r"[^,]+,[^,]+,.*\b(?:dan|serta|atau|and|or)\b", re.IGNORECASE)  # "a, b, dan c": things listed
 _SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
 def _without(text: str, question: str, kind: str) -> str:
     """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*;
