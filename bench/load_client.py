@@ -14,6 +14,7 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urlsplit
 
 QUESTIONS = [
@@ -68,11 +69,11 @@ class Recorder:
     def __init__(self, phase: Phase) -> None:
         self.phase, self.lock, self.count = phase, threading.Lock(), 0
 
-    def claim(self) -> bool:
-        """Whether one more request may go out in this phase (bounded by :data:`MAX_REQUESTS`)."""
+    def claim(self, limit: int = MAX_REQUESTS) -> bool:
+        """Whether one more request may go out in this phase (bounded by ``limit`` and :data:`MAX_REQUESTS`)."""
         with self.lock:
             self.count += 1
-            return self.count <= MAX_REQUESTS
+            return self.count <= min(limit, MAX_REQUESTS)
 
     def ask(self, url: str, question: str) -> None:
         started = time.perf_counter()
@@ -135,3 +136,21 @@ def room(url: str, clients: int, seconds: float, every: float, seed: int = 0) ->
             recorder.ask(url, rng.choice(QUESTIONS))
             wait = max(0.0, rng.uniform(every / 2, 3 * every / 2) - (time.monotonic() - asked))
     return run_phase(f"room (every ~{every:g} s, {seconds:g} s)", clients, worker, seconds)
+
+
+def soak(url: str, clients: int, count: int, every: int, sample: Callable[[], float],
+         seconds: float = 3600.0) -> tuple[Phase, list[tuple[int, float]]]:
+    """``clients`` clients back to back until ``count`` questions went out (or ``seconds`` passed); ``sample()`` (the
+    server's RSS, MB) after every ``every`` answers, as (answers so far, value) pairs."""
+    samples: list[tuple[int, float]] = []
+
+    def worker(recorder: Recorder, deadline: float, n: int) -> None:
+        i = n
+        while time.monotonic() < deadline and recorder.claim(count):
+            recorder.ask(url, QUESTIONS[i % len(QUESTIONS)])
+            i += 1
+            with recorder.lock:
+                answers = len(recorder.phase.latencies)
+                if answers // every > len(samples):
+                    samples.append((answers, sample()))
+    return run_phase(f"soak ({count} questions)", clients, worker, seconds), samples

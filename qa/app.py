@@ -247,7 +247,7 @@ class ChatApp:
 
 def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
           session: str | Path | None = None, allow_upload: bool = False, upload_password: str | None = None,
-          record: bool = True, batch: bool = True, workers: int | None = None) -> None:
+          record: bool = True, batch: bool = False, workers: int | None = None) -> None:
     """Open the index once (building the default one from ./seeds if needed) and serve the chat page. With ``session``
     (a question bank) its answers are computed first; with ``allow_upload`` the page takes documents into the uploads
     folder beside the index (:mod:`qa.page.upload_page`), without it Gradio's upload route is closed (upload_route).

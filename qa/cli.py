@@ -117,8 +117,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="question bank (.md or .jsonl): an agenda beside the chat, its answers prepared at start-up")
     serve.add_argument("--record", action=argparse.BooleanOptionalAction, default=True,
                        help="keep the question record beside the index (default: on; --no-record: off)")
-    serve.add_argument("--batch", action=argparse.BooleanOptionalAction, default=True,
-                       help="questions asked at once share their model calls (default: on; --no-batch: off)")
+    serve.add_argument("--batch", action=argparse.BooleanOptionalAction, default=False,
+                       help="questions answered at once share the reader's model runs (default: off; measured no faster "
+                            "on 2 cores: bench/RESULTS.md \"load-reader\")")
     serve.add_argument("--workers", type=int,
                        help="/api/ask answers computed at once (default: one a core; 4 a core with --batch)")
     serve.add_argument("--allow-upload", action="store_true",
