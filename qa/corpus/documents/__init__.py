@@ -23,9 +23,10 @@ from qa.corpus.documents.document import Document, page_of
 from qa.corpus.documents.sniff import DOCUMENT_KINDS, SUFFIXES, kind_of
 from qa.errors import DocumentError
 
-RECIPE = ("documents v3: pdf pypdfium2 text, scanned pages OCR'd by tesseract (ind, 300 dpi), two columns column by column, "
-          "edge furniture, hyphen joins, junk titles out; "
-          "html trafilatura, html5 without <html>; docx python-docx, tracked changes accepted, text boxes, nested tables")
+RECIPE = ("documents v4: pdf pypdfium2 text, scanned pages OCR'd by tesseract (ind, 300 dpi), columns found by gutters "
+          "(lines across them whole), edge furniture, hyphen joins, junk titles out; "
+          "html trafilatura, html5 without <html>; docx python-docx, tracked changes accepted, text boxes, nested tables, "
+          "content controls (placeholders out), field results")
 
 
 def read(path: Path, kind: str) -> Document:
