@@ -51,6 +51,10 @@ def _answer(question: str, quote: str) -> Answer:
     ("Kalau Pj Gubernurnya?", ["Siapa Kepala Bawaslu Jawa Tengah?"], "Siapa Pj Gubernur Jawa Tengah?"),
     ("And the governor of Bangka Belitung?", ["Who is the acting governor of Central Java?"],
      "Who is the governor of Bangka Belitung?"),
+    ("what about the regional secretary?", ["Who opened the legal counseling in Bangka Tengah?"],
+     "Who is the regional secretary of Bangka Tengah?"),  # an office asked of the previous question's place
+    ("What about the deputy regent?", ["Who is the regent of Bangka Tengah?"],
+     "Who is the deputy regent of Bangka Tengah?"),
     # a question word and a verb, after a question about an event
     ("Yang menginisiasi siapa?", ["Di mana deklarasi netralitas di Semarang dibacakan?"],
      "Siapa yang menginisiasi deklarasi netralitas di Semarang?"),

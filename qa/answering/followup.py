@@ -167,9 +167,11 @@ def substitute(previous: str, part: str) -> str:
     when ``part`` names nothing of the kind, is long, or asks something itself."""
     if len(WORDS.findall(part)) > MAX_FOLLOWUP_WORDS or _ASKING.search(part):
         return ""
-    english = re.match(r"(?i)\s*(?:who|what)\s+(?:is|was|are|were)\b", previous)
-    if english and re.match(r"(?i)the\s", part):
-        return f"{english.group(0).strip()} {part}?"  # "And the governor of Bangka Belitung?"
+    english = re.match(r"(?i)\s*(who|what)\b(\s+(?:is|was|are|were)\b)?", previous)
+    if english and re.match(r"(?i)the\s", part):  # "And the governor of Bangka Belitung?"; "What about the
+        place = "" if re.search(r"(?i)\s(?:of|in)\s", part) else _first_place(previous)  # regional secretary?"
+        asking = english.group(0).strip() if english.group(2) else f"{english.group(1).capitalize()} is"
+        return f"{asking} {part}{' of ' + place if place else ''}?"  # ... of the previous question's place
     kinds = {kind for _, _, kind in _labels(part)}
     if not kinds:
         return ""
@@ -187,6 +189,17 @@ def substitute(previous: str, part: str) -> str:
     if re.search(r"(?i)\bdi\s+$", previous[:start]):
         part = re.sub(r"(?i)^di\s+", "", part)
     return f"{previous[:start]}{part}{previous[end:]}".rstrip(" ?.!") + "?"
+
+
+def _first_place(text: str) -> str:
+    """The first place ``text`` names ("Bangka Tengah"), as written; "" when none."""
+    spans = [(start, end) for start, end, kind in _labels(text) if kind == "place"]
+    run = spans[:1]
+    for start, end in spans[1:]:
+        if start - run[-1][1] > 1:
+            break
+        run.append((start, end))
+    return text[run[0][0]:run[-1][1]] if run else ""
 
 
 def bare(question: str) -> bool:
