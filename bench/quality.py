@@ -171,15 +171,16 @@ def measure(engine, rows: list[dict], mode: str) -> dict:
 
 def outcome(row: dict, answer, mode: str) -> dict:
     """What a user sees for one question: the kind, whether it was answered, and for an answerable question whether
-    the first passage holds the gold answer and whether the shown span does (SQuAD-normalised words, in order). The
-    span is the reader's ``answer`` with the reader on; retrieval alone marks no span, so there it is the quote."""
+    the first passage holds the gold answer and whether the shown answer does (SQuAD-normalised words, in order): the
+    reader's span where one is marked, else the quote (retrieval alone marks none, nor does a standing retrieval
+    answer with the reader on: :mod:`qa.answering.decide`)."""
     seen = {"kind": row.get("kind") or ("answerable" if row.get("answerable", True) else "unanswerable"),
             "answerable": row.get("answerable", True), "answered": answer.answered}
     answers = row.get("all_answers") or ([row["answer"]] if row.get("answer") else [])
     if seen["answerable"] and answers:
         top = answer.hits[0] if answer.hits else None
         gold = top is not None and top.doc_id in gold_ids(row)
-        shown = "" if top is None else top.answer if mode == "reader" else top.quote
+        shown = "" if top is None else top.answer if mode == "reader" and top.answer else top.quote
         seen["first"] = gold and any(normal(a) in normal(top.text) for a in answers)
         seen["span"] = gold and any(squad.holds(shown, a) for a in answers)
     return seen
@@ -228,7 +229,7 @@ def seed_table(results: dict) -> str:
     modes = [m for m in ("hybrid", "reader") if m in results]
     labels = {"hybrid": "retrieval only (hybrid)", "reader": "reader on"}
     columns = [("first", "answer in the first passage", "≥ 0.92", True),
-               ("span", "answer span holds the answer (retrieval only: the quote)", "≥ 0.80", True),
+               ("span", "the answer shown holds the answer (the span, or the quote where none is marked)", "≥ 0.80", True),
                ("false_no", "false \"no answer\", share of answerable", "≤ 0.05", False),
                ("abstained_unanswerable", "unanswerable + false-premise abstained", "≥ 0.85", True),
                ("abstained_offtopic", "off-topic abstained", "1.00", True)]
