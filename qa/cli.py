@@ -236,6 +236,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "serve":
         from qa.app import serve
 
+        if args.workers is not None and args.workers < 1:  # refused before the model loads, as --actors is
+            raise InputError(f"--workers {args.workers} is not a positive number of answers at once; pass 1 or more")
         serve(_settings(args), host=args.host, port=args.port, session=args.session, allow_upload=args.allow_upload,
               upload_password=config.upload_password(args.upload_password), record=args.record,
               batch=args.batch, workers=args.workers)

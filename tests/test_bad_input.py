@@ -83,6 +83,15 @@ def test_cli_refuses_bad_questions_with_exit_code_2(question, cli_env):
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+# Protects against: `qa serve --workers 0` serving with a silently changed number, or a negative one failing later.
+@pytest.mark.parametrize("workers", ["0", "-2"])
+def test_serve_refuses_a_number_of_workers_below_one_before_loading(workers, cli_env):
+    done = subprocess.run([sys.executable, "-m", "qa", "serve", "--workers", workers, "--index", "unused"],
+                          capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith("qa: error: --workers")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
 # Protects against: loading code that could execute pickled objects from a crafted index.
 def test_no_pickle_anywhere_in_the_library():
     for path in (ROOT / "qa").rglob("*.py"):
