@@ -195,6 +195,14 @@ def test_a_number_or_year_the_question_names_answers_no_berapa_or_kapan():
     assert check("Kapan Pilkada 2024 di Jawa Tengah?", "Pilkada 2024 di Jawa Tengah diikuti banyak calon.") != ""
 
 
+def test_an_election_s_year_dates_no_event_unless_a_year_is_asked():
+    theme = 'Pemkot menggelar penyuluhan hukum bertajuk "Netralitas Aparatur dalam Menyukseskan Pemilu 2024".'
+    for asked in ("When was the legal counseling held?", "Kapan penyuluhan hukum itu digelar?"):
+        assert check(asked, theme).startswith(verify.UNFIT)
+        assert check(asked, "Penyuluhan digelar di Ruang Gelatik I, Rabu (31/1), jelang Pemilu 2024.") == ""
+    assert check("Tahun berapa pemilu serentak digelar?", "KPU menyiapkan Pemilu 2024 serentak.") == ""  # a year asked
+
+
 def test_a_false_premise_is_not_answered_with_a_nearby_name():
     pj = "Penjabat (Pj) Gubernur Jawa Tengah Nana Sudjana mengingatkan seluruh ASN di Provinsi Jawa Tengah."
     assert check("Siapa pemenang Pilkada Jawa Tengah 2024?", pj, article=pj + " 2024") != ""

@@ -113,11 +113,22 @@ _GIVES_EXAMPLES = re.compile(r"\b(?:antara\s+lain|seperti|misalnya|contohnya|di\
                              r"such\s+as|including|for\s+example)\b", re.IGNORECASE)
 _LIST = re.compile(r"[^,]+,[^,]+,.*\b(?:dan|serta|atau|and|or)\b", re.IGNORECASE)  # "a, b, dan c": things listed
 _SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
+# An election's name with its year ("Pemilu 2024", "Pilkada Serentak 2024", "the 2024 election") dates no event held
+# before it: for a *kapan* question that does not ask for a year ("Kapan penyuluhan … digelar?") it is no answer.
+_ELECTION_YEAR = re.compile(r"\b(?:pemilu|pemilihan(?:\s+umum)?|pilkada|pileg|pilpres|pemilukada|election)"
+                            r"(?:\s+(?:serentak|legislatif|presiden|kepala\s+daerah|umum))?\s+(?:tahun\s+)?(?:19|20)\d\d\b|"
+                            r"\b(?:19|20)\d\d\s+(?:general\s+|regional\s+|presidential\s+)?elections?\b", re.IGNORECASE)
+_ASKS_YEAR = re.compile(r"\b(?:tahun|year)\b", re.IGNORECASE)
+
+
 def _without(text: str, question: str, kind: str) -> str:
     """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*;
-    for *berapa*, years and dates too ("Pemilu 2024", "(26/9)" count nothing)."""
+    for *berapa*, years and dates too ("Pemilu 2024", "(26/9)" count nothing); for *kapan*, an election's year
+    unless a year is asked."""
     for number in set(re.findall(r"\d+", question)):
         text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
+    if kind == WHEN and not _ASKS_YEAR.search(question):
+        text = _ELECTION_YEAR.sub(" ", text)
     if kind == COUNT:
         text = re.sub(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)|\b(?:19|20)\d\d\b", " ", text)
         units = {u for u in _DURATION_UNITS if re.search(rf"\b{u}", question, re.IGNORECASE)}
