@@ -11,6 +11,7 @@ from typing import Sequence
 from qa import config
 from qa.answering import abstain, decide, followup, verify
 from qa.answering.question import Analysis, analyse
+from qa.answering.outcome import sentences_on, settle
 from qa.answering.question_type import fits
 from qa.answering.quote import best_sentence, widened
 from qa.answering.read import marked_span, read_once
@@ -106,7 +107,7 @@ def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, v
     """One path's answer (retrieval alone, or the reader's decision) and the reader's probability per passage read
     (retrieval alone with ``veto``: the first passage's, read by that reader)."""
     hits, _, retrieved, probabilities = _retrieve(engine, asked, max(k, 2), dense_weight, vector, active, veto,
-                                                  known)  # 2: _outcome
+                                                  known)  # 2: settle
     on_topic = bool(hits) and decide.on_topic(retrieved, engine.calibration.threshold, probabilities)
     near = bool(hits) and decide.near(retrieved, engine.calibration.threshold)
     if active is None:
@@ -116,7 +117,7 @@ def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, v
         unfit = max((h.reader_probability or 0.0 for h in hits), default=0.0)
         confidence = max(spans) if spans else min(unfit, active.decision_threshold * 0.99)
     if checks:
-        outcome, reason = _outcome(engine, asked, hits, on_topic, active is not None, near)
+        outcome, reason = settle(engine, asked, hits, on_topic, active is not None, near)
     else:
         said = bool(hits) and (bool(hits[0].answer) if active is not None else on_topic)
         outcome, reason = (verify.ANSWERED, "") if said else (verify.NO_ANSWER, "unverified decision")
@@ -126,62 +127,6 @@ def _path(engine: Engine, asked: Analysis, k: int, dense_weight: float | None, v
     return Answer(question=asked.text, answered=outcome == verify.ANSWERED, hits=hits, confidence=confidence,
                   reader=active.fingerprint if active is not None else "", outcome=outcome,
                   reason=reason), probabilities
-
-
-def _outcome(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, read: bool,
-             near: bool = False) -> tuple[str, str]:
-    """The outcome (:mod:`qa.answering.verify`) and, unless answered, why: off topic or a constraint no passage holds
-    gives no answer; weak evidence ``near`` the question (:data:`qa.answering.decide.RESCUE_SHARE` of the threshold)
-    and an answer the checks do not verify (or that the reader did not find) give not sure."""
-    missing = verify.absent(asked, engine.index.lexical.idf())
-    if missing is not None and hits:
-        return verify.NO_ANSWER, f"no article mentions {missing.text}"
-    if not hits or not on_topic:
-        if read and hits and hits[0].answer:
-            return verify.NOT_SURE, "the reader marked a span, but the retrieval evidence is weak"
-        if near:
-            return verify.NOT_SURE, "the retrieval evidence is weak: the closest passages, unverified"
-        return verify.NO_ANSWER, "the articles are not about this question"
-    first = hits[0]
-    if read and not first.answer:
-        return verify.NOT_SURE, "the reader found no answer in the closest passages"
-    article = engine.index.articles[first.doc_id]
-    context = f"{article.title}\n{article.date}\n{article.text}"
-    reason = verify.check(asked, first.quote, context, first.answer, first.text)
-    if reason.startswith(verify.UNFIT) and not first.answer:
-        # the quote holds nothing of the kind asked for (no name, date, place): another sentence of the first two
-        # passages may, and then it is the quote (its hit first), if it passes every check
-        for n, hit in enumerate(hits[:2]):
-            article = engine.index.articles[hit.doc_id]
-            context = f"{article.title}\n{article.date}\n{article.text}"
-            for start, end in [(hit.quote_start, hit.quote_end)] * (n > 0) + _other_quotes(engine, asked, hit):
-                if not verify.check(asked, article.text[start:end], context, "", hit.text):
-                    hits[n] = replace(hit, quote=article.text[start:end], quote_start=start, quote_end=end,
-                                      page=article.page(start), ocr=article.ocr(start), text=article.text[hit.start:max(end, hit.end)],
-                                      end=max(end, hit.end))
-                    hits[:] = [replace(h, rank=r) for r, h in enumerate([hits[n]] + hits[:n] + hits[n + 1:], start=1)]
-                    return verify.ANSWERED, ""
-    return (verify.NOT_SURE, reason) if reason else (verify.ANSWERED, "")
-
-
-OTHER_QUOTES = 3  # sentences of a passage tried, best first, when the first quote holds nothing of the kind asked for
-
-
-def _other_quotes(engine: Engine, asked: Analysis, hit: Hit) -> list[tuple[int, int]]:
-    """The hit's passage's best sentences but its quote, widened as quotes are."""
-    text = engine.index.articles[hit.doc_id].text
-    own = engine.index.passage(hit.passage_id).sentences
-    ranked = sorted(own, key=lambda span: -asked.terms.score(text[span[0]:span[1]]))
-    return [widened(asked.kind, text, _sentences_on(engine, hit.passage_id), span) for span in ranked[:OTHER_QUOTES + 1]
-            if span != (hit.quote_start, hit.quote_end)][:OTHER_QUOTES]
-
-
-def _sentences_on(engine: Engine, passage_id: str) -> tuple[tuple[int, int], ...]:
-    """The passage's sentences and those of the next passage of its article after it: a quote may go on there."""
-    passage = engine.index.passage(passage_id)
-    doc, _, n = passage_id.rpartition("#")
-    after = engine.index.passage(f"{doc}#{int(n) + 1}") if n.isdigit() else None
-    return passage.sentences + tuple(s for s in (after.sentences if after else ()) if s[0] >= passage.end)
 
 
 def retrieve_hits(engine: Engine, text: str, k: int, dense_weight: float | None = None,
@@ -257,7 +202,7 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, asked: A
         # the rule word may stand just before the span ("dilarang | menjadi relawan"): the clause from the sentence start
         stated = verify.stated_verdict(asked, article.text[q_start:q_end], answer_start - q_start)
     else:
-        q_start, q_end = widened(asked.kind, article.text, _sentences_on(engine, passage.passage_id),
+        q_start, q_end = widened(asked.kind, article.text, sentences_on(engine, passage.passage_id),
                                  best_sentence(asked.terms, article.text, passage.sentences))
     folded = tuple(_citation(engine, i) for i in candidate.also_in)
     return Hit(rank=rank, score=round(candidate.score, 6), doc_id=article.doc_id, passage_id=passage.passage_id,
