@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answering import lexicon, where
+from qa.answering import counted, lexicon, where
 from qa.answering.question import ORG, PERSON, PLACE, ROLE, YEAR, Analysis, Constraint, question_word
 from qa.answering.question_type import _RULE, RULES, WHEN, WHO, COUNT, YESNO
 from qa.answering.quote import holds, sentence_tokens
@@ -47,7 +47,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     wanted = {WHO: "person's name", WHEN: "date", COUNT: "number", "place": "place"}.get(analysis.kind)
     if wanted and not (_someone(analysis, shown, span) if analysis.kind == WHO
                        else where.place_named(analysis, shown, span, sentence) if analysis.kind == "place"
-                       else holds(analysis.kind, _without(shown, analysis.text, analysis.kind), analysis.text)):
+                       else holds(analysis.kind, counted.without(shown, analysis.text, analysis.kind), analysis.text)):
         return f"the span holds no {wanted}" if span else f"{UNFIT} {wanted}"
     if analysis.kind == WHEN and _ASKS_TIME.search(analysis.text) and not _TIME.search(shown):
         return f"{UNFIT} time of day"  # "Jam berapa …?" is not answered by "Kamis, 6 Juni 2024"
@@ -113,38 +113,6 @@ _GIVES_EXAMPLES = re.compile(r"\b(?:antara\s+lain|seperti|misalnya|contohnya|di\
                              r"such\s+as|including|for\s+example)\b", re.IGNORECASE)
 _LIST = re.compile(r"[^,]+,[^,]+,.*\b(?:dan|serta|atau|and|or)\b", re.IGNORECASE)  # "a, b, dan c": things listed
 _SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
-# An election's name with its year ("Pemilu 2024", "Pilkada Serentak 2024", "the 2024 election") dates no event held
-# before it: for a *kapan* question that does not ask for a year ("Kapan penyuluhan … digelar?") it is no answer.
-_ELECTION_YEAR = re.compile(r"\b(?:pemilu|pemilihan(?:\s+umum)?|pilkada|pileg|pilpres|pemilukada|election)"
-                            r"(?:\s+(?:serentak|legislatif|presiden|kepala\s+daerah|umum))?\s+(?:tahun\s+)?(?:19|20)\d\d\b|"
-                            r"\b(?:19|20)\d\d\s+(?:general\s+|regional\s+|presidential\s+)?elections?\b", re.IGNORECASE)
-_ASKS_YEAR = re.compile(r"\b(?:tahun|year)\b", re.IGNORECASE)
-
-
-def _without(text: str, question: str, kind: str) -> str:
-    """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*;
-    for *berapa*, years and dates too ("Pemilu 2024", "(26/9)" count nothing); for *kapan*, an election's year
-    unless a year is asked."""
-    for number in set(re.findall(r"\d+", question)):
-        text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
-    if kind == WHEN and not _ASKS_YEAR.search(question):
-        text = _ELECTION_YEAR.sub(" ", text)
-    if kind == COUNT:
-        text = re.sub(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)|\b(?:19|20)\d\d\b", " ", text)
-        units = {u for u in _DURATION_UNITS if re.search(rf"\b{u}", question, re.IGNORECASE)}
-        if re.search(r"\b(?:lama|lamanya|durasi|long|usia|umur|age|old)\b", question, re.IGNORECASE):
-            units = set(_DURATION_UNITS)  # "Berapa lama …?": a duration is the answer
-        text = _DURATION.sub(lambda m: m.group(0) if m.group(2).lower().startswith(tuple(units)) else " ", text)
-    return text
-
-
-# A number of time units ("lima tahunan", "3 hari") counts no people or things: for a *berapa* question that does not
-# ask for that unit ("Berapa jumlah camat …?") it is no answer; "Berapa hari …?" and "Berapa lama …?" keep theirs.
-_DURATION_UNITS = ("tahun", "bulan", "minggu", "pekan", "hari", "jam", "menit", "detik", "year", "month", "week", "day",
-                   "hour", "minute")
-_NUMBER_WORD = (r"\d[\d.,]*|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|se|"
-                r"(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)\s+(?:belas|puluh)")
-_DURATION = re.compile(rf"\b({_NUMBER_WORD})\s*({'|'.join(_DURATION_UNITS)})\w*", re.IGNORECASE)
 
 
 def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[str, ...], strict: bool) -> str:
