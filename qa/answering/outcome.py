@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from qa.answering import verify
 from qa.answering.question import Analysis
-from qa.answering.quote import widened
+from qa.answering.quote import best_sentence, sentence_tokens, widened
 from qa.answering.results import Hit
 from qa.index.engine import Engine
 
@@ -23,39 +23,82 @@ def settle(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, rea
         return verify.NO_ANSWER, f"no article mentions {missing.text}"
     if not hits or not on_topic:
         if read and hits and hits[0].answer:
-            return verify.NOT_SURE, "the reader marked a span, but the retrieval evidence is weak"
-        if near:
-            return verify.NOT_SURE, "the retrieval evidence is weak: the closest passages, unverified"
-        return verify.NO_ANSWER, "the articles are not about this question"
+            weak = verify.NOT_SURE, "the reader marked a span, but the retrieval evidence is weak"
+        elif near:
+            weak = verify.NOT_SURE, "the retrieval evidence is weak: the closest passages, unverified"
+        else:
+            weak = verify.NO_ANSWER, "the articles are not about this question"
+        # what a speaker said about a topic ("Apa kata Era soal media sosial?") meets the articles at a low score, and
+        # is checked word by word instead: the topic in the quote, the speaker named beside it
+        return (verify.ANSWERED, "") if asked.topic and hits and requote(engine, asked, hits, False) else weak
     first = hits[0]
     if read and not first.answer:
         return verify.NOT_SURE, "the reader found no answer in the closest passages"
     article = engine.index.articles[first.doc_id]
     context = f"{article.title}\n{article.date}\n{article.text}"
-    reason = verify.check(asked, first.quote, context, first.answer, first.text)
-    if reason.startswith(verify.UNFIT) and not first.answer:
-        # the quote holds nothing of the kind asked for (no name, date, place): another sentence of the first two
-        # passages may, and then it is the quote (its hit first), if it passes every check
-        for n, hit in enumerate(hits[:2]):
-            article = engine.index.articles[hit.doc_id]
-            context = f"{article.title}\n{article.date}\n{article.text}"
-            for start, end in [(hit.quote_start, hit.quote_end)] * (n > 0) + other_quotes(engine, asked, hit):
-                if not verify.check(asked, article.text[start:end], context, "", hit.text):
-                    hits[n] = replace(hit, quote=article.text[start:end], quote_start=start, quote_end=end,
-                                      page=article.page(start), ocr=article.ocr(start), text=article.text[hit.start:max(end, hit.end)],
-                                      end=max(end, hit.end))
-                    hits[:] = [replace(h, rank=r) for r, h in enumerate([hits[n]] + hits[:n] + hits[n + 1:], start=1)]
-                    return verify.ANSWERED, ""
+    reason = verify.check(asked, first.quote, context, first.answer, _around(asked, article.text, first))
+    if verify.requotable(reason) and not first.answer and requote(engine, asked, hits, True):
+        return verify.ANSWERED, ""
     return (verify.NOT_SURE, reason) if reason else (verify.ANSWERED, "")
+
+
+def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: bool) -> bool:
+    """Whether another sentence passes every check: one of the first two passages' (for what a speaker said about a
+    topic, any passage of the articles shown). Then it is the quote and its hit comes first (``hits`` changed in
+    place)."""
+    for n, hit in _tried(engine, asked, hits):
+        article = engine.index.articles[hit.doc_id]
+        context = f"{article.title}\n{article.date}\n{article.text}"
+        own = [(hit.quote_start, hit.quote_end)] * (n > 0 or not first_checked or hit.passage_id != hits[n].passage_id)
+        for start, end in own + other_quotes(engine, asked, hit):
+            moved = replace(hit, quote=article.text[start:end], quote_start=start, quote_end=end, page=article.page(start),
+                            ocr=article.ocr(start), text=article.text[hit.start:max(end, hit.end)], end=max(end, hit.end))
+            if not verify.check(asked, moved.quote, context, "", _around(asked, article.text, moved)):
+                hits[:] = [replace(h, rank=r) for r, h in enumerate([moved] + hits[:n] + hits[n + 1:], start=1)]
+                return True
+    return False
+
+
+def _tried(engine: Engine, asked: Analysis, hits: list[Hit]) -> list[tuple[int, Hit]]:
+    """The hits whose passages :func:`requote` tries, each with its place in ``hits``: the first two; for what a
+    speaker said about a topic, every passage of each article shown (its best sentence as the quote)."""
+    if not asked.topic:
+        return list(enumerate(hits[:2]))
+    tried, seen = [], set()
+    for n, hit in enumerate(hits):
+        doc = hit.passage_id.rpartition("#")[0]
+        if doc in seen:
+            continue
+        seen.add(doc)
+        text = engine.index.articles[hit.doc_id].text
+        m = 0
+        while (passage := engine.index.passage(f"{doc}#{m}")) is not None:
+            start, end = best_sentence(asked.terms, text, passage.sentences)
+            tried.append((n, replace(hit, passage_id=passage.passage_id, start=passage.start, end=passage.end,
+                                     text=passage.text, quote_start=start, quote_end=end)))
+            m += 1
+    return tried
+
+
+SPEAKER_REACH = 400  # characters before a quote where its speaker may be named ("Era mengatakan … “…,” tegasnya.")
+
+
+def _around(asked: Analysis, text: str, hit: Hit) -> str:
+    """The text the checks take as the quote's passage: the hit's passage; for what a speaker said, the quote and the
+    :data:`SPEAKER_REACH` characters before it."""
+    return text[max(0, hit.quote_start - SPEAKER_REACH):hit.quote_end] if asked.topic else hit.text
 
 
 OTHER_QUOTES = 3  # sentences of a passage tried, best first, when the first quote holds nothing of the kind asked for
 
 
 def other_quotes(engine: Engine, asked: Analysis, hit: Hit) -> list[tuple[int, int]]:
-    """The hit's passage's best sentences but its quote, widened as quotes are."""
+    """The hit's passage's best sentences but its quote, widened as quotes are (for what a speaker said about a topic,
+    those that hold the topic's words, best first)."""
     text = engine.index.articles[hit.doc_id].text
     own = engine.index.passage(hit.passage_id).sentences
+    if asked.topic:
+        own = tuple(span for span in own if set(sentence_tokens(text[span[0]:span[1]])) & {w for f in asked.topic for w in f})
     ranked = sorted(own, key=lambda span: -asked.terms.score(text[span[0]:span[1]]))
     return [widened(asked.kind, text, sentences_on(engine, hit.passage_id), span) for span in ranked[:OTHER_QUOTES + 1]
             if span != (hit.quote_start, hit.quote_end)][:OTHER_QUOTES]

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from qa.answering import lexicon
+from qa.answering import lexicon, said
 from qa.answering.question_type import YESNO, kind_of
 from qa.answering.quote import Question, prepare
 from qa.index.lexical import ENGLISH, ENGLISH_FUNCTION_WORDS
@@ -56,6 +56,7 @@ class Analysis:
     asking: str = ""  # the question word, written out ("apa saja" for "apa aja"); "" for bare "apa" or none
     naming: bool = False  # "Apa *nama* …?", "Apakah *kepanjangan* BPS?": an "other" question that asks for a name
     examples: bool = False  # "Contoh pelanggaran … apa aja?", "Examples of …": examples are asked for
+    topic: tuple[tuple[str, ...], ...] = ()  # "Apa kata X *soal media sosial*?": what was said about, as word forms
 
     @property
     def decided_as(self) -> str:
@@ -77,10 +78,11 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
     units = lexicon.units(text, english=share >= 0.2)
     constraints = tuple(_constraints(text, units, share >= 0.2))
     return Analysis(text=text, kind=kind, constraints=constraints,
-                    action=_action(units, constraints) if kind == YESNO else (), focus=_focus(text, units), english=share,
+                    action=_action(units, constraints) if kind == YESNO else (), english=share,
+                    focus=() if said.topic_of(text) else _focus(text, units),
                     terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
                     asking=question_word(text), naming=bool(_NAMING.search(text)),
-                    examples=bool(_EXAMPLES.search(text)))
+                    examples=bool(_EXAMPLES.search(text)), topic=said.topic_of(text))
 
 
 # "Contoh pelanggaran … apa aja?", "Apa saja contohnya?", "Sebutkan contoh …", "Examples of …"; not "apa yang dijadikan
@@ -128,7 +130,8 @@ def _constraints(text: str, units: list[lexicon.Unit], english: bool) -> list[Co
         unit = units[i]
         if unit.kind == lexicon.ROLE:
             j = i + 1  # an office phrase: the role and the words that qualify it ("kepala divisi administrasi")
-            while j < len(units) and j - i < 4 and units[j].kind in (lexicon.ROLE, lexicon.OTHER) and not english:
+            while j < len(units) and j - i < 4 and units[j].kind in (lexicon.ROLE, lexicon.OTHER) and (
+                    not english or units[j].kind == lexicon.ROLE and units[j - 1].words == ("wakil",)):  # "deputy regent"
                 j += 1
             while j > i + 1 and units[j - 1].kind == lexicon.OTHER and not units[j - 1].qualifier:
                 j -= 1  # a trailing verb or noun ("yang hadir", "memberi") is no part of the office

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answering import counted, lexicon, where
+from qa.answering import counted, lexicon, said, where
 from qa.answering.question import ORG, PERSON, PLACE, ROLE, YEAR, Analysis, Constraint, question_word
 from qa.answering.question_type import _RULE, RULES, WHEN, WHO, COUNT, YESNO
 from qa.answering.quote import holds, sentence_tokens
@@ -23,6 +23,8 @@ from qa.index.lexical import EXPAND, tokenize
 
 ANSWERED, NOT_SURE, NO_ANSWER = "answered", "not_sure", "no_answer"
 UNFIT = "the quote holds no"  # how the reason of a quote that holds nothing of the kind asked for begins
+UNSAID = "the quote says nothing"  # … of what the speaker was asked about, or not where the speaker is named
+TOPIC_SHARE = 0.5  # a quote of what was said about a topic holds at least this share of the topic's words
 OUTCOMES = (ANSWERED, NOT_SURE, NO_ANSWER)
 ACTION_SHARE = 0.5  # a yes/no sentence must hold at least this share of the asked action's words
 _CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:tetapi|namun|tapi|sedangkan|melainkan)\b", re.IGNORECASE)
@@ -64,6 +66,10 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
         reason = _constraint(constraint, said, context, strict=analysis.kind == WHO)
         if reason:
             return reason
+    if analysis.topic:
+        reason = _said(analysis, sentence, passage or sentence, article)
+        if reason:
+            return reason
     scope = sentence if analysis.kind == WHO else passage or sentence  # who did it stands beside what was done
     if analysis.focus and not set(analysis.focus) & sentence_tokens(scope):
         return f"the sentence does not say what the question turns on ({analysis.focus[0]})"
@@ -76,6 +82,33 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
         return "no name stands next to the office asked for"
     if analysis.kind == YESNO and not about_action(analysis, sentence):
         return "the sentence is not about the asked action"
+    return ""
+
+
+def requotable(reason: str) -> bool:
+    """Whether a quote failed for a reason another sentence may not have: it holds nothing of the kind asked for, or
+    says nothing of what the speaker was asked about."""
+    return reason.startswith((UNFIT, UNSAID))
+
+
+def _said(analysis: Analysis, sentence: str, passage: str, article: str) -> str:
+    """Why ``sentence`` of ``passage`` (in ``article``) is not what the question's speaker said about its topic: it
+    holds under :data:`TOPIC_SHARE` of the topic's words, quotes nobody, or the passage names no speaker the question
+    names (a person, an organisation, an office or its holder: "Wabup …" is "Era" where the article says "Era
+    Susanto selaku Wakil Bupati"): a quote's speaker is named beside it ("…,” tegasnya." after "Era mengatakan …")."""
+    words = sentence_tokens(sentence)
+    if sum(bool(set(forms) & words) for forms in analysis.topic) < TOPIC_SHARE * len(analysis.topic):
+        return f"{UNSAID} about what was asked"
+    if not said.SPOKEN.search(sentence):
+        return f"{UNSAID}: nobody is quoted"  # "Narasumber … berasal dari Bawaslu" is no word of Bawaslu's
+    speakers = [c for c in analysis.constraints if c.kind in (PERSON, ROLE, ORG)]
+    if not speakers:
+        return f"{UNSAID} of a speaker the question names"  # "Dia bilang apa …?" with "dia" unresolved: whose words?
+    here = lexicon.words(passage)
+    if not any(_named(form, here, ()) if c.kind == PERSON else lexicon.nearly_contains(here, form) if c.kind == ORG
+               else _office(here, form, c.wakil) or set(here) & said.holders(form, article) for c in speakers
+               for form in c.forms):
+        return f"{UNSAID} where {speakers[0].text} is named"
     return ""
 
 

@@ -1,0 +1,59 @@
+"""What someone said about a topic ("Apa kata Era soal media sosial?", "What did she say about the campaign?"): the
+topic a question asks about, whether a sentence quotes anyone, and who holds an office in an article (the speaker
+of a quote is often named by office in one sentence and by name in the next). :mod:`qa.answering.verify` checks such
+an answer with these. Pure functions over strings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answering import lexicon
+from qa.index.lexical import EXPAND, terms
+
+
+# "Apa kata X soal Y?", "Apa pesannya soal medsos?", "Dia bilang apa tentang kampanye?", "What did she say about the
+# campaign?": what someone said about a topic. The speaker is among the constraints (a person, an office).
+_SAID = (r"(?:kata|pesan|imbauan|himbauan|saran|harapan|pendapat|tanggapan|komentar|ujar|penjelasan|arahan|ajakan)(?:nya)?")
+_SAID_ABOUT = re.compile(rf"(?:\bapa\s+(?:saja\s+|aja\s+)?{_SAID}\b|\b{_SAID}\s+(?:\S+\s+){{0,4}}apa\b|"
+                         r"\b(?:bilang|ngomong|berkata|berpesan|mengatakan)\s+apa\b|"
+                         r"\bwhat\s+(?:did|does|do|has|have)\b.+?\b(?:say|tell|warn|urge|ask)\b|"
+                         r"\bwhat\s+(?:was|is)\b.+?\b(?:message|advice|view|opinion|warning)\b)"
+                         r".*?\b(?:soal|tentang|mengenai|terkait|perihal|seputar|about|on|regarding)\s+(?P<topic>.+?)[\s?.!]*$",
+                         re.IGNORECASE)
+
+
+def topic_of(text: str) -> tuple[tuple[str, ...], ...]:
+    """For a question about what someone said on a topic ("Apa kata Era soal media sosial?"): the topic's words as
+    lexical forms, any one per entry (a short form's phrase words each with it: "medsos" is "media" + "sosial"); ()
+    for any other question."""
+    m = _SAID_ABOUT.search(text)
+    if not m:
+        return ()
+    forms: list[tuple[str, ...]] = []
+    for term in terms(m.group("topic")):
+        own = (term.stem, *term.alternatives)
+        forms += [(word, *own) for word in term.phrase] if term.phrase else [own]
+    return tuple(forms)
+
+
+# A quote, or words said: quotation marks or a verb of saying ("kata", "tegasnya", "mengajak", "mengingatkan").
+SPOKEN = re.compile(r"[\"“”]|\b(?:kata|ujar|ungkap|tegas|jelas|terang|tutur|tandas|sambung|tambah|pesan|imbau|himbau|ajak|"
+                     r"ingat|minta|harap|sampai|nilai|sebut|said|says|told|urged|warned|asked)(?:nya)?\b|"
+                     r"\b(?:mengatakan|menegaskan|menjelaskan|menerangkan|menyampaikan|menambahkan|mengungkapkan|"
+                     r"mengajak|mengingatkan|mengimbau|menghimbau|meminta|berharap|berpesan|menuturkan|menyebut(?:kan)?|"
+                     r"menilai|menekankan|menurut(?:nya)?)\b", re.IGNORECASE)
+
+
+NEAR = 40  # characters either side of an office where its holder's name stands ("Era Susanto selaku Wakil Bupati")
+
+
+def holders(office: tuple[str, ...], article: str) -> set[str]:
+    """The lower-case words of the names that stand next to the ``office`` (normalised words: ("wakil", "bupati"),
+    also written as its short form, "Wabup") anywhere in ``article``."""
+    written = [r"\W+".join(office)] + [short for short, full in EXPAND.items() if tuple(full.split()) == office]
+    found: set[str] = set()
+    for m in re.finditer(rf"(?<![\w-])(?:{'|'.join(written)})(?![\w-])", article, re.IGNORECASE):
+        near = re.sub(r"\w+$", "", article[max(0, m.start() - NEAR):m.end() + NEAR])  # whole words only
+        found |= {w.lower() for start, end in lexicon.names_in(near, sentence=False) for w in near[start:end].split()}
+    return found

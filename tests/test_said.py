@@ -1,0 +1,57 @@
+"""What someone said about a topic: the question's topic, a quote's speaker named beside it, an office's holder."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering import said, verify
+from qa.answering.question import analyse
+
+ARTICLE = ("Turut hadir Era Susanto selaku Wakil Bupati (Wabup) Bangka Tengah. "
+           "Era mengatakan bagi ASN yang tidak menjaga netralitas akan menimbulkan konflik kepentingan.\n"
+           "“Sebagai ASN yang profesional, saya ingatkan untuk berhati-hati dalam menggunakan media sosial,” tegasnya.\n"
+           "Narasumber penyuluhan berasal dari Bawaslu Bangka Tengah dan membahas media sosial.")
+QUOTE = "“Sebagai ASN yang profesional, saya ingatkan untuk berhati-hati dalam menggunakan media sosial,” tegasnya."
+
+
+def check(question: str, sentence: str, article: str = ARTICLE) -> str:
+    around = article[max(0, article.find(sentence) - 400):article.find(sentence) + len(sentence)]
+    return verify.check(analyse(question, {}), sentence, article, "", around)
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("Apa kata Era Susanto soal media sosial?", "sosial"),
+    ("Apa pesannya soal medsos?", "medsos"),
+    ("Dia bilang apa tentang kampanye?", "kampanye"),
+    ("What did she say about the campaign?", "kampanye"),
+])
+def test_the_topic_of_what_was_said_is_read_from_the_question(question, topic):
+    assert any(topic in forms for forms in said.topic_of(question))
+
+
+@pytest.mark.parametrize("question", ["Apa sanksi bagi ASN?", "Apa saja yang dibahas soal netralitas?",
+                                      "Siapa Wakil Bupati Bangka Tengah?"])
+def test_other_questions_ask_for_no_topic(question):
+    assert said.topic_of(question) == ()
+
+
+@pytest.mark.parametrize("question", [
+    "Apa kata Era Susanto soal media sosial?",  # the speaker by name, in the sentence before the quote
+    "apa pesan wabup bateng soal medsos?",  # by office: its holder is named beside it in the article
+    "What did the deputy regent of Bangka Tengah say about social media?",
+])
+def test_a_quote_on_the_topic_beside_its_speaker_is_answered(question):
+    assert check(question, QUOTE) == ""
+
+
+def test_what_was_said_must_be_on_the_topic_be_a_quote_and_be_the_speaker_s():
+    assert check("Apa kata Era Susanto soal kampanye?", QUOTE).startswith(verify.UNSAID)  # another topic
+    assert check("Apa kata Sumarno soal media sosial?", QUOTE) != ""  # nobody of that name here
+    narasumber = "Narasumber penyuluhan berasal dari Bawaslu Bangka Tengah dan membahas media sosial."
+    assert check("Apa kata Bawaslu soal media sosial?", narasumber).startswith(verify.UNSAID)  # quotes nobody
+    assert check("Dia bilang apa soal media sosial?", QUOTE).startswith(verify.UNSAID)  # "dia" unresolved: whose words?
+
+
+def test_an_office_s_holder_is_the_name_beside_it():
+    assert {"era", "susanto"} <= said.holders(("wakil", "bupati"), ARTICLE)
+    assert said.holders(("bupati",), "Kantor Bupati Bateng menjadi tempat acara.") == set()
