@@ -71,6 +71,17 @@ def _answer(question: str, quote: str) -> Answer:
     ("When did he say the election would be held?",
      [("Who is Chabib Susanto?", _answer("Who is Chabib Susanto?", "Wakil Bupati Bateng, Era Susanto menyambut baik."))],
      "When did Chabib Susanto say the election would be held?"),
+    # "Central Java" of an English question is a place, nobody's name: "he" is the office asked
+    ("What did he say neutrality covers?", ["Who is the head of Bawaslu Central Java?"],
+     "What did the head of Bawaslu Central Java say neutrality covers?"),
+    # a -nya on a part of an event (narasumber, peserta, tema …) is the previous question's event, not its person
+    ("Narasumbernya dari mana?", [("Siapa penggagas penyuluhan hukum di Bangka Tengah?", _answer(
+        "Siapa penggagas penyuluhan hukum di Bangka Tengah?", "Selaku penggagas acara, Kepala Divisi Fajar, mengatakan."))],
+     "Narasumber penyuluhan hukum di Bangka Tengah dari mana?"),
+    ("Pesertanya siapa aja?", ["Kapan penyuluhan hukum di Jaksel diadakan?"], "Peserta penyuluhan hukum di Jaksel siapa aja?"),
+    # "terus …" asking who / when / where, naming no event and no place: asked of the previous question's event
+    ("terus yang ngomong dari Kemenkumham siapa?", ["Penyuluhan hukum di Jaksel diikuti siapa aja?"],
+     "Yang ngomong dari Kemenkumham siapa di Penyuluhan hukum di Jaksel?"),
     # a misspelt place ("Jawa Tengab") or an organisation's name ("Kanwul Kemenkumham") is nobody's name
     ("Menurut dia, apa tugas ASN?", [("Siapa Sekda Jateng?", _answer("Siapa Sekda Jateng?", "SEMARANG – Sekretaris Daerah "
                                       "Provinsi Jawa Tengab, Sumarno kembali mengingatkan ASN."))],
@@ -93,6 +104,8 @@ def test_follow_ups_are_resolved_against_the_previous_turn(question, history, re
     "Kapan Harun Sulianto membuka penyuluhan itu?",  # names a person: its own question
     "Menurut Sumarno, apa pesannya untuk ASN?",  # names its own person
     "Apa kata Ketua KPU soal kampanye?",  # its own office
+    "Lalu apa sanksi bagi ASN yang melanggar?",  # "lalu", but asks what, of its own
+    "Terus siapa Ketua Bawaslu Jawa Barat?",  # "terus", but names its own place
 ])
 def test_questions_of_their_own_are_answered_as_typed(question):
     understood = resolve(question, [CHAIR])

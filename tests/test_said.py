@@ -55,3 +55,12 @@ def test_what_was_said_must_be_on_the_topic_be_a_quote_and_be_the_speaker_s():
 def test_an_office_s_holder_is_the_name_beside_it():
     assert {"era", "susanto"} <= said.holders(("wakil", "bupati"), ARTICLE)
     assert said.holders(("bupati",), "Kantor Bupati Bateng menjadi tempat acara.") == set()
+
+
+def test_who_speaks_is_answered_by_any_words_said():
+    asked = "Siapa yang ngomong dari Kemenkumham di penyuluhan hukum?"
+    article = "Penyuluhan hukum digelar Kemenkumham DKI Jakarta, Rabu (31/1)."
+    spoke = "Penyuluh Hukum Kemenkumham DKI Jakarta, Chabib Susanto menambahkan, penyuluhan hukum digelar serentak."
+    listed = "Penyuluhan hukum Kemenkumham diikuti Chabib Susanto dan para lurah."
+    assert check(asked, spoke, article + "\n" + spoke) == ""
+    assert check(asked, listed, article + "\n" + listed) != ""  # a name, but no words said

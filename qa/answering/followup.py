@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from typing import Callable, Sequence, Union
 
 from qa.answering import lexicon
-from qa.answering.followup_words import (AUXILIARY, CLOSING, EVENT_REF, OPENING, PERSONAL, SKIP, TRAILING, WORDS, clitic,
-                                         event_of, named, only_asking, short_asking)
+from qa.answering.followup_words import (AUXILIARY, CLOSING, EVENT_PARTS, EVENT_REF, OPENING, PERSONAL, SKIP, TRAILING,
+                                         WORDS, EVENT_NOUN, clitic, event_of, named, only_asking, short_asking,
+                                         the_event)
 from qa.answering.results import Answer
 from qa.errors import InputError
 
@@ -38,6 +39,8 @@ _MARKER = re.compile(r"^\s*(?:kalau|kalo|klo|gimana\s+kalau|bagaimana\s+dengan|g
 _ASKING = re.compile(r"\b(siapa\w*|apa\w*|kapan\w*|mana|berapa|bagaimana|gimana|mengapa|kenapa|bolehkah|"
                      r"who|what|when|where|how|why)\b", re.IGNORECASE)
 MAX_FOLLOWUP_WORDS = 6  # a longer question is one of its own
+_CONTINUES = re.compile(r"^\s*(?:terus|trus|lalu|lantas|kemudian|and\s+then|then)\b[\s,]*", re.IGNORECASE)
+_ASKING_WHO = re.compile(r"\b(?:siapa\w*|kapan\w*|di\s*mana|berapa|who|when|where)\b", re.IGNORECASE)
 _KINDS = {lexicon.ROLE: "role", lexicon.ORG: "org", lexicon.PLACE: "place", lexicon.LEVEL: "place", lexicon.YEAR: "year"}
 
 
@@ -80,6 +83,12 @@ def resolve(question: str, history: Sequence[Turn] | None = None) -> Resolved:
         return Resolved(resolved[:1].upper() + resolved[1:], question, "event", previous)
     if bare(question) or pronominal(question):
         return Resolved(referred(question, previous, answer_name(previous, answer)), question, "reference", previous)
+    continued = _CONTINUES.match(question)
+    rest = question[continued.end():].strip(" ?.!") if continued else ""
+    if (rest and len(WORDS.findall(rest)) <= MAX_FOLLOWUP_WORDS and _ASKING_WHO.search(rest) and EVENT_NOUN.search(previous)
+            and not EVENT_NOUN.search(rest) and not any(kind == "place" for _, _, kind in _labels(rest))):
+        # "terus yang ngomong dari Kemenkumham siapa?": asked of the previous question's event
+        return Resolved(f"{rest[:1].upper()}{rest[1:]} di {the_event(previous)}?", question, "event", previous)
     if not _labels(question) and not named(question) and not re.match(r"(?i)\s*(siapa|who)\b", previous):
         asking, words = short_asking(question)  # "Yang menginisiasi siapa?" after a question about an event
         if asking:
@@ -266,7 +275,8 @@ def referred(question: str, previous: str, name: str) -> str:
             out.append(subject + mark)
             done = True
         elif clitic(plain) and not done:
-            out.append(f"{word[:len(plain) - 3]} {subject}{mark}")
+            part = plain[:-3] in EVENT_PARTS  # "narasumbernya": the event's, not the person's
+            out.append(f"{word[:len(plain) - 3]} {the_event(previous) if part else subject}{mark}")
             done = True
         else:
             out.append(word)

@@ -24,7 +24,13 @@ EVENT_REF = re.compile(r"\b(?:(?:acara|kegiatan|rapat|rakor|penyuluhan|seminar|d
                        r"declaration))\b", re.IGNORECASE)
 TRAILING = re.compile(r"\s*\b(?:di\s*mana|kapan|siapa(?:\s+(?:saja|aja))?|(?:tanggal|jam|hari|pukul)?\s*berapa|"
                       r"apa(?:\s+(?:saja|aja))?|where|when|who)\b\s*(?:sih|ya|itu)?\s*[?.!]*$", re.IGNORECASE)
-VERB_AT_END = re.compile(r"(?:\s+(?:bertema|bertajuk|diadakan|digelar|dilaksanakan|diselenggarakan|dibacakan|dibuka|"
+EVENT_NOUN = re.compile(r"\b(?:acara|kegiatan|rapat|rakor|penyuluhan|seminar|deklarasi|pertemuan|sosialisasi|sidang|"
+                        r"apel|upacara|pelatihan|bimtek|lokakarya|workshop|diskusi|event|meeting|counseling)\b", re.IGNORECASE)
+# Parts of an event: a word's -nya on them refers to the previous question's event, not its person
+# ("*Narasumbernya* dari mana?" after "Siapa penggagas penyuluhan …?": the penyuluhan's speakers).
+EVENT_PARTS = frozenset("narasumber pembicara pemateri peserta tema tajuk lokasi tempat penyelenggara panitia tanggal "
+                        "waktu jadwal agenda undangan moderator tamu".split())
+VERB_AT_END = re.compile(r"(?:\s+(?:bertema|bertajuk|diadakan|digelar|dilaksanakan|diselenggarakan|dibacakan|dibuka|diikuti|dihadiri|"
                          r"held|opened|di\s+acara|di))+$", re.IGNORECASE)
 AUXILIARY = re.compile(r"^(?:was|is|were|are|did|does|do)\s+", re.IGNORECASE)
 
@@ -48,6 +54,14 @@ def event_of(previous: str, keep_verb: bool = False) -> str:
     event = TRAILING.sub("", event).rstrip(" ?.!")
     event = re.sub(r"(?i)\s+(?:itu|tersebut)$", "", event)
     return event if keep_verb else VERB_AT_END.sub("", AUXILIARY.sub("", event))
+
+
+def the_event(previous: str) -> str:
+    """The previous question's event from its event word on ("penyuluhan hukum di Bangka Tengah" of "Siapa penggagas
+    penyuluhan hukum di Bangka Tengah?"); :func:`event_of` when it names no event word."""
+    event = event_of(previous)
+    found = EVENT_NOUN.search(event)
+    return event[found.start():] if found else event
 
 
 def named(question: str) -> bool:

@@ -231,7 +231,7 @@ def names_in(text: str, asked: str = "", sentence: bool = True) -> list[tuple[in
             continue  # the name of a place or an organisation goes on
         if (word in asked_words or word in ROLES or word in _ORG_WORDS or word in LEVELS or word in PLACES
                 or word in _HEADS or word in QUALIFIERS or word in _DIRECTIONS.split() or expanded(word) != (word,)
-                or word in MONTH_WORDS):
+                or word in MONTH_WORDS or word in _ENGLISH_PLACES or word in _ENGLISH_ROLES):
             continue
         found.append((m.start(), m.end()))
     return found

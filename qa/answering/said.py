@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from qa.answering import lexicon
-from qa.index.lexical import EXPAND, terms
+from qa.index.lexical import EXPAND, terms, tokenize
 
 
 # "Apa kata X soal Y?", "Apa pesannya soal medsos?", "Dia bilang apa tentang kampanye?", "What did she say about the
@@ -44,6 +44,11 @@ SPOKEN = re.compile(r"[\"“”]|\b(?:kata|ujar|ungkap|tegas|jelas|terang|tutur|
                      r"mengajak|mengingatkan|mengimbau|menghimbau|meminta|berharap|berpesan|menuturkan|menyebut(?:kan)?|"
                      r"menilai|menekankan|menurut(?:nya)?)\b", re.IGNORECASE)
 
+
+# The verbs of saying a question turns on ("Siapa yang *ngomong* dari Kemenkumham?"), as lexical forms: any words said
+# (SPOKEN) are what they ask about.
+SAYING = frozenset(tokenize("ngomong bilang bicara berbicara berkata mengatakan menyampaikan mengucapkan menuturkan "
+                            "said say spoke", expand=True))
 
 NEAR = 40  # characters either side of an office where its holder's name stands ("Era Susanto selaku Wakil Bupati")
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from qa.answering import counted, lexicon, said, where
+from qa.answering import counted, lexicon, where
+from qa.answering import said as speech
 from qa.answering.question import ORG, PERSON, PLACE, ROLE, YEAR, Analysis, Constraint, question_word
 from qa.answering.question_type import _RULE, RULES, WHEN, WHO, COUNT, YESNO
 from qa.answering.quote import holds, sentence_tokens
@@ -71,7 +72,8 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
         if reason:
             return reason
     scope = sentence if analysis.kind == WHO else passage or sentence  # who did it stands beside what was done
-    if analysis.focus and not set(analysis.focus) & sentence_tokens(scope):
+    if analysis.focus and not set(analysis.focus) & sentence_tokens(scope) and not (
+            set(analysis.focus) & speech.SAYING and speech.SPOKEN.search(scope)):  # "yang ngomong": any words said
         return f"the sentence does not say what the question turns on ({analysis.focus[0]})"
     reason = _places(analysis, said, office=analysis.kind == WHO and any(c.kind == ROLE for c in analysis.constraints))
     if reason:
@@ -99,14 +101,14 @@ def _said(analysis: Analysis, sentence: str, passage: str, article: str) -> str:
     words = sentence_tokens(sentence)
     if sum(bool(set(forms) & words) for forms in analysis.topic) < TOPIC_SHARE * len(analysis.topic):
         return f"{UNSAID} about what was asked"
-    if not said.SPOKEN.search(sentence):
+    if not speech.SPOKEN.search(sentence):
         return f"{UNSAID}: nobody is quoted"  # "Narasumber … berasal dari Bawaslu" is no word of Bawaslu's
     speakers = [c for c in analysis.constraints if c.kind in (PERSON, ROLE, ORG)]
     if not speakers:
         return f"{UNSAID} of a speaker the question names"  # "Dia bilang apa …?" with "dia" unresolved: whose words?
     here = lexicon.words(passage)
     if not any(_named(form, here, ()) if c.kind == PERSON else lexicon.nearly_contains(here, form) if c.kind == ORG
-               else _office(here, form, c.wakil) or set(here) & said.holders(form, article) for c in speakers
+               else _office(here, form, c.wakil) or set(here) & speech.holders(form, article) for c in speakers
                for form in c.forms):
         return f"{UNSAID} where {speakers[0].text} is named"
     return ""
