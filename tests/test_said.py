@@ -64,3 +64,22 @@ def test_who_speaks_is_answered_by_any_words_said():
     listed = "Penyuluhan hukum Kemenkumham diikuti Chabib Susanto dan para lurah."
     assert check(asked, spoke, article + "\n" + spoke) == ""
     assert check(asked, listed, article + "\n" + listed) != ""  # a name, but no words said
+
+
+def test_what_a_speaker_said_is_quoted_from_the_seed_articles(real_engine):
+    from qa.answering.ask import answer_with
+
+    said_by_era = answer_with(real_engine, "Apa katanya soal media sosial?", history=["Siapa Wakil Bupati Bangka Tengah?"])
+    assert said_by_era.outcome == "answered" and "media sosial" in said_by_era.hits[0].quote
+    assert said_by_era.hits[0].doc_id.startswith("003")  # the Bangka Tengah article, where Era said it
+    english = answer_with(real_engine, "What did the deputy regent of Bangka Tengah say about social media?")
+    assert english.outcome == "answered" and "media sosial" in english.hits[0].quote
+    nobody = answer_with(real_engine, "Apa kata Sumarno soal media sosial?")  # Sumarno said nothing about it
+    assert nobody.outcome != "answered" and not any(h.answer for h in nobody.hits)
+
+
+def test_a_quote_that_asks_the_question_again_gives_way_to_one_that_answers(real_engine):
+    from qa.answering.ask import answer_with
+
+    examples = answer_with(real_engine, "contoh pelanggaran kecil netralitas asn apa aja sih?")
+    assert examples.outcome == "answered" and "foto bareng" in examples.hits[0].quote

@@ -24,6 +24,7 @@ from qa.index.lexical import EXPAND, tokenize
 
 ANSWERED, NOT_SURE, NO_ANSWER = "answered", "not_sure", "no_answer"
 UNFIT = "the quote holds no"  # how the reason of a quote that holds nothing of the kind asked for begins
+RESTATES = "the sentence asks the question again"  # "… memahami apa saja yang …" for "apa saja …?"
 UNSAID = "the quote says nothing"  # … of what the speaker was asked about, or not where the speaker is named
 TOPIC_SHARE = 0.5  # a quote of what was said about a topic holds at least this share of the topic's words
 OUTCOMES = (ANSWERED, NOT_SURE, NO_ANSWER)
@@ -57,7 +58,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     if analysis.place_type and not where.named_place(shown, analysis.place_type):
         return f"{UNFIT} name of the {analysis.place_type} asked for"  # "salah satu kabupaten" names none
     if not span and analysis.asking and question_word(sentence) == analysis.asking:
-        return "the sentence asks the question again rather than answer it"  # "… memahami apa saja yang …"
+        return f"{RESTATES} rather than answer it"  # "… memahami apa saja yang …"
     if analysis.examples and not _GIVES_EXAMPLES.search(sentence) and not _LIST.search(sentence):
         return f"{UNFIT} example: it names none"  # "hal-hal kecil yang … dilakukan" restates "pelanggaran kecil"
     if analysis.definition and not _defines(analysis, sentence):
@@ -88,9 +89,9 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
 
 
 def requotable(reason: str) -> bool:
-    """Whether a quote failed for a reason another sentence may not have: it holds nothing of the kind asked for, or
-    says nothing of what the speaker was asked about."""
-    return reason.startswith((UNFIT, UNSAID))
+    """Whether a quote failed for a reason another sentence may not have: it holds nothing of the kind asked for, asks
+    the question again, or says nothing of what the speaker was asked about."""
+    return reason.startswith((UNFIT, UNSAID, RESTATES))
 
 
 def _said(analysis: Analysis, sentence: str, passage: str, article: str) -> str:
