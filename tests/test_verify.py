@@ -276,6 +276,14 @@ def test_everywhere_is_not_a_venue():
     assert check("Di mana pemilu berjalan damai?", country, country) == ""  # no place asked: the country may answer
 
 
+def test_people_of_a_place_are_not_where_the_event_was():
+    asked = "Rakor bertema Mewujudkan Netralitas ASN diadakan di mana?"
+    people = "Sekda mengimbau semua ASN di Provinsi Jawa Tengah agar mengedepankan netralitas."
+    assert check(asked, people, people).startswith(verify.UNFIT)
+    held = "Sekda menyampaikan keynote speaker pada rakor itu di Hotel Grand Candi, Rabu (22/2/2023)."
+    assert check(asked, held, held) == ""
+
+
 def test_who_did_something_may_be_an_organisation_but_an_office_is_held_by_a_person():
     initiated = "Kegiatan yang diinisiasi oleh Badan Pengawas Pemilu (Bawaslu) Provinsi Jawa Tengah tersebut digelar."
     assert check("Siapa yang menginisiasi kegiatan itu?", initiated, initiated) == ""

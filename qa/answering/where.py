@@ -65,4 +65,17 @@ def venue(text: str, question: str, broader: frozenset[str] = frozenset()) -> bo
     """Whether ``text`` names where something is: "di <Name>" (or "di lokasi acara, <Name>", "di Kabupaten <Name>"),
     a name the question does not, nor one of ``broader`` (lower-case names wider than the question's own place)."""
     asked = set(lexicon.words(question)) | broader
-    return any(word.lower() not in asked for m in VENUE.finditer(text) for word in m.group(1).split())
+    return any(word.lower() not in asked for m in VENUE.finditer(text) if not _of_people(text[:m.start()])
+               for word in m.group(1).split())
+
+
+# Whom "di <Place>" qualifies when it follows them: "semua ASN di Provinsi Jawa Tengah" are the province's civil
+# servants, wherever the event was held.
+PEOPLE = frozenset("asn pns pegawai aparatur warga masyarakat jajaran pejabat kepala camat lurah guru siswa pemilih "
+                   "penduduk rakyat karyawan anggota petugas".split())
+
+
+def _of_people(before: str) -> bool:
+    """Whether the text ``before`` a "di <Place>" ends with a word for people (:data:`PEOPLE`)."""
+    last = re.findall(r"\w+", before.lower())[-1:]
+    return bool(last) and last[0] in PEOPLE
