@@ -306,3 +306,12 @@ def test_a_province_names_no_kabupaten():
     assert check(asked, said, said, span="Jateng") != ""
     named = "Kepala daerah Kabupaten Pati terkena OTT KPK, kata ASN di Jateng."
     assert check(asked, named, named) == ""
+
+
+def test_an_office_s_organisation_stands_in_the_sentence_but_one_that_sets_the_scene_may_stand_in_the_article():
+    sekda = "Sekretaris Daerah Provinsi Jawa Tengah, Sumarno, mengingatkan seluruh ASN agar netral."
+    article = sekda + "\nRakor yang diselenggarakan Bawaslu Jateng digelar di Hotel Grand Candi."
+    assert check("Siapa Sekretaris Daerah Provinsi Jawa Tengah yang menjadi keynote speaker rakor Bawaslu?",
+                 sekda, article) == ""
+    chair = "Ketua Provinsi Jawa Tengah Muhammad Amin mengatakan ASN harus netral."
+    assert check("Siapa Ketua Bawaslu Jawa Tengah?", chair, chair + "\nBawaslu menggelar rakor.") != ""  # its office's

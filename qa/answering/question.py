@@ -38,6 +38,7 @@ class Constraint:
     text: str  # as the question wrote it, for messages
     forms: tuple[tuple[str, ...], ...]
     wakil: bool = True
+    of_office: bool = False  # an organisation right after an office ("Ketua *Bawaslu*"), not the scene ("rakor Bawaslu")
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _place_type(text: str) -> str:
 
 def _constraints(text: str, units: list[lexicon.Unit], english: bool) -> list[Constraint]:
     found: list[Constraint] = []
-    i = 0
+    i = ended = 0  # ended: the unit after the last constraint
     while i < len(units):
         unit = units[i]
         if unit.kind == lexicon.ROLE:
@@ -139,11 +140,13 @@ def _constraints(text: str, units: list[lexicon.Unit], english: bool) -> list[Co
             asked_wakil = any(u.words == ("wakil",) for u in phrase)
             forms = tuple(_join(alts) for alts in _product([u.forms for u in phrase]))
             found.append(Constraint(ROLE, " ".join(u.text for u in phrase), forms, wakil=asked_wakil))
-            i = j
+            i = ended = j
             continue
         if unit.kind in (lexicon.ORG, lexicon.PLACE, lexicon.YEAR):
             kind = {lexicon.ORG: ORG, lexicon.PLACE: PLACE, lexicon.YEAR: YEAR}[unit.kind]
-            found.append(Constraint(kind, unit.text, unit.forms))
+            of_office = bool(found) and ended == i and (found[-1].kind == ROLE or found[-1].of_office)  # "Ketua Bawaslu …"
+            found.append(Constraint(kind, unit.text, unit.forms, of_office=of_office))
+            ended = i + 1
         i += 1
     placed = {w for c in found for form in c.forms for w in form}
     for name in _names(text, english):

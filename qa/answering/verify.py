@@ -65,7 +65,8 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
         return f"{UNFIT} meaning: it defines nothing"  # "Apa arti netralitas?" is not answered by a rakor's theme
     said, context = lexicon.words(sentence), lexicon.words(article)
     for constraint in analysis.constraints:
-        reason = _constraint(constraint, said, context, strict=analysis.kind == WHO)
+        reason = _constraint(constraint, said, context, strict=analysis.kind == WHO,
+                             office=any(c.kind == ROLE for c in analysis.constraints))
         if reason:
             return reason
     if analysis.topic:
@@ -151,7 +152,8 @@ _LIST = re.compile(r"[^,]+,[^,]+,.*\b(?:dan|serta|atau|and|or)\b", re.IGNORECASE
 _SANCTION = re.compile(r"\b(sanksi|hukuman|dihukum|teguran|penalty|penalti|punishment|sanction)\w*", re.IGNORECASE)
 
 
-def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[str, ...], strict: bool) -> str:
+def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[str, ...], strict: bool,
+                office: bool = False) -> str:
     """Why the sentence (``said``) or its article (``context``) does not respect one constraint; "" when it does.
     The office a *siapa* question asks for and its organisation (``strict``) must stand in the sentence; other
     constraints, and offices that only set the scene, may stand anywhere in the article."""
@@ -167,7 +169,8 @@ def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[st
         ok = any(_named(form, said, context) for form in constraint.forms)
     elif constraint.kind == YEAR and not re.search(r"\b(?:19|20)\d\d\b", " ".join(context)):
         ok = True  # an article that names no year at all ("Rabu (6/9)") cannot contradict one
-    elif constraint.kind == ORG and strict:  # "Siapa Ketua *Bawaslu* …": the office's organisation, in the sentence
+    elif constraint.kind == ORG and strict and (constraint.of_office or not office):  # "Siapa Ketua *Bawaslu* …":
+        # the office's organisation, in the sentence (not one that sets the scene: "… keynote speaker rakor Bawaslu")
         ok = any(lexicon.nearly_contains(said, form) for form in _as_written(constraint))
     elif constraint.kind in (ORG, PLACE, YEAR):
         ok = any(lexicon.nearly_contains(said, form) or lexicon.nearly_contains(context, form)
