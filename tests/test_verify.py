@@ -315,3 +315,16 @@ def test_an_office_s_organisation_stands_in_the_sentence_but_one_that_sets_the_s
                  sekda, article) == ""
     chair = "Ketua Provinsi Jawa Tengah Muhammad Amin mengatakan ASN harus netral."
     assert check("Siapa Ketua Bawaslu Jawa Tengah?", chair, chair + "\nBawaslu menggelar rakor.") != ""  # its office's
+
+
+def test_a_party_asked_for_is_named_in_the_sentence_that_says_what_the_question_turns_on():
+    asked = "Pihak mana saja yang ikut dilibatkan dalam deklarasi netralitas di Semarang?"
+    involved = "Kegiatan ini turut melibatkan jajaran Forkompimda Provinsi Jawa Tengah dan kepala sekolah."
+    attended = "Instansi pimpinan Tejo Harwanto itu mengikuti Rapat Koordinasi Netralitas di Semarang."
+    article = "Deklarasi netralitas dibacakan di Semarang.\n" + attended + " " + involved
+    assert analyse(asked, {}).party and analyse(asked, {}).focus == ("libat",)  # not "pihak"
+    assert verify.check(analyse(asked, {}), involved, article, "", attended + " " + involved) == ""
+    assert verify.check(analyse(asked, {}), attended, article, "", attended + " " + involved).startswith(verify.OFF_FOCUS)
+    speakers = "Narasumber berasal dari Bawaslu Bangka Tengah dan Penyuluh Hukum Kemenkumham Babel."
+    assert check("narasumber penyuluhan hukum di bateng dari instansi apa aja?", speakers,
+                 "Penyuluhan hukum di Bangka Tengah.\n" + speakers) == ""  # "instansi" is no word to find

@@ -37,7 +37,7 @@ def settle(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, rea
     article = engine.index.articles[first.doc_id]
     context = f"{article.title}\n{article.date}\n{article.text}"
     reason = verify.check(asked, first.quote, context, first.answer, _around(asked, article.text, first))
-    if verify.requotable(reason) and not first.answer and requote(engine, asked, hits, True):
+    if verify.requotable(reason, asked) and not first.answer and requote(engine, asked, hits, True):
         return verify.ANSWERED, ""
     return (verify.NOT_SURE, reason) if reason else (verify.ANSWERED, "")
 

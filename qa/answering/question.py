@@ -57,6 +57,7 @@ class Analysis:
     asking: str = ""  # the question word, written out ("apa saja" for "apa aja"); "" for bare "apa" or none
     naming: bool = False  # "Apa *nama* …?", "Apakah *kepanjangan* BPS?": an "other" question that asks for a name
     examples: bool = False  # "Contoh pelanggaran … apa aja?", "Examples of …": examples are asked for
+    party: bool = False  # "*Pihak* mana …", "dari *instansi* apa …": a party is asked, as by siapa
     topic: tuple[tuple[str, ...], ...] = ()  # "Apa kata X *soal media sosial*?": what was said about, as word forms
 
     @property
@@ -83,7 +84,7 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
                     focus=() if said.topic_of(text) else _focus(text, units),
                     terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
                     asking=question_word(text), naming=bool(_NAMING.search(text)),
-                    examples=bool(_EXAMPLES.search(text)), topic=said.topic_of(text))
+                    examples=bool(_EXAMPLES.search(text)), topic=said.topic_of(text), party=bool(_PARTY.search(text)))
 
 
 # "Contoh pelanggaran … apa aja?", "Apa saja contohnya?", "Sebutkan contoh …", "Examples of …"; not "apa yang dijadikan
@@ -186,6 +187,11 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
         named = None  # "… artinya apa?": a meaning is asked (Analysis.definition), not a thing named "arti"
     if named and named.group(1).lower() in _ABOUT:
         named = None  # "ngingetin ASN *soal* apa?": what it is about is asked, not a thing named "soal"
+    if named and named.group(1).lower() in _CATEGORY:  # "*Pihak* mana saja yang ikut *dilibatkan* …?": who is asked,
+        after = [u for u in units[[u.text.lower() for u in units].index(named.group(1).lower()) + 1:]
+                 if u.kind == lexicon.OTHER and not u.subject and u.stems and not set(u.stems) & _LIGHT] if any(
+            u.text.lower() == named.group(1).lower() for u in units) else []
+        return after[0].stems if after else ()  # and the word after the category is what it turns on
     if named and lexicon.units(named.group(1))[:1] and lexicon.units(named.group(1))[0].kind == lexicon.OTHER:
         return lexicon.units(named.group(1))[0].stems  # "Sanksi apa …", "di hotel mana …": the thing named
     if not _OPENS.match(text):
@@ -199,6 +205,9 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
 
 
 _ABOUT = frozenset("soal tentang mengenai terkait perihal seputar about".split())
+# Nouns that only say the answer is some body or party: "*Pihak* mana …", "dari *instansi* apa …" ask who.
+_CATEGORY = frozenset("pihak instansi lembaga institusi organisasi kalangan unsur".split())
+_PARTY = re.compile(rf"\b(?:{'|'.join(_CATEGORY)})\s+(?:apa|mana)", re.IGNORECASE)
 
 
 # Verbs that only say something happened ("Kapan *terjadinya* …", "*diadakannya*", "*dilaksanakan*"): the word the
