@@ -328,3 +328,12 @@ def test_a_party_asked_for_is_named_in_the_sentence_that_says_what_the_question_
     speakers = "Narasumber berasal dari Bawaslu Bangka Tengah dan Penyuluh Hukum Kemenkumham Babel."
     assert check("narasumber penyuluhan hukum di bateng dari instansi apa aja?", speakers,
                  "Penyuluhan hukum di Bangka Tengah.\n" + speakers) == ""  # "instansi" is no word to find
+
+
+def test_who_is_left_out_pins_nothing_down():
+    asked = analyse("Terus yang hadir siapa aja selain Kepala Kanwil Kemenkumham Jateng?", {})
+    assert asked.constraints == ()  # "selain …": not the office asked for
+    present = "Anton E. Wardhana dan Analis Kepegawaian Ahli Madya Suhariyanto hadir dalam deklarasi tersebut."
+    assert verify.check(asked, present, present) == ""
+    assert [c.text for c in analyse("Siapa yang hadir kecuali Bupati, di Bangka Tengah?", {}).constraints] == \
+        ["bangka tengah"]  # the clause ends at the comma

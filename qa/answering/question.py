@@ -77,14 +77,18 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
     """The analysis of a cleaned question against an index's ``idf`` (the weights of its words)."""
     share = english_share(text)
     kind = kind_of(text)
-    units = lexicon.units(text, english=share >= 0.2)
-    constraints = tuple(_constraints(text, units, share >= 0.2))
+    kept = _EXCEPT.sub(" ", text)  # "… siapa aja *selain Kepala Kanwil*?": who is left out pins nothing down
+    units = lexicon.units(kept, english=share >= 0.2)
+    constraints = tuple(_constraints(kept, units, share >= 0.2))
     return Analysis(text=text, kind=kind, constraints=constraints,
                     action=_action(units, constraints) if kind == YESNO else (), english=share,
                     focus=() if said.topic_of(text) else _focus(text, units),
                     terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
                     asking=question_word(text), naming=bool(_NAMING.search(text)),
                     examples=bool(_EXAMPLES.search(text)), topic=said.topic_of(text), party=bool(_PARTY.search(text)))
+
+
+_EXCEPT = re.compile(r"\b(?:selain|kecuali|besides|except|other\s+than|apart\s+from)\b[^,;?.!]*", re.IGNORECASE)
 
 
 # "Contoh pelanggaran … apa aja?", "Apa saja contohnya?", "Sebutkan contoh …", "Examples of …"; not "apa yang dijadikan
