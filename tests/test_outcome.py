@@ -10,3 +10,21 @@ def test_a_venue_from_another_passage_of_the_first_article_is_quoted(real_engine
     where = answer_with(real_engine, "penyuluhan hukum netralitas buat lurah & camat jaksel diadain dimana?")
     assert where.outcome == "answered" and "Ruang Gelatik I" in where.hits[0].quote
     assert where.hits[0].doc_id.startswith("001")  # the Jakarta Selatan article
+
+
+def test_who_did_it_is_quoted_from_the_sentence_that_says_it_of_the_same_event(real_engine):
+    from qa.answering.ask import answer_with
+
+    initiated = answer_with(real_engine, "Siapa yang menginisiasi rapat koordinasi netralitas ASN di MG Setos Hotel Semarang?")
+    assert initiated.outcome == "answered" and "diinisiasi oleh Badan Pengawas Pemilu" in initiated.hits[0].quote
+
+
+def test_a_sentence_found_for_the_word_asked_must_be_about_the_question_s_event():
+    from qa.answering import verify
+    from qa.answering.question import analyse
+
+    asked = analyse("Siapa yang memimpin Ekspedisi Chitral?", {})
+    assert not verify.anchored(asked, "Pada 2 Maret 1906, Wood memerintahkan Kolonel Duncan memimpin pasukan.")
+    assert verify.anchored(asked, "Ekspedisi Chitral dipimpin oleh pemerintah Inggris.")
+    event = analyse("Siapa yang menginisiasi rapat koordinasi di Semarang?", {})
+    assert verify.anchored(event, "Kegiatan yang diinisiasi oleh Bawaslu Provinsi Jawa Tengah tersebut dirangkaikan.")

@@ -37,15 +37,18 @@ def settle(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, rea
     article = engine.index.articles[first.doc_id]
     context = f"{article.title}\n{article.date}\n{article.text}"
     reason = verify.check(asked, first.quote, context, first.answer, _around(asked, article.text, first))
-    if verify.requotable(reason, asked) and not first.answer and requote(engine, asked, hits, True):
+    if verify.requotable(reason, asked) and not first.answer and requote(
+            engine, asked, hits, True, anchored=reason.startswith(verify.OFF_FOCUS)):
         return verify.ANSWERED, ""
     return (verify.NOT_SURE, reason) if reason else (verify.ANSWERED, "")
 
 
-def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: bool) -> bool:
+def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: bool, anchored: bool = False) -> bool:
     """Whether another sentence passes every check: one of the first two passages' or of another passage shown from
-    the first one's article (for what a speaker said about a topic, any passage of the articles shown). Then it is
-    the quote and its hit comes first (``hits`` changed in place)."""
+    the first one's article (for what a speaker said about a topic, any passage of the articles shown); ``anchored``
+    (the quote lacked the word the question turns on): a sentence that names what the question names or refers
+    back to the event (:func:`qa.answering.verify.anchored`). Then it is the quote and its hit comes first (``hits``
+    changed in place)."""
     for n, hit in _tried(engine, asked, hits):
         article = engine.index.articles[hit.doc_id]
         context = f"{article.title}\n{article.date}\n{article.text}"
@@ -53,6 +56,8 @@ def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: boo
         for start, end in own + other_quotes(engine, asked, hit):
             moved = replace(hit, quote=article.text[start:end], quote_start=start, quote_end=end, page=article.page(start),
                             ocr=article.ocr(start), text=article.text[hit.start:max(end, hit.end)], end=max(end, hit.end))
+            if anchored and not verify.anchored(asked, moved.quote):
+                continue
             if not verify.check(asked, moved.quote, context, "", _around(asked, article.text, moved)):
                 hits[:] = [replace(h, rank=r) for r, h in enumerate([moved] + hits[:n] + hits[n + 1:], start=1)]
                 return True

@@ -57,7 +57,7 @@ class Analysis:
     asking: str = ""  # the question word, written out ("apa saja" for "apa aja"); "" for bare "apa" or none
     naming: bool = False  # "Apa *nama* …?", "Apakah *kepanjangan* BPS?": an "other" question that asks for a name
     examples: bool = False  # "Contoh pelanggaran … apa aja?", "Examples of …": examples are asked for
-    party: bool = False  # "*Pihak* mana …", "dari *instansi* apa …": a party is asked, as by siapa
+    party: bool = False  # "*Pihak* mana …", "dari *instansi* apa …", "Siapa yang …": who did it is asked
     topic: tuple[tuple[str, ...], ...] = ()  # "Apa kata X *soal media sosial*?": what was said about, as word forms
 
     @property
@@ -211,7 +211,8 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
 _ABOUT = frozenset("soal tentang mengenai terkait perihal seputar about".split())
 # Nouns that only say the answer is some body or party: "*Pihak* mana …", "dari *instansi* apa …" ask who.
 _CATEGORY = frozenset("pihak instansi lembaga institusi organisasi kalangan unsur".split())
-_PARTY = re.compile(rf"\b(?:{'|'.join(_CATEGORY)})\s+(?:apa|mana)", re.IGNORECASE)
+_PARTY = re.compile(rf"\b(?:{'|'.join(_CATEGORY)})\s+(?:apa|mana)|\bsiapa(?:kah)?\s+(?:saja\s+|aja\s+)?(?:yang|yg)\s|"
+                    r"\b(?:yang|yg)\s+\w+\s+siapa", re.IGNORECASE)  # and who did it: "Siapa yang menginisiasi …?"
 
 
 # Verbs that only say something happened ("Kapan *terjadinya* …", "*diadakannya*", "*dilaksanakan*"): the word the
