@@ -23,11 +23,18 @@ _SAID_ABOUT = re.compile(rf"(?:\bapa\s+(?:saja\s+|aja\s+)?{_SAID}\b|\b{_SAID}\s+
                          re.IGNORECASE)
 
 
+# "When did he say the election would be held?": what was said is the clause (the date or place asked checks it; not
+# "What did he say neutrality covers?", where the clause alone is too weak a check: "Netralitas sebagai …" is no answer).
+_SAID_THAT = re.compile(r"\b(?:when|where)\s+(?:did|does|has)\b.+?\b(?:say|said|tell|told)\s+(?:that\s+)?"
+                        r"(?:the\s+)?(?P<topic>.+?)(?:\s+(?:is|are|was|were|means?|meant|covers?|includes?|would|will)\b.*)?"
+                        r"[\s?.!]*$", re.IGNORECASE)
+
+
 def topic_of(text: str) -> tuple[tuple[str, ...], ...]:
     """For a question about what someone said on a topic ("Apa kata Era soal media sosial?"): the topic's words as
     lexical forms, any one per entry (a short form's phrase words each with it: "medsos" is "media" + "sosial"); ()
     for any other question."""
-    m = _SAID_ABOUT.search(text)
+    m = _SAID_ABOUT.search(text) or _SAID_THAT.search(text)
     if not m:
         return ()
     forms: list[tuple[str, ...]] = []
