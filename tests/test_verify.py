@@ -337,3 +337,13 @@ def test_who_is_left_out_pins_nothing_down():
     assert verify.check(asked, present, present) == ""
     assert [c.text for c in analyse("Siapa yang hadir kecuali Bupati, di Bangka Tengah?", {}).constraints] == \
         ["bangka tengah"]  # the clause ends at the comma
+
+
+def test_a_theme_the_question_quotes_stands_whole_and_an_organisation_is_no_venue():
+    asked = "Rakor bertema Mewujudkan Netralitas ASN diadakan di mana?"
+    elsewhere = "Instansi itu mengikuti Rapat Koordinasi Netralitas ASN bertempat di MG Setos Hotel Semarang."
+    article = elsewhere + "\nKegiatan untuk mewujudkan pilkada damai."  # its words, apart
+    assert "Mewujudkan Netralitas ASN" in check(asked, elsewhere, article)
+    themed = 'Dalam rakor dengan tema "Mewujudkan Netralitas ASN" itu, sekda menjelaskan arti netralitas.'
+    assert check(asked, themed, themed, span="Badan Pengawas Pemilu Jateng").startswith("the span holds no")
+    assert [c.whole for c in analyse("Apakah judul buku yang ditulis Bill Emmott?", {}).constraints] == [False]

@@ -70,7 +70,8 @@ def _tried(engine: Engine, asked: Analysis, hits: list[Hit]) -> list[tuple[int, 
     another story); for what a speaker said about a topic, every passage of each article shown (its best sentence as
     the quote)."""
     if not asked.topic:
-        return [(n, hit) for n, hit in enumerate(hits) if n < 2 or hit.doc_id == hits[0].doc_id]
+        same = [(n, hit) for n, hit in enumerate(hits) if hit.doc_id == hits[0].doc_id]  # the first story, then
+        return same + [(n, hit) for n, hit in enumerate(hits[:2]) if hit.doc_id != hits[0].doc_id]  # the second hit
     tried, seen = [], set()
     for n, hit in enumerate(hits):
         doc = hit.passage_id.rpartition("#")[0]

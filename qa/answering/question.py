@@ -39,6 +39,7 @@ class Constraint:
     forms: tuple[tuple[str, ...], ...]
     wakil: bool = True
     of_office: bool = False  # an organisation right after an office ("Ketua *Bawaslu*"), not the scene ("rakor Bawaslu")
+    whole: bool = False  # a theme or title ("bertema *Mewujudkan Netralitas ASN*"): stated only by all its words in a row
 
 
 @dataclass(frozen=True)
@@ -154,11 +155,16 @@ def _constraints(text: str, units: list[lexicon.Unit], english: bool) -> list[Co
             ended = i + 1
         i += 1
     placed = {w for c in found for form in c.forms for w in form}
+    themes = {m.group(1) for m in _THEME.finditer(text)}
     for name in _names(text, english):
         words = tuple(u for unit in lexicon.units(name, english) for u in unit.words)
         if words and not set(words) <= placed and not lexicon.known(words):
-            found.append(Constraint(PERSON, name, (tuple(words),)))
+            found.append(Constraint(PERSON, name, (tuple(words),), whole=any(name in theme for theme in themes)))
     return found
+
+
+# A theme or title the question quotes ("rakor *bertema Mewujudkan Netralitas ASN*"): its words stand together.
+_THEME = re.compile(r"\b(?i:bertema|bertajuk|tema|berjudul|judul|themed|titled|entitled)\s+[\"“]?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
 
 
 def _names(text: str, english: bool) -> list[str]:

@@ -183,7 +183,9 @@ def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[st
             return (f"the question asks for {constraint.text}, the sentence names its wakil" if near
                     else f"the sentence does not name the office asked for ({constraint.text})")
         return ""
-    if constraint.kind == PERSON:  # "Sharapova" names Maria Sharapova: half the name's words, titles aside
+    if constraint.kind == PERSON and constraint.whole:  # a theme: "Mewujudkan Netralitas ASN", not its words apart
+        ok = any(lexicon.contains(said, form) or lexicon.contains(context, form) for form in constraint.forms)
+    elif constraint.kind == PERSON:  # "Sharapova" names Maria Sharapova: half the name's words, titles aside
         ok = any(_named(form, said, context) for form in constraint.forms)
     elif constraint.kind == YEAR and not re.search(r"\b(?:19|20)\d\d\b", " ".join(context)):
         ok = True  # an article that names no year at all ("Rabu (6/9)") cannot contradict one

@@ -45,6 +45,8 @@ def place_named(analysis: Analysis, shown: str, span: str, sentence: str) -> boo
     the sentence's first word, nor a span after "seluruh", "semua" … (everywhere is no place)."""
     if venue(shown, analysis.text, COUNTRY if any(c.kind == PLACE for c in analysis.constraints) else frozenset()):
         return True
+    if span and _body(span):
+        return False  # "Badan Pengawas Pemilu Jateng" holds the rakor, it is not where
     if span:
         at = sentence.find(span)
         if at >= 0 and set(sentence[:at].lower().split()[-1:]) & set(EVERYWHERE):
@@ -54,6 +56,12 @@ def place_named(analysis: Analysis, shown: str, span: str, sentence: str) -> boo
     asked = set(lexicon.words(analysis.text))
     names = re.finditer(r"(?<![\w(])[A-Z][a-z][\w'-]*", shown)
     return any(m.group(0).lower() not in asked and (span or shown[:m.start()].strip(" \"“”'‘’(")) for m in names)
+
+
+def _body(span: str) -> bool:
+    """Whether the reader's ``span`` is an organisation (its first unit), not a building of one ("Kantor Wilayah …")."""
+    units = lexicon.units(span)
+    return bool(units) and units[0].kind == lexicon.ORG and units[0].words[0] not in ("kantor", "gedung", "balai")
 
 
 # The country every article here is about: no answer to where something in a place the question names happened
