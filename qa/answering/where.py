@@ -73,7 +73,8 @@ def venue(text: str, question: str, broader: frozenset[str] = frozenset()) -> bo
     """Whether ``text`` names where something is: "di <Name>" (or "di lokasi acara, <Name>", "di Kabupaten <Name>"),
     a name the question does not, nor one of ``broader`` (lower-case names wider than the question's own place)."""
     asked = set(lexicon.words(question)) | broader
-    return any(word.lower() not in asked for m in VENUE.finditer(text) if not _of_people(text[:m.start()])
+    return any(word.lower() not in asked for m in VENUE.finditer(text)
+               if not (m.group(0)[:2].lower() == "di" and _of_people(text[:m.start()]))
                for word in m.group(1).split())
 
 
