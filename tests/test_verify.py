@@ -347,3 +347,14 @@ def test_a_theme_the_question_quotes_stands_whole_and_an_organisation_is_no_venu
     themed = 'Dalam rakor dengan tema "Mewujudkan Netralitas ASN" itu, sekda menjelaskan arti netralitas.'
     assert check(asked, themed, themed, span="Badan Pengawas Pemilu Jateng").startswith("the span holds no")
     assert [c.whole for c in analyse("Apakah judul buku yang ditulis Bill Emmott?", {}).constraints] == [False]
+
+
+def test_who_was_done_something_in_english_turns_on_its_verb_and_a_group_of_officials_answers_it():
+    asked = analyse("Who was invited to the legal counseling in Bangka Tengah?", {})
+    assert asked.party and "undang" in asked.focus
+    invited = "Kegiatan ini mengundang seluruh lurah dan kepala desa yang ada di Kabupaten Bangka Tengah."
+    opening = "Kemenkumham Babel bersama Pemkab Bangka Tengah menggelar Penyuluhan Hukum di Kantor Bupati Bateng."
+    article = opening + "\n" + invited
+    assert verify.check(asked, invited, article) == ""
+    assert verify.check(asked, opening, article).startswith(verify.OFF_FOCUS)  # the opening says nobody was invited
+    assert analyse("Who is the head of Bawaslu Central Java?", {}).focus == ()  # an office, no verb

@@ -142,7 +142,9 @@ def _someone(analysis: Analysis, shown: str, span: str) -> bool:
     if any(c.kind == ROLE for c in analysis.constraints):
         return False
     asked = {c.text for c in analysis.constraints if c.kind == ORG}
-    return any(u.kind == ORG and u.text not in asked for u in lexicon.units(shown))
+    offices = {w for c in analysis.constraints if c.kind == ROLE for form in c.forms for w in form}
+    return any(u.kind == ORG and u.text not in asked or analysis.party and u.kind == lexicon.ROLE
+               and not set(u.words) & offices for u in lexicon.units(shown))  # "seluruh lurah dan kepala desa"
 
 
 _ASKS_TIME = re.compile(r"\b(?:jam|pukul)\s+berapa|\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE)
