@@ -28,3 +28,12 @@ def test_a_sentence_found_for_the_word_asked_must_be_about_the_question_s_event(
     assert verify.anchored(asked, "Ekspedisi Chitral dipimpin oleh pemerintah Inggris.")
     event = analyse("Siapa yang menginisiasi rapat koordinasi di Semarang?", {})
     assert verify.anchored(event, "Kegiatan yang diinisiasi oleh Bawaslu Provinsi Jawa Tengah tersebut dirangkaikan.")
+
+
+def test_a_rule_on_the_asked_action_answers_a_yes_no_question_on_weak_retrieval_evidence(real_engine):
+    from qa.answering.ask import answer_with
+
+    directed = answer_with(real_engine, "pns boleh ga ngarahin warga buat milih parpol tertentu?", reader=False)
+    assert directed.outcome == "answered" and "dilarang mengarahkan" in directed.hits[0].quote
+    elsewhere = answer_with(real_engine, "asn boleh nyoblos gak di pilkada 2024?", reader=False)  # no rule on voting
+    assert elsewhere.outcome != "answered"

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from qa.answering import verify
 from qa.answering.question import Analysis
+from qa.answering.question_type import YESNO
 from qa.answering.quote import best_sentence, sentence_tokens, widened
 from qa.answering.results import Hit
 from qa.index.engine import Engine
@@ -30,7 +31,11 @@ def settle(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, rea
             weak = verify.NO_ANSWER, "the articles are not about this question"
         # what a speaker said about a topic ("Apa kata Era soal media sosial?") meets the articles at a low score, and
         # is checked word by word instead: the topic in the quote, the speaker named beside it
-        return (verify.ANSWERED, "") if asked.topic and hits and requote(engine, asked, hits, False) else weak
+        if asked.topic and hits and requote(engine, asked, hits, False):
+            return verify.ANSWERED, ""
+        if near and hits and not read and _rules_on_action(engine, asked, hits[0]):
+            return verify.ANSWERED, ""
+        return weak
     first = hits[0]
     if read and not first.answer:
         return verify.NOT_SURE, "the reader found no answer in the closest passages"
@@ -41,6 +46,18 @@ def settle(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, rea
             engine, asked, hits, True, anchored=reason.startswith(verify.OFF_FOCUS)):
         return verify.ANSWERED, ""
     return (verify.NOT_SURE, reason) if reason else (verify.ANSWERED, "")
+
+
+def _rules_on_action(engine: Engine, asked: Analysis, hit: Hit) -> bool:
+    """Whether, on weak retrieval evidence, a yes/no question is still answered: the quote states a rule ("dilarang",
+    "wajib", "boleh") on the asked action itself and passes every check ("pns boleh ga ngarahin warga buat milih
+    parpol?" meets "… dilarang mengarahkan masyarakat umum untuk memilih … parpol tertentu" at a low score)."""
+    if asked.kind != YESNO or not asked.action:
+        return False
+    article = engine.index.articles[hit.doc_id]
+    context = f"{article.title}\n{article.date}\n{article.text}"
+    return bool(verify.stated_verdict(asked, hit.quote, 0, len(hit.quote))) and not verify.check(
+        asked, hit.quote, context, "", hit.text)
 
 
 def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: bool, anchored: bool = False) -> bool:
