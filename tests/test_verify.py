@@ -358,3 +358,13 @@ def test_who_was_done_something_in_english_turns_on_its_verb_and_a_group_of_offi
     assert verify.check(asked, invited, article) == ""
     assert verify.check(asked, opening, article).startswith(verify.OFF_FOCUS)  # the opening says nobody was invited
     assert analyse("Who is the head of Bawaslu Central Java?", {}).focus == ()  # an office, no verb
+
+
+def test_which_officials_took_part_turns_on_taking_part():
+    asked = analyse("Which local officials took part in the neutrality counseling in South Jakarta?", {})
+    assert asked.party and "ikut" in asked.focus
+    took_part = "Mukhlisin mengatakan, kegiatan tersebut diikuti lurah dan camat se-Jakarta Selatan."
+    opening = "Pemkot Jakarta Selatan bersama Kanwil Kemenkumham menggelar penyuluhan hukum netralitas."
+    article = opening + "\n" + took_part
+    assert verify.check(asked, took_part, article) == ""
+    assert verify.check(asked, opening, article).startswith(verify.OFF_FOCUS)

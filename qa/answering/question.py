@@ -204,9 +204,10 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
         return after[0].stems if after else ()  # and the word after the category is what it turns on
     if named and lexicon.units(named.group(1))[:1] and lexicon.units(named.group(1))[0].kind == lexicon.OTHER:
         return lexicon.units(named.group(1))[0].stems  # "Sanksi apa …", "di hotel mana …": the thing named
-    english = _WHO_DID.match(text)  # "Who was *invited* …?", "Who *opened* …?": a verb the glossary knows
-    if english and english.group(1).lower() in ENGLISH:
-        return next((u.stems for u in units if u.text.lower() == english.group(1).lower() and len(u.stems) > 1), ())
+    english = _WHO_DID.match(_TOOK_PART.sub("participated", text))  # "Who was *invited* …?", "Which officials *took
+    if english and english.group(1).lower() in ENGLISH:  # part* …?": a verb the glossary knows
+        verb = english.group(1).lower()
+        return next((u.stems for u in lexicon.units(verb, english=True) if len(u.stems) > 1), ())
     if not _OPENS.match(text):
         return ()
     for unit in units:
@@ -220,9 +221,11 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
 _ABOUT = frozenset("soal tentang mengenai terkait perihal seputar about".split())
 # Nouns that only say the answer is some body or party: "*Pihak* mana …", "dari *instansi* apa …" ask who.
 _CATEGORY = frozenset("pihak instansi lembaga institusi organisasi kalangan unsur".split())
-_WHO_DID = re.compile(r"\s*who\s+(?:was\s+|were\s+)?(\w+(?:ed|ened))\b", re.IGNORECASE)
+_WHO_DID = re.compile(r"\s*(?:who|which\s+\w+(?:\s+\w+)?)\s+(?:was\s+|were\s+)?(\w+ed)\b", re.IGNORECASE)
+_TOOK_PART = re.compile(r"\b(?:took|take|taking|takes)\s+part\b", re.IGNORECASE)
 _PARTY = re.compile(rf"\b(?:{'|'.join(_CATEGORY)})\s+(?:apa|mana)|\bsiapa(?:kah)?\s+(?:saja\s+|aja\s+)?(?:yang|yg)\s|"
-                    r"\b(?:yang|yg)\s+\w+\s+siapa|^\s*who\s+(?:was\s+|were\s+)?\w+ed\b", re.IGNORECASE)  # and who did it: "Siapa yang menginisiasi …?"
+                    r"\b(?:yang|yg)\s+\w+\s+siapa|^\s*(?:who|which\s+\w+(?:\s+\w+)?)\s+(?:was\s+|were\s+)?(?:\w+ed|took\s+part)\b",
+                    re.IGNORECASE)  # and who did it: "Siapa yang menginisiasi …?"
 
 
 # Verbs that only say something happened ("Kapan *terjadinya* …", "*diadakannya*", "*dilaksanakan*"): the word the

@@ -93,6 +93,7 @@ ENGLISH = {
     "speaker": "narasumber", "speakers": "narasumber", "source": "narasumber sumber", "speak": "bicara",
     "spoke": "berbicara", "salary": "gaji", "won": "menang", "win": "menang", "winner": "pemenang",
     "invited": "diundang mengundang", "invite": "undang", "involved": "dilibatkan melibatkan", "organized": "diselenggarakan",
+    "participated": "diikuti mengikuti", "participate": "ikut",
 }
 # English function words: stop words here, and an English question's tell in qa.answering.abstain (it meets
 # Indonesian passages at a lower cosine).
