@@ -368,3 +368,12 @@ def test_which_officials_took_part_turns_on_taking_part():
     article = opening + "\n" + took_part
     assert verify.check(asked, took_part, article) == ""
     assert verify.check(asked, opening, article).startswith(verify.OFF_FOCUS)
+
+
+def test_a_duty_not_to_do_the_asked_action_is_a_prohibition():
+    asked = analyse("Apakah kepala desa boleh berpihak kepada calon tertentu?", {})
+    for clause in ("Kepala desa diamanatkan untuk tidak berpihak kepada calon tertentu.",
+                   "Kepala desa harus tidak berpihak kepada calon tertentu."):
+        assert verify.stated_verdict(asked, clause, 0, len(clause)) == "Tidak boleh"  # not "Wajib"
+    allowed = "Kepala desa boleh berpihak kepada calon tertentu."
+    assert verify.stated_verdict(asked, allowed, 0, len(allowed)) == "Boleh"

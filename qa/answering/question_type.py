@@ -22,7 +22,7 @@ _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 # Rule words as written, and the verdict each states ("tidak boleh" before "boleh": longest first).
 RULES = (("tidak dilarang", "Boleh"), ("tidak diperbolehkan", "Tidak boleh"), ("tidak diizinkan", "Tidak boleh"), ("tidak boleh", "Tidak boleh"),
          ("tak boleh", "Tidak boleh"), ("dilarang", "Tidak boleh"), ("larangan", "Tidak boleh"),
-         ("diwajibkan", "Wajib"), ("wajib", "Wajib"), ("harus", "Wajib"),
+         ("diwajibkan", "Wajib"), ("wajib", "Wajib"), ("harus", "Wajib"), ("diamanatkan", "Wajib"),
          ("diperbolehkan", "Boleh"), ("dibolehkan", "Boleh"), ("diizinkan", "Boleh"), ("berhak", "Boleh"),
          ("boleh", "Boleh"))
 _RULE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w, _ in RULES) + r")(?![\w-])", re.IGNORECASE)

@@ -305,5 +305,10 @@ def stated_verdict(analysis: Analysis, clause: str, span_start: int = 0, before:
     end = _CLAUSE_END.search(rest, max(0, span_start - rule.end()))
     if not about_action(analysis, rest[: end.start() if end else len(rest)]):
         return ""
-    word = rule.group(1).lower()
-    return next(v for w, v in RULES if w == word)
+    verdict = next(v for w, v in RULES if w == rule.group(1).lower())
+    if _NEGATED.match(rest):  # "harus / diamanatkan untuk *tidak* berpihak": a duty not to is a prohibition
+        return {"Wajib": "Tidak boleh", "Tidak boleh": "Wajib"}.get(verdict, "")
+    return verdict
+
+
+_NEGATED = re.compile(r"\s*(?:untuk\s+|agar\s+|supaya\s+)?(?:tidak|tak|jangan|bukan)\b", re.IGNORECASE)
