@@ -39,6 +39,7 @@ _MARKER = re.compile(r"^\s*(?:kalau|kalo|klo|gimana\s+kalau|bagaimana\s+dengan|g
 _ASKING = re.compile(r"\b(siapa\w*|apa\w*|kapan\w*|mana|berapa|bagaimana|gimana|mengapa|kenapa|bolehkah|"
                      r"who|what|when|where|how|why)\b", re.IGNORECASE)
 MAX_FOLLOWUP_WORDS = 6  # a longer question is one of its own
+_EVENT_WORD = re.compile(r"(?i)nya$|\s+\w+$")  # "rakornya", "acara itu": the event word alone
 _CONTINUES = re.compile(r"^\s*(?:terus|trus|lalu|lantas|kemudian|and\s+then|then)\b[\s,]*", re.IGNORECASE)
 _ASKING_WHO = re.compile(r"\b(?:siapa\w*|kapan\w*|di\s*mana|berapa|who|when|where)\b", re.IGNORECASE)
 _KINDS = {lexicon.ROLE: "role", lexicon.ORG: "org", lexicon.PLACE: "place", lexicon.LEVEL: "place", lexicon.YEAR: "year"}
@@ -79,7 +80,10 @@ def resolve(question: str, history: Sequence[Turn] | None = None) -> Resolved:
     if asked:
         return Resolved(f"{asked} {event_of(previous, keep_verb=True)}?", question, "ellipsis", previous)
     if EVENT_REF.search(question) and not _labels(question) and not named(question):
-        resolved = EVENT_REF.sub(lambda m: event_of(previous), question, count=1).rstrip(" ?.!") + "?"
+        named_event = EVENT_NOUN.search(previous)  # "terus kapan rakornya?" after "Siapa Kepala Bawaslu Jateng?": the
+        resolved = EVENT_REF.sub(lambda m: event_of(previous) if named_event else  # rakor of Kepala Bawaslu Jateng
+                                 _EVENT_WORD.sub("", m.group(0)) + " " + event_of(previous), question,
+                                 count=1).rstrip(" ?.!") + "?"
         return Resolved(resolved[:1].upper() + resolved[1:], question, "event", previous)
     if bare(question) or pronominal(question):
         return Resolved(referred(question, previous, answer_name(previous, answer)), question, "reference", previous)
