@@ -79,6 +79,8 @@ def _answer(question: str, quote: str) -> Answer:
         "Siapa penggagas penyuluhan hukum di Bangka Tengah?", "Selaku penggagas acara, Kepala Divisi Fajar, mengatakan."))],
      "Narasumber penyuluhan hukum di Bangka Tengah dari mana?"),
     ("Pesertanya siapa aja?", ["Kapan penyuluhan hukum di Jaksel diadakan?"], "Peserta penyuluhan hukum di Jaksel siapa aja?"),
+    # "dia ngomong apa soal X?": what the person said, the name never the first word (read as any capitalised word)
+    ("Dia ngomong apa soal pelanggaran kecil?", ["Siapa Sekda Jateng?"], "Apa kata Sekda Jateng soal pelanggaran kecil?"),
     # an event referred to after a question that named none keeps its word: "rakornya" is a rakor of the office asked
     ("terus kapan rakornya?", ["Siapa Kepala Bawaslu Jateng?"], "Terus kapan rakor Kepala Bawaslu Jateng?"),
     # "terus …" asking who / when / where, naming no event and no place: asked of the previous question's event

@@ -39,6 +39,8 @@ _MARKER = re.compile(r"^\s*(?:kalau|kalo|klo|gimana\s+kalau|bagaimana\s+dengan|g
 _ASKING = re.compile(r"\b(siapa\w*|apa\w*|kapan\w*|mana|berapa|bagaimana|gimana|mengapa|kenapa|bolehkah|"
                      r"who|what|when|where|how|why)\b", re.IGNORECASE)
 MAX_FOLLOWUP_WORDS = 6  # a longer question is one of its own
+_SAYS_WHAT = re.compile(r"(?i)^\s*(?:dia|beliau|ia)\s+(?:bilang|ngomong|berkata|mengatakan|berpesan|menyampaikan|"
+                        r"ngomongin)\s+apa\s+(.+)$")
 _EVENT_WORD = re.compile(r"(?i)nya$|\s+\w+$")  # "rakornya", "acara itu": the event word alone
 _CONTINUES = re.compile(r"^\s*(?:terus|trus|lalu|lantas|kemudian|and\s+then|then)\b[\s,]*", re.IGNORECASE)
 _ASKING_WHO = re.compile(r"\b(?:siapa\w*|kapan\w*|di\s*mana|berapa|who|when|where)\b", re.IGNORECASE)
@@ -267,6 +269,9 @@ def referred(question: str, previous: str, name: str) -> str:
     labels = _labels(previous)
     office = previous[labels[0][0]:labels[-1][1]] if labels and labels[0][2] == "role" else ""
     subject = name or office or event_of(previous)
+    says = _SAYS_WHAT.match(question)  # "Dia ngomong apa soal X?": "Apa kata Sumarno soal X?" (a name first reads as
+    if says:  # any capitalised first word, and would be lost)
+        return f"Apa kata {subject} {says.group(1).rstrip(' ?.!')}?"
     out: list[str] = []
     words = list(re.finditer(r"\S+", question.rstrip(" ?.!")))
     done = False  # one reference replaced: "Menurut dia, apa tugasnya?" is about one person
