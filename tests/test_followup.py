@@ -79,6 +79,12 @@ def _answer(question: str, quote: str) -> Answer:
         "Siapa penggagas penyuluhan hukum di Bangka Tengah?", "Selaku penggagas acara, Kepala Divisi Fajar, mengatakan."))],
      "Narasumber penyuluhan hukum di Bangka Tengah dari mana?"),
     ("Pesertanya siapa aja?", ["Kapan penyuluhan hukum di Jaksel diadakan?"], "Peserta penyuluhan hukum di Jaksel siapa aja?"),
+    # what the person said, to whomever: a role in the question is the audience, not another person
+    ("Apa imbauannya buat kepala desa?", ["Siapa Wakil Bupati Bangka Tengah?"],
+     "Apa imbauan Wakil Bupati Bangka Tengah buat kepala desa?"),
+    # English: the event of "it" without its auxiliary and verb
+    ("Who initiated it?", ["Where was the neutrality declaration in Semarang held?"],
+     "Who initiated the neutrality declaration in Semarang?"),
     # "dia ngomong apa soal X?": what the person said, the name never the first word (read as any capitalised word)
     ("Dia ngomong apa soal pelanggaran kecil?", ["Siapa Sekda Jateng?"], "Apa kata Sekda Jateng soal pelanggaran kecil?"),
     # an event referred to after a question that named none keeps its word: "rakornya" is a rakor of the office asked

@@ -25,6 +25,7 @@ def check(question: str, sentence: str, article: str = ARTICLE) -> str:
     ("Dia bilang apa tentang kampanye?", "kampanye"),
     ("What did she say about the campaign?", "kampanye"),
     ("When did Chabib Susanto say the election would be held?", "election"),  # the clause said
+    ("Apa imbauan Era Susanto buat kepala desa?", "desa"),  # said to them
 ])
 def test_the_topic_of_what_was_said_is_read_from_the_question(question, topic):
     assert any(topic in forms for forms in said.topic_of(question))

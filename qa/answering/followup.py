@@ -41,7 +41,6 @@ _ASKING = re.compile(r"\b(siapa\w*|apa\w*|kapan\w*|mana|berapa|bagaimana|gimana|
 MAX_FOLLOWUP_WORDS = 6  # a longer question is one of its own
 _SAYS_WHAT = re.compile(r"(?i)^\s*(?:dia|beliau|ia)\s+(?:bilang|ngomong|berkata|mengatakan|berpesan|menyampaikan|"
                         r"ngomongin)\s+apa\s+(.+)$")
-_EVENT_WORD = re.compile(r"(?i)nya$|\s+\w+$")  # "rakornya", "acara itu": the event word alone
 _CONTINUES = re.compile(r"^\s*(?:terus|trus|lalu|lantas|kemudian|and\s+then|then)\b[\s,]*", re.IGNORECASE)
 _ASKING_WHO = re.compile(r"\b(?:siapa\w*|kapan\w*|di\s*mana|berapa|who|when|where)\b", re.IGNORECASE)
 _KINDS = {lexicon.ROLE: "role", lexicon.ORG: "org", lexicon.PLACE: "place", lexicon.LEVEL: "place", lexicon.YEAR: "year"}
@@ -81,11 +80,9 @@ def resolve(question: str, history: Sequence[Turn] | None = None) -> Resolved:
     asked = only_asking(question)
     if asked:
         return Resolved(f"{asked} {event_of(previous, keep_verb=True)}?", question, "ellipsis", previous)
-    if EVENT_REF.search(question) and not _labels(question) and not named(question):
-        named_event = EVENT_NOUN.search(previous)  # "terus kapan rakornya?" after "Siapa Kepala Bawaslu Jateng?": the
-        resolved = EVENT_REF.sub(lambda m: event_of(previous) if named_event else  # rakor of Kepala Bawaslu Jateng
-                                 _EVENT_WORD.sub("", m.group(0)) + " " + event_of(previous), question,
-                                 count=1).rstrip(" ?.!") + "?"
+    if EVENT_REF.search(question) and EVENT_NOUN.search(previous) and not _labels(question) and not named(question):
+        # (after a question that names no event, "rakornya" / "the counseling" is left to the references below)
+        resolved = EVENT_REF.sub(lambda m: event_of(previous), question, count=1).rstrip(" ?.!") + "?"
         return Resolved(resolved[:1].upper() + resolved[1:], question, "event", previous)
     if bare(question) or pronominal(question):
         return Resolved(referred(question, previous, answer_name(previous, answer)), question, "reference", previous)
@@ -150,9 +147,11 @@ def pronominal(question: str) -> bool:
     words = [w.lower() for w in WORDS.findall(question)]
     if not words or len(words) > MAX_PRONOMINAL_WORDS or named(question):
         return False
+    if _SPEECH.search(question):  # "Apa imbauannya buat kepala desa?": what the person said, to whomever
+        return True
     if any(kind == "role" for _, _, kind in _labels(question)):
         return False
-    return bool(set(words) & (PERSONAL - {"mereka", "they", "them"}) or _SPEECH.search(question))
+    return bool(set(words) & (PERSONAL - {"mereka", "they", "them"}))
 
 
 def _labels(text: str) -> list[tuple[int, int, str]]:
@@ -263,6 +262,8 @@ def referred(question: str, previous: str, name: str) -> str:
     question word left out, the previous answer's name in place of *siapa*), *dia* / *-nya* by ``name`` or the
     previous question's subject."""
     event = OPENING.sub("", previous).rstrip(" ?.!")
+    if AUXILIARY.match(event):  # "Where was the declaration held?": "the declaration", not "was the declaration held"
+        event = event_of(previous)
     asked_who = re.match(r"(?i)\s*(siapa|who)\b", previous)
     if name and asked_who:
         event = f"{name} {event}"
@@ -279,7 +280,8 @@ def referred(question: str, previous: str, name: str) -> str:
         word = m.group(0)
         plain, mark = word.lower().rstrip(",;:"), word[len(word.rstrip(",;:")):]
         if n == len(words) - 1 and plain in CLOSING:
-            out.append(event)
+            if not (done and asked_who and not EVENT_NOUN.search(previous)):  # "Kapan dia ngomong itu?" after "Siapa
+                out.append(event)  # Ketua Bawaslu?": "itu" is what he said, which no earlier turn names
         elif plain in PERSONAL and not done:
             out.append(subject + mark)
             done = True

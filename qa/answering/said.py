@@ -19,7 +19,8 @@ _SAID_ABOUT = re.compile(rf"(?:\bapa\s+(?:saja\s+|aja\s+)?{_SAID}\b|\b{_SAID}\s+
                          r"\b(?:bilang|ngomong|berkata|berpesan|mengatakan)\s+apa\b|"
                          r"\bwhat\s+(?:did|does|do|has|have)\b.+?\b(?:say|tell|warn|urge|ask)\b|"
                          r"\bwhat\s+(?:was|is)\b.+?\b(?:message|advice|view|opinion|warning)\b)"
-                         r".*?\b(?:soal|tentang|mengenai|terkait|perihal|seputar|about|on|regarding)\s+(?P<topic>.+?)[\s?.!]*$",
+                         r".*?\b(?:soal|tentang|mengenai|terkait|perihal|seputar|buat|untuk|bagi|kepada|ke|about|on|regarding|to|for)\s+"
+                         r"(?P<topic>.+?)[\s?.!]*$",
                          re.IGNORECASE)
 
 
