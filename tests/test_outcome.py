@@ -20,14 +20,14 @@ def test_who_did_it_is_quoted_from_the_sentence_that_says_it_of_the_same_event(r
 
 
 def test_a_sentence_found_for_the_word_asked_must_be_about_the_question_s_event():
-    from qa.answering import verify
+    from qa.answering.outcome import anchored
     from qa.answering.question import analyse
 
     asked = analyse("Siapa yang memimpin Ekspedisi Chitral?", {})
-    assert not verify.anchored(asked, "Pada 2 Maret 1906, Wood memerintahkan Kolonel Duncan memimpin pasukan.")
-    assert verify.anchored(asked, "Ekspedisi Chitral dipimpin oleh pemerintah Inggris.")
+    assert not anchored(asked, "Pada 2 Maret 1906, Wood memerintahkan Kolonel Duncan memimpin pasukan.")
+    assert anchored(asked, "Ekspedisi Chitral dipimpin oleh pemerintah Inggris.")
     event = analyse("Siapa yang menginisiasi rapat koordinasi di Semarang?", {})
-    assert verify.anchored(event, "Kegiatan yang diinisiasi oleh Bawaslu Provinsi Jawa Tengah tersebut dirangkaikan.")
+    assert anchored(event, "Kegiatan yang diinisiasi oleh Bawaslu Provinsi Jawa Tengah tersebut dirangkaikan.")
 
 
 def test_a_rule_on_the_asked_action_answers_a_yes_no_question_on_weak_retrieval_evidence(real_engine):

@@ -91,28 +91,6 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     return ""
 
 
-def requotable(reason: str, analysis: Analysis) -> bool:
-    """Whether a quote failed for a reason another sentence may not have: it holds nothing of the kind asked for, asks
-    the question again, says nothing of what the speaker was asked about, or (for a party asked for: "Pihak mana …
-    yang dilibatkan?") does not say what the question turns on. (Tried for every question on the dev sets, the last
-    states more wrong answers: a focus word alone is weak evidence.)"""
-    return reason.startswith((UNFIT, UNSAID, RESTATES)) or (analysis.party and reason.startswith(OFF_FOCUS))
-
-
-_BACK = re.compile(r"\b(?:kegiatan|acara|rakor|rapat|penyuluhan|deklarasi|seminar|pertemuan|sosialisasi)\s+(?:ini|itu|"
-                   r"tersebut)\b|\b(?:kegiatan|acara)\s+yang\b[^.]*\btersebut\b", re.IGNORECASE)
-
-
-def anchored(analysis: Analysis, sentence: str) -> bool:
-    """Whether ``sentence`` names something the question names (an office, organisation, place or person) or refers
-    back to the event ("Kegiatan ini …", "Kegiatan yang … tersebut"): a sentence found for the word the question turns
-    on ("diinisiasi") must be about the question's event, not another ("Wood memerintahkan …" for "Siapa yang
-    memimpin Ekspedisi Chitral?")."""
-    said = lexicon.words(sentence)
-    return bool(_BACK.search(sentence)) or any(lexicon.nearly_contains(said, form) for c in analysis.constraints
-                                               if c.kind != YEAR for form in c.forms)
-
-
 def _said(analysis: Analysis, sentence: str, passage: str, article: str) -> str:
     """Why ``sentence`` of ``passage`` (in ``article``) is not what the question's speaker said about its topic: it
     holds under :data:`TOPIC_SHARE` of the topic's words, quotes nobody, or the passage names no speaker the question
