@@ -91,7 +91,7 @@ def _answer(question: str, quote: str) -> Answer:
     ("terus kapan rakornya?", ["Siapa Kepala Bawaslu Jateng?"], "Terus kapan rakor Kepala Bawaslu Jateng?"),
     # "terus …" asking who / when / where, naming no event and no place: asked of the previous question's event
     ("terus yang ngomong dari Kemenkumham siapa?", ["Penyuluhan hukum di Jaksel diikuti siapa aja?"],
-     "Yang ngomong dari Kemenkumham siapa di Penyuluhan hukum di Jaksel?"),
+     "Yang ngomong dari Kemenkumham siapa di penyuluhan hukum di Jaksel?"),
     # a misspelt place ("Jawa Tengab") or an organisation's name ("Kanwul Kemenkumham") is nobody's name
     ("Menurut dia, apa tugas ASN?", [("Siapa Sekda Jateng?", _answer("Siapa Sekda Jateng?", "SEMARANG – Sekretaris Daerah "
                                       "Provinsi Jawa Tengab, Sumarno kembali mengingatkan ASN."))],

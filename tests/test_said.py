@@ -49,15 +49,34 @@ def test_a_quote_on_the_topic_beside_its_speaker_is_answered(question):
 
 def test_what_was_said_must_be_on_the_topic_be_a_quote_and_be_the_speaker_s():
     assert check("Apa kata Era Susanto soal kampanye?", QUOTE).startswith(verify.UNSAID)  # another topic
-    assert check("Apa kata Sumarno soal media sosial?", QUOTE) != ""  # nobody of that name here
+    far = "Sekda Sumarno membuka acara." + " Acara berlangsung tertib dan lancar." * 14 + "\n" + ARTICLE
+    assert check("Apa kata Sumarno soal media sosial?", QUOTE, far).startswith(verify.UNSAID)  # named, but far before
     narasumber = "Narasumber penyuluhan berasal dari Bawaslu Bangka Tengah dan membahas media sosial."
     assert check("Apa kata Bawaslu soal media sosial?", narasumber).startswith(verify.UNSAID)  # quotes nobody
     assert check("Dia bilang apa soal media sosial?", QUOTE).startswith(verify.UNSAID)  # "dia" unresolved: whose words?
 
 
 def test_an_office_s_holder_is_the_name_beside_it():
-    assert {"era", "susanto"} <= said.holders(("wakil", "bupati"), ARTICLE)
-    assert said.holders(("bupati",), "Kantor Bupati Bateng menjadi tempat acara.") == set()
+    assert {"era", "susanto"} <= said.holders(("wakil", "bupati"), (), ARTICLE)
+    assert said.holders(("bupati",), (), "Kantor Bupati Bateng menjadi tempat acara.") == set()
+    chairs = "Ketua KPU Jateng Budi Santoso hadir. Ketua Bawaslu Jateng Muhammad Amin membuka acara."
+    bawaslu = ("badan", "pengawas", "pemilihan", "umum")
+    assert "amin" in said.holders(("ketua",), bawaslu, chairs) and "budi" not in said.holders(("ketua",), bawaslu, chairs)
+
+
+def test_not_only_is_no_negation_and_a_theme_in_quotes_is_nobody_s_words():
+    asked = analyse("Apakah ASN harus netral?", {})
+    clause = "ASN harus tidak hanya netral, tetapi juga profesional."
+    assert verify.stated_verdict(asked, clause, 0, len(clause)) == "Wajib"  # not "Tidak boleh"
+    theme = "Penyuluhan bertema “Bijak di Media Sosial” diikuti seratus ASN di Bangka Tengah."
+    assert check("Apa kata Era Susanto soal media sosial?", theme, ARTICLE + "\n" + theme).startswith(verify.UNSAID)
+    other = "Ketua KPU Budi mengatakan, “Hati-hati di media sosial selama kampanye,” di depan Bawaslu."
+    assert check("Apa kata Ketua Bawaslu soal media sosial?", other, other).startswith(verify.UNSAID)  # KPU's chair
+
+
+def test_the_topic_is_what_follows_soal_not_the_audience_and_not_the_civil_servants():
+    assert said.topic_of("Apa pesan Bupati untuk ASN soal netralitas?") == (("netralitas",),)
+    assert said.topic_of("Apa pesan Nana Sudjana ke ASN?") == ()
 
 
 def test_who_speaks_is_answered_by_any_words_said():

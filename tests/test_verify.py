@@ -337,6 +337,8 @@ def test_who_is_left_out_pins_nothing_down():
     assert verify.check(asked, present, present) == ""
     assert [c.text for c in analyse("Siapa yang hadir kecuali Bupati, di Bangka Tengah?", {}).constraints] == \
         ["bangka tengah"]  # the clause ends at the comma
+    assert [c.text for c in analyse("Siapa saja yang hadir selain Bupati dalam rapat di Kabupaten Kendal?", {})
+            .constraints] == ["kendal"]  # the scene after the one left out stays
 
 
 def test_a_theme_the_question_quotes_stands_whole_and_an_organisation_is_no_venue():
@@ -377,3 +379,10 @@ def test_a_duty_not_to_do_the_asked_action_is_a_prohibition():
         assert verify.stated_verdict(asked, clause, 0, len(clause)) == "Tidak boleh"  # not "Wajib"
     allowed = "Kepala desa boleh berpihak kepada calon tertentu."
     assert verify.stated_verdict(asked, allowed, 0, len(allowed)) == "Boleh"
+
+
+def test_a_group_of_officials_answers_who_took_part_not_who_opened():
+    opened = "Acara dibuka pukul 09.00 WIB dan diikuti para lurah."
+    assert check("Siapa yang membuka acara penyuluhan hukum?", opened, opened).startswith(verify.UNFIT)
+    assert check("Siapa saja yang hadir di acara penyuluhan hukum?", "Para lurah hadir di acara itu.",
+                 "Para lurah hadir di acara itu.") == ""

@@ -91,7 +91,9 @@ def resolve(question: str, history: Sequence[Turn] | None = None) -> Resolved:
     if (rest and len(WORDS.findall(rest)) <= MAX_FOLLOWUP_WORDS and _ASKING_WHO.search(rest) and EVENT_NOUN.search(previous)
             and not EVENT_NOUN.search(rest) and not any(kind == "place" for _, _, kind in _labels(rest))):
         # "terus yang ngomong dari Kemenkumham siapa?": asked of the previous question's event
-        return Resolved(f"{rest[:1].upper()}{rest[1:]} di {the_event(previous)}?", question, "event", previous)
+        event = the_event(previous)
+        event = event[:1].lower() + event[1:] if EVENT_NOUN.match(event) else event  # "di penyuluhan hukum di Jaksel"
+        return Resolved(f"{rest[:1].upper()}{rest[1:]} di {event}?", question, "event", previous)
     if not _labels(question) and not named(question) and not re.match(r"(?i)\s*(siapa|who)\b", previous):
         asking, words = short_asking(question)  # "Yang menginisiasi siapa?" after a question about an event
         if asking:
@@ -271,8 +273,8 @@ def referred(question: str, previous: str, name: str) -> str:
     office = previous[labels[0][0]:labels[-1][1]] if labels and labels[0][2] == "role" else ""
     subject = name or office or event_of(previous)
     says = _SAYS_WHAT.match(question)  # "Dia ngomong apa soal X?": "Apa kata Sumarno soal X?" (a name first reads as
-    if says:  # any capitalised first word, and would be lost)
-        return f"Apa kata {subject} {says.group(1).rstrip(' ?.!')}?"
+    if says and (name or office):  # any capitalised first word, and would be lost)
+        return f"Apa kata {name or office} {says.group(1).rstrip(' ?.!')}".rstrip() + "?"
     out: list[str] = []
     words = list(re.finditer(r"\S+", question.rstrip(" ?.!")))
     done = False  # one reference replaced: "Menurut dia, apa tugasnya?" is about one person

@@ -1,6 +1,10 @@
-"""The outcome of one path's answer (:mod:`qa.answering.verify`): answered, not sure or no answer, and why; when the
-first quote holds nothing of the kind asked for, another sentence of the first passages that passes every check
-becomes the quote."""
+"""The outcome of one path's answer (:mod:`qa.answering.verify`): answered, not sure or no answer, and why.
+
+When the first quote fails for a reason another sentence may not have (it holds nothing of the kind asked for, asks
+the question again, says nothing of what the speaker was asked about, or, for who did it, lacks the word the question
+turns on), another sentence of the first passages that passes every check becomes the quote (:func:`requote`). Two
+kinds are answered on weak retrieval evidence when their own check passes: what a speaker said about a topic, and a
+yes/no question whose quote states a rule on the asked action."""
 
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ def settle(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, rea
           near: bool = False) -> tuple[str, str]:
     """The outcome (:mod:`qa.answering.verify`) and, unless answered, why: off topic or a constraint no passage holds
     gives no answer; weak evidence ``near`` the question (:data:`qa.answering.decide.RESCUE_SHARE` of the threshold)
-    and an answer the checks do not verify (or that the reader did not find) give not sure."""
+    and an answer the checks do not verify (or that the reader did not find) give not sure, except as the module
+    says. ``hits`` is changed in place when another sentence becomes the quote (its hit first)."""
     missing = verify.absent(asked, engine.index.lexical.idf())
     if missing is not None and hits:
         return verify.NO_ANSWER, f"no article mentions {missing.text}"
@@ -74,6 +79,8 @@ def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: boo
         for start, end in own + other_quotes(engine, asked, hit):
             moved = replace(hit, quote=article.text[start:end], quote_start=start, quote_end=end, page=article.page(start),
                             ocr=article.ocr(start), text=article.text[hit.start:max(end, hit.end)], end=max(end, hit.end))
+            if not start <= moved.answer_start < moved.answer_end <= end:  # the reader's span is in another sentence
+                moved = replace(moved, answer="", answer_start=0, answer_end=0, verdict="")
             if on_event and not anchored(asked, moved.quote):
                 continue
             if not verify.check(asked, moved.quote, context, "", _around(asked, article.text, moved)):

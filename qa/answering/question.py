@@ -59,6 +59,7 @@ class Analysis:
     naming: bool = False  # "Apa *nama* …?", "Apakah *kepanjangan* BPS?": an "other" question that asks for a name
     examples: bool = False  # "Contoh pelanggaran … apa aja?", "Examples of …": examples are asked for
     party: bool = False  # "*Pihak* mana …", "dari *instansi* apa …", "Siapa yang …": who did it is asked
+    receives: bool = False  # a party that was invited, involved or took part (a group of officials may answer)
     topic: tuple[tuple[str, ...], ...] = ()  # "Apa kata X *soal media sosial*?": what was said about, as word forms
 
     @property
@@ -86,10 +87,13 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
                     focus=() if said.topic_of(text) else _focus(text, units),
                     terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
                     asking=question_word(text), naming=bool(_NAMING.search(text)),
-                    examples=bool(_EXAMPLES.search(text)), topic=said.topic_of(text), party=bool(_PARTY.search(text)))
+                    examples=bool(_EXAMPLES.search(text)), topic=said.topic_of(text), party=bool(_PARTY.search(text)),
+                    receives=bool(_PARTY.search(text) and _RECEIVES.search(text)))
 
 
-_EXCEPT = re.compile(r"\b(?:selain|kecuali|besides|except|other\s+than|apart\s+from)\b[^,;?.!]*", re.IGNORECASE)
+_EXCEPT = re.compile(r"\b(?:selain|kecuali|besides|except|other\s+than|apart\s+from)\b"
+                     r"(?:(?!\b(?:dalam|di|pada|ke|dari|untuk|saat|ketika|in|at|on|during|from)\b)[^,;?.!])*",
+                     re.IGNORECASE)  # up to where the scene is set again: "selain Bupati *dalam rapat di Kendal*"
 
 
 # "Contoh pelanggaran … apa aja?", "Apa saja contohnya?", "Sebutkan contoh …", "Examples of …"; not "apa yang dijadikan
@@ -221,6 +225,9 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
 _ABOUT = frozenset("soal tentang mengenai terkait perihal seputar about".split())
 # Nouns that only say the answer is some body or party: "*Pihak* mana …", "dari *instansi* apa …" ask who.
 _CATEGORY = frozenset("pihak instansi lembaga institusi organisasi kalangan unsur".split())
+# Who was invited, involved or took part (not who opened or led: a group of officials does not open an event).
+_RECEIVES = re.compile(r"\b(?:yang|yg)\s+(?:ikut\s+)?di[a-z]+|\b(?:was|were)\s+\w+ed\b|\b(?:hadir|ikut|took\s+part|"
+                       r"attended|participated|involved|invited)\b", re.IGNORECASE)
 _WHO_DID = re.compile(r"\s*(?:who|which\s+\w+(?:\s+\w+)?)\s+(?:was\s+|were\s+)?(\w+ed)\b", re.IGNORECASE)
 _TOOK_PART = re.compile(r"\b(?:took|take|taking|takes)\s+part\b", re.IGNORECASE)
 _PARTY = re.compile(rf"\b(?:{'|'.join(_CATEGORY)})\s+(?:apa|mana)|\bsiapa(?:kah)?\s+(?:saja\s+|aja\s+)?(?:yang|yg)\s|"

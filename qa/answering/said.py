@@ -31,6 +31,9 @@ _SAID_THAT = re.compile(r"\b(?:when|where)\s+(?:did|does|has)\b.+?\b(?:say|said|
                         r"[\s?.!]*$", re.IGNORECASE)
 
 
+_TOPIC = re.compile(r"\b(?:soal|tentang|mengenai|terkait|perihal|seputar|about|regarding)\s+", re.IGNORECASE)
+
+
 def topic_of(text: str) -> tuple[tuple[str, ...], ...]:
     """For a question about what someone said on a topic ("Apa kata Era soal media sosial?"): the topic's words as
     lexical forms, any one per entry (a short form's phrase words each with it: "medsos" is "media" + "sosial"); ()
@@ -38,19 +41,27 @@ def topic_of(text: str) -> tuple[tuple[str, ...], ...]:
     m = _SAID_ABOUT.search(text) or _SAID_THAT.search(text)
     if not m:
         return ()
+    topic = m.group("topic")
+    marked = _TOPIC.search(topic)  # "pesan Bupati untuk ASN *soal netralitas*": the topic, not the audience
+    topic = topic[marked.end():] if marked else topic
     forms: list[tuple[str, ...]] = []
-    for term in terms(m.group("topic")):
+    for term in terms(topic):
+        if term.stem in lexicon.SUBJECTS or set(term.alternatives) & lexicon.SUBJECTS:
+            continue  # the civil servants every article is about say nothing of the topic ("ke ASN")
         own = (term.stem, *term.alternatives)
         forms += [(word, *own) for word in term.phrase] if term.phrase else [own]
     return tuple(forms)
 
 
-# A quote, or words said: quotation marks or a verb of saying ("kata", "tegasnya", "mengajak", "mengingatkan").
-SPOKEN = re.compile(r"[\"“”]|\b(?:kata|ujar|ungkap|tegas|jelas|terang|tutur|tandas|sambung|tambah|pesan|imbau|himbau|ajak|"
-                     r"ingat|minta|harap|sampai|nilai|sebut|said|says|told|urged|warned|asked)(?:nya)?\b|"
-                     r"\b(?:mengatakan|menegaskan|menjelaskan|menerangkan|menyampaikan|menambahkan|mengungkapkan|"
-                     r"mengajak|mengingatkan|mengimbau|menghimbau|meminta|berharap|berpesan|menuturkan|menyebut(?:kan)?|"
-                     r"menilai|menekankan|menurut(?:nya)?)\b", re.IGNORECASE)
+# Words said: a quotation ("…", “…”, not a theme or title: "bertema “Bijak di Media Sosial”") or a verb of saying
+# ("kata Anton", "tegasnya", "mengajak", "mengingatkan"); bare roots that are everyday words ("sampai", "jelas") do not
+# count.
+SPOKEN = re.compile(r"(?<!bertema )(?<!bertajuk )(?<!berjudul )(?<!tema )(?<!judul )[\"“][^\"“”]{12,}[\"”]|"
+                    r"\b(?:kata|ujar|ujarnya|katanya|ungkapnya|tegasnya|jelasnya|terangnya|tuturnya|tandasnya|sambungnya|"
+                    r"tambahnya|pintanya|imbaunya|pesannya|said|says|told|urged|warned)\b|"
+                    r"\b(?:mengatakan|menegaskan|menjelaskan|menerangkan|menyampaikan|menambahkan|mengungkapkan|"
+                    r"mengajak|mengingatkan|mengimbau|menghimbau|meminta|berharap|berpesan|menuturkan|menyebut(?:kan)?|"
+                    r"menilai|menekankan|menurut(?:nya)?)\b", re.IGNORECASE)
 
 
 # The verbs of saying a question turns on ("Siapa yang *ngomong* dari Kemenkumham?"), as lexical forms: any words said
@@ -61,12 +72,19 @@ SAYING = frozenset(tokenize("ngomong bilang bicara berbicara berkata mengatakan 
 NEAR = 40  # characters either side of an office where its holder's name stands ("Era Susanto selaku Wakil Bupati")
 
 
-def holders(office: tuple[str, ...], article: str) -> set[str]:
+def holders(office: tuple[str, ...], body: tuple[str, ...], article: str) -> set[str]:
     """The lower-case words of the names that stand next to the ``office`` (normalised words: ("wakil", "bupati"),
-    also written as its short form, "Wabup") anywhere in ``article``."""
+    also written as its short form, "Wabup") of the organisation ``body`` (its words, or () for none: "Ketua" of
+    ("badan", "pengawas", "pemilihan", "umum") is written "Ketua Bawaslu …") anywhere in ``article``."""
     written = [r"\W+".join(office)] + [short for short, full in EXPAND.items() if tuple(full.split()) == office]
+    if body:
+        named = [r"\W+".join(body)] + [short for short, full in EXPAND.items() if tuple(full.split()) == body] + [
+            re.escape(lexicon.ORGS[body])] * (body in lexicon.ORGS)
+        written = [rf"(?:{w})\W+(?:{'|'.join(named)})" for w in written]
     found: set[str] = set()
     for m in re.finditer(rf"(?<![\w-])(?:{'|'.join(written)})(?![\w-])", article, re.IGNORECASE):
-        near = re.sub(r"\w+$", "", article[max(0, m.start() - NEAR):m.end() + NEAR])  # whole words only
+        before = re.split(r"[.!?]\s", article[max(0, m.start() - NEAR):m.start()])[-1]  # this sentence only
+        after = re.split(r"[.!?]\s", article[m.start():m.end() + NEAR])[0]
+        near = re.sub(r"\w+$", "", before + after) if m.end() + NEAR < len(article) else before + after
         found |= {w.lower() for start, end in lexicon.names_in(near, sentence=False) for w in near[start:end].split()}
     return found

@@ -101,13 +101,15 @@ def _said(analysis: Analysis, sentence: str, passage: str, article: str) -> str:
         return f"{UNSAID} about what was asked"
     if not speech.SPOKEN.search(sentence):
         return f"{UNSAID}: nobody is quoted"  # "Narasumber … berasal dari Bawaslu" is no word of Bawaslu's
-    speakers = [c for c in analysis.constraints if c.kind in (PERSON, ROLE, ORG)]
+    speakers = [c for c in analysis.constraints if c.kind in (PERSON, ROLE) or c.kind == ORG and not c.of_office]
     if not speakers:
         return f"{UNSAID} of a speaker the question names"  # "Dia bilang apa …?" with "dia" unresolved: whose words?
     here = lexicon.words(passage)
+    bodies = [form for c in analysis.constraints if c.kind == ORG and c.of_office for form in c.forms] or [()]
     if not any(_named(form, here, ()) if c.kind == PERSON else lexicon.nearly_contains(here, form) if c.kind == ORG
-               else _office(here, form, c.wakil) or set(here) & speech.holders(form, article) for c in speakers
-               for form in c.forms):
+               else any(_office(here, form + body, c.wakil) or set(here) & speech.holders(form, body, article)
+                        for body in bodies)  # "Ketua Bawaslu", not "Ketua KPU" with Bawaslu elsewhere
+               for c in speakers for form in c.forms):
         return f"{UNSAID} where {speakers[0].text} is named"
     return ""
 
@@ -121,8 +123,8 @@ def _someone(analysis: Analysis, shown: str, span: str) -> bool:
         return False
     asked = {c.text for c in analysis.constraints if c.kind == ORG}
     offices = {w for c in analysis.constraints if c.kind == ROLE for form in c.forms for w in form}
-    return any(u.kind == ORG and u.text not in asked or analysis.party and u.kind == lexicon.ROLE
-               and not set(u.words) & offices for u in lexicon.units(shown))  # "seluruh lurah dan kepala desa"
+    return any(u.kind == ORG and u.text not in asked or analysis.receives and u.kind == lexicon.ROLE  # "seluruh lurah
+               and not set(u.words) & offices for u in lexicon.units(shown))  # dan kepala desa" were invited
 
 
 _ASKS_TIME = re.compile(r"\b(?:jam|pukul)\s+berapa|\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE)
@@ -289,4 +291,5 @@ def stated_verdict(analysis: Analysis, clause: str, span_start: int = 0, before:
     return verdict
 
 
-_NEGATED = re.compile(r"\s*(?:untuk\s+|agar\s+|supaya\s+)?(?:tidak|tak|jangan|bukan)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\s*(?:untuk\s+|agar\s+|supaya\s+)?(?:tidak|tak|jangan|bukan)\b(?!\s+(?:hanya|saja|cuma|sekadar)\b)",
+                      re.IGNORECASE)  # not "tidak hanya netral, tetapi juga …": not only
