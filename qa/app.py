@@ -272,7 +272,7 @@ def serve(settings: config.Settings, host: str = "127.0.0.1", port: int = 7860,
                     footer_links=[],  # Gradio's footer is English ("Use via API · Built with Gradio · Settings"): ours
                     max_file_size=upload.MAX_BYTES if allow_upload else None, app_kwargs={"middleware": [
                         upload_route.route_middleware(gate, upload.MAX_BYTES), api.ask_middleware(
-                        app.answer, DEFAULT_K, workers if workers is not None else api.BATCH_WORKERS if batch else api.WORKERS)]})
+                        app.feedback.recording(app.answer), DEFAULT_K, workers if workers is not None else api.BATCH_WORKERS if batch else api.WORKERS)]})
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another port with --port") from exc
     warm_up(demo.local_api_url)

@@ -105,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
         view.add_argument("--flagged", action="store_true", help="only answers voted down")
         view.add_argument("--index", help="index folder whose record to read (default: $QA_INDEX or ./index)")
 
+    asked = commands.add_parser("questions", help="the recorded questions, newest first, and the content gaps")
+    asked.add_argument("--index", help="index folder whose record to read (default: $QA_INDEX or ./index)")
+    asked.add_argument("--since", help="only questions from this day on (YYYY-MM-DD, UTC)")
+    asked.add_argument("--json", action="store_true", help="one JSON object a line (time, question, read_as, …)")
+    asked.add_argument("--csv", type=Path, metavar="FILE", help="write the rows to FILE.csv")
     serve = commands.add_parser("serve", help="open the chat page")
     serve.add_argument("--index", help="index folder (default: $QA_INDEX or ./index, built from ./seeds if missing)")
     serve.add_argument("--model", help="sentence-transformers name or folder")
@@ -233,6 +238,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{record.export(rows, args.file)}: {len(rows)} questions")
         else:
             print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) if args.json else record.format_rows(rows))
+    elif args.command == "questions":
+        from qa.session import questions, record
+        print(questions.report(record.open_existing(record.record_path(_settings(args).index)).rows(), args.since,
+                               args.json, args.csv))
     elif args.command == "serve":
         from qa.app import serve
 

@@ -466,3 +466,28 @@ def test_a_follow_up_is_shown_as_understood_and_a_thumbs_down_reaches_the_record
     assert flagged and flagged[-1]["question"] == "Siapa ketua Bawaslu Kota Semarang?"
     assert flagged[-1]["notes"] == "Ketua Bawaslu kota tidak disebut" and flagged[-1]["outcome"] != "answered"
     page.close()
+
+
+def test_questions_asked_through_the_api_are_listed_by_qa_questions_newest_first(server: str, real_index: Path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    asked = ["Siapa Ketua Bawaslu Jawa Tengah? (api 1)", "Siapa pemenang Pilkada Jawa Barat 2024? (api 2)"]
+    for question in asked:
+        request = urllib.request.Request(server.rstrip("/") + "/api/ask", data=json.dumps({"question": question}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=120) as response:
+            assert json.loads(response.read())["question"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")} | {"PYTHONPATH": str(ROOT)}
+    listed = subprocess.run([sys.executable, "-m", "qa", "questions", "--json", "--index", str(real_index)],
+                            capture_output=True, text=True, env=env, timeout=60, check=True)
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    ours = [row for row in rows if row["question"] in asked]
+    assert [row["question"] for row in ours] == asked[::-1]  # both, newest first
+    assert all(row["source"] == "api" and row["outcome"] in ("answered", "not_sure", "no_answer") for row in ours)
+    assert ours[0]["outcome"] != "answered"  # no article names the winner
+    assert {"time", "read_as", "feedback"} <= set(ours[0])
+    text = subprocess.run([sys.executable, "-m", "qa", "questions", "--index", str(real_index)],
+                          capture_output=True, text=True, env=env, timeout=60, check=True).stdout
+    assert "content gaps:" in text.splitlines()[-1]

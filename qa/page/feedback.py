@@ -72,13 +72,13 @@ class Feedback:
     def __init__(self, record: Recorder | None) -> None:
         self.record = record
 
-    def asked(self, question: object, answer: Answer | None, session: str) -> int:
+    def asked(self, question: object, answer: Answer | None, session: str, source: str = "page") -> int:
         """Record a question (``answer`` None: it failed); the row's id for the answer's thumbs, 0 when not recorded."""
         if self.record is None:
             return 0
         text = " ".join(question.split()) if isinstance(question, str) else ""
         try:
-            return self.record.add_question(text, answer, session=session, source="page")
+            return self.record.add_question(text, answer, session=session, source=source)
         except QAError as exc:
             logger.warning("question not recorded: %s", exc)
             return 0
@@ -109,3 +109,16 @@ class Feedback:
             changed = self.vote(getattr(evt, "_data", None), turns or [])
             return (gr.skip(), gr.skip()) if changed is None else (chat(changed), changed)
         return run
+
+    def recording(self, answer: Callable[..., Answer]) -> Callable[..., Answer]:
+        """``answer`` (the page's ``answer(question, k, history=...)``) for ``POST /api/ask``: each question recorded
+        (source "api", ``answer`` None when it failed) before the answer goes out."""
+        def recorded(question: str, k: object, history: list | None = None) -> Answer:
+            try:
+                answered = answer(question, k, history=history)
+            except BaseException:
+                self.asked(question, None, "", source="api")
+                raise
+            self.asked(question, answered, "", source="api")
+            return answered
+        return recorded
