@@ -194,7 +194,7 @@ class ChatApp:
             with gr.Row(equal_height=False):
                 if self.session:
                     with gr.Column(scale=2, min_width=260, elem_id="agenda-col"):
-                        agenda = session_page.agenda_panel(self.session)
+                        panels = session_page.agenda_panel(self.session, self.feedback.record)
                 with gr.Column(scale=3, min_width=320):
                     chat = gr.HTML(self.chat([]), elem_id="chat", js_on_load=assets.CHAT_JS + feedback.JS)
                     question = gr.Textbox(show_label=False, placeholder="Tulis pertanyaan, lalu tekan Enter…",
@@ -237,7 +237,7 @@ class ChatApp:
             chat.click(self.feedback.click(self.chat), turns, [chat, turns], show_progress="hidden", api_visibility="private")
             large.change(None, large, None, js=assets.LARGE_JS)
             if self.session:
-                session_page.wire(self.respond, self.session, agenda, presenter, [k, turns], common)
+                session_page.wire(self.respond, self.session, panels, presenter, [k, turns], common, self.feedback.record)
             if self.uploads:
                 self.uploads.wire(*upload_parts, [listing, articles_box])
             gr.api(self.ask, api_name="ask", concurrency_id="model", concurrency_limit=1)

@@ -131,3 +131,19 @@ def test_session_handout_prints_on_a4_pages(browser: Browser, real_engine, tmp_p
     assert pages >= 2 and sizes == {(595, 842)}, (pages, sizes)  # A4 in points
     text = page.locator("body").inner_text()
     assert all(q.text in text for q in bank.questions) and "Artikel yang dikutip" in text
+
+
+def test_the_room_s_questions_appear_live_beside_the_agenda_with_the_unanswered_marked(browser, session_server):
+    url, _ = session_server
+    page, dialogs = open_page(browser, url)
+    expect(page.locator("#room")).to_be_visible()
+    question = "Siapa pemenang Pilkada Jawa Barat 2024 menurut ruangan?"
+    _, turn = ask(page, question)
+    assert turn.get_attribute("data-state") in ("not-sure", "no-answer")
+    row = page.locator("#room li").filter(has_text=question).first
+    expect(row).to_be_visible(timeout=20_000)  # read again from the record every few seconds
+    assert row.get_attribute("data-state") in ("not_sure", "no_answer")
+    expect(row.locator(".room-mark")).to_have_text(re.compile(r"\((belum pasti|tidak terjawab)"))
+    page.locator("#presenter input").check()  # the presenter view keeps the room's questions
+    expect(page.locator("#room")).to_be_visible()
+    assert not dialogs

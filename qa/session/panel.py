@@ -14,8 +14,10 @@ from typing import Any, Callable, Iterator
 
 import gradio as gr
 
+from qa.errors import QAError
 from qa.page.render import esc, state_of
 from qa.session.prepare import PreparedSession, verified_span
+from qa.session.record import Record
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,9 @@ ol.agenda-list{margin:0;padding-left:1.6em}.agenda-list li{margin:.25rem 0}
 button.agenda-q{display:block;font:inherit;cursor:pointer;color:var(--link-text-color);background:none;border:0;
 padding:0;text-align:left}
 button.agenda-q:hover{text-decoration:underline}.agenda-list li.asked button.agenda-q{color:inherit;opacity:.7}
+ol.room-list{margin:0;padding-left:1.2em;overflow-wrap:anywhere}.room-time{opacity:.7;font-size:.85em}
+.room-list li[data-state=not_sure],.room-list li[data-state=no_answer],.room-list li[data-down="1"]{font-weight:600}
+.room-list li[data-state=answered][data-down="0"] .room-mark{opacity:.7}
 .agenda-list li.asked button.agenda-q::after{content:" ✓";opacity:1}
 .agenda-span{font-size:.9em}.agenda-note{font-size:.85em;font-style:italic;opacity:.8}
 .agenda-open{font-size:.8em;opacity:.75}
@@ -73,10 +78,35 @@ def agenda_html(session: PreparedSession) -> str:
     return "".join(parts) + "</div>"
 
 
-def agenda_panel(session: PreparedSession) -> gr.HTML:
-    """The agenda column's content, laid out where it is called (beside the chat)."""
+def agenda_panel(session: PreparedSession, record: Record | None = None) -> tuple[gr.HTML, gr.HTML | None]:
+    """The agenda column's content, laid out where it is called (beside the chat), and below it the room's questions
+    as they are recorded (None without a record: ``qa serve --no-record``)."""
     gr.HTML('<h2 class="panel-title">Agenda sesi</h2>')
-    return gr.HTML(agenda_html(session), elem_id="agenda", js_on_load=AGENDA_JS)
+    agenda = gr.HTML(agenda_html(session), elem_id="agenda", js_on_load=AGENDA_JS)
+    if record is None:
+        return agenda, None
+    gr.HTML('<h2 class="panel-title">Pertanyaan ruangan</h2>')
+    return agenda, gr.HTML(room_html(record), elem_id="room")
+
+
+ROOM_ROWS, ROOM_EVERY = 15, 5.0  # the newest questions shown, and how often (seconds) the panel reads the record
+_ROOM_MARK = {"answered": "terjawab", "not_sure": "belum pasti", "no_answer": "tidak terjawab"}
+
+
+def room_html(record: Record) -> str:
+    """The room's questions, newest first, each with its outcome; not answered and voted-down ones marked (the
+    content gaps). A record that cannot be read is one line, never an error on the page."""
+    try:
+        rows = record.rows()[::-1][:ROOM_ROWS]
+    except QAError as exc:
+        logger.warning("room panel: %s", exc)
+        return '<p class="room-empty">Catatan pertanyaan tidak bisa dibaca sekarang.</p>'
+    items = [f'<li data-state="{esc(row.outcome)}" data-down="{int(row.down > 0)}"><span class="room-time">'
+             f'{esc(row.at[11:16])}</span> {esc(row.asked)} <span class="room-mark">'
+             f'({esc(_ROOM_MARK.get(row.outcome, row.outcome))}{", ditandai salah" if row.down else ""})</span></li>'
+             for row in rows]
+    return (f'<ol class="room-list">{"".join(items)}</ol>' if items
+            else '<p class="room-empty">Belum ada pertanyaan dari ruangan.</p>')
 
 
 Respond = Callable[..., Iterator[tuple]]  # ChatApp.respond(question, k, turns, request)
@@ -96,8 +126,13 @@ def asker(respond: Respond, session: PreparedSession, outputs: int = 6) -> Respo
     return run
 
 
-def wire(respond: Respond, session: PreparedSession, agenda: gr.HTML, presenter: gr.Checkbox, inputs: list,
-         common: dict[str, Any]) -> None:
-    """Connect the agenda's clicks (on the model queue, like typed questions) and the presenter toggle."""
+def wire(respond: Respond, session: PreparedSession, panels: tuple[gr.HTML, gr.HTML | None], presenter: gr.Checkbox,
+         inputs: list, common: dict[str, Any], record: Record | None = None) -> None:
+    """Connect the agenda's clicks (on the model queue, like typed questions), the presenter toggle, and the room's
+    questions read again every :data:`ROOM_EVERY` seconds (off the model queue)."""
+    agenda, room = panels
     agenda.click(asker(respond, session, len(common["outputs"])), inputs, **common)
     presenter.change(None, presenter, None, js=PRESENTER_JS)
+    if room is not None and record is not None:
+        gr.Timer(ROOM_EVERY).tick(lambda: room_html(record), None, room, show_progress="hidden",
+                                  api_visibility="private", concurrency_limit=None)
