@@ -351,25 +351,25 @@ def test_a_theme_the_question_quotes_stands_whole_and_an_organisation_is_no_venu
     assert [c.whole for c in analyse("Apakah judul buku yang ditulis Bill Emmott?", {}).constraints] == [False]
 
 
-def test_who_was_done_something_in_english_turns_on_its_verb_and_a_group_of_officials_answers_it():
-    asked = analyse("Who was invited to the legal counseling in Bangka Tengah?", {})
-    assert asked.party and "undang" in asked.focus
-    invited = "Kegiatan ini mengundang seluruh lurah dan kepala desa yang ada di Kabupaten Bangka Tengah."
-    opening = "Kemenkumham Babel bersama Pemkab Bangka Tengah menggelar Penyuluhan Hukum di Kantor Bupati Bateng."
-    article = opening + "\n" + invited
-    assert verify.check(asked, invited, article) == ""
-    assert verify.check(asked, opening, article).startswith(verify.OFF_FOCUS)  # the opening says nobody was invited
-    assert analyse("Who is the head of Bawaslu Central Java?", {}).focus == ()  # an office, no verb
+@pytest.mark.parametrize("question, verb, answering, opening", [
+    ("Who was invited to the legal counseling in Bangka Tengah?", "undang",
+     "Kegiatan ini mengundang seluruh lurah dan kepala desa yang ada di Kabupaten Bangka Tengah.",
+     "Kemenkumham Babel bersama Pemkab Bangka Tengah menggelar Penyuluhan Hukum di Kantor Bupati Bateng."),
+    ("Which local officials took part in the neutrality counseling in South Jakarta?", "ikut",
+     "Mukhlisin mengatakan, kegiatan tersebut diikuti lurah dan camat se-Jakarta Selatan.",
+     "Pemkot Jakarta Selatan bersama Kanwil Kemenkumham menggelar penyuluhan hukum netralitas."),
+])
+def test_who_was_invited_or_took_part_in_english_turns_on_its_verb_and_a_group_of_officials_answers_it(
+        question, verb, answering, opening):
+    asked = analyse(question, {})
+    assert asked.party and verb in asked.focus
+    article = opening + "\n" + answering
+    assert verify.check(asked, answering, article) == ""
+    assert verify.check(asked, opening, article).startswith(verify.OFF_FOCUS)  # the opening says nobody did it
 
 
-def test_which_officials_took_part_turns_on_taking_part():
-    asked = analyse("Which local officials took part in the neutrality counseling in South Jakarta?", {})
-    assert asked.party and "ikut" in asked.focus
-    took_part = "Mukhlisin mengatakan, kegiatan tersebut diikuti lurah dan camat se-Jakarta Selatan."
-    opening = "Pemkot Jakarta Selatan bersama Kanwil Kemenkumham menggelar penyuluhan hukum netralitas."
-    article = opening + "\n" + took_part
-    assert verify.check(asked, took_part, article) == ""
-    assert verify.check(asked, opening, article).startswith(verify.OFF_FOCUS)
+def test_an_office_asked_in_english_has_no_verb_to_turn_on():
+    assert analyse("Who is the head of Bawaslu Central Java?", {}).focus == ()
 
 
 def test_a_duty_not_to_do_the_asked_action_is_a_prohibition():

@@ -16,6 +16,7 @@ from qa.answering.question import YEAR, Analysis
 from qa.answering.question_type import YESNO
 from qa.answering.quote import best_sentence, sentence_tokens, widened
 from qa.answering.results import Hit
+from qa.corpus.articles import Article
 from qa.index.engine import Engine
 
 
@@ -46,7 +47,7 @@ def settle(engine: Engine, asked: Analysis, hits: list[Hit], on_topic: bool, rea
     if read and not first.answer:
         return verify.NOT_SURE, "the reader found no answer in the closest passages"
     article = engine.index.articles[first.doc_id]
-    context = f"{article.title}\n{article.date}\n{article.text}"
+    context = _context(article)
     reason = verify.check(asked, first.quote, context, first.answer, _around(asked, article.text, first))
     if requotable(reason, asked) and not first.answer and requote(
             engine, asked, hits, True, on_event=reason.startswith(verify.OFF_FOCUS)):
@@ -61,7 +62,7 @@ def _rules_on_action(engine: Engine, asked: Analysis, hit: Hit) -> bool:
     if asked.kind != YESNO or not asked.action:
         return False
     article = engine.index.articles[hit.doc_id]
-    context = f"{article.title}\n{article.date}\n{article.text}"
+    context = _context(article)
     return bool(verify.stated_verdict(asked, hit.quote, 0, len(hit.quote))) and not verify.check(
         asked, hit.quote, context, "", hit.text)
 
@@ -74,7 +75,7 @@ def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: boo
     changed in place)."""
     for n, hit in _tried(engine, asked, hits):
         article = engine.index.articles[hit.doc_id]
-        context = f"{article.title}\n{article.date}\n{article.text}"
+        context = _context(article)
         own = [(hit.quote_start, hit.quote_end)] * (n > 0 or not first_checked or hit.passage_id != hits[n].passage_id)
         for start, end in own + other_quotes(engine, asked, hit):
             moved = replace(hit, quote=article.text[start:end], quote_start=start, quote_end=end, page=article.page(start),
@@ -111,6 +112,11 @@ def _tried(engine: Engine, asked: Analysis, hits: list[Hit]) -> list[tuple[int, 
                                      text=passage.text, quote_start=start, quote_end=end)))
             m += 1
     return tried
+
+
+def _context(article: Article) -> str:
+    """An article as the checks read it for context: its title, date and text (:func:`qa.answering.verify.check`)."""
+    return f"{article.title}\n{article.date}\n{article.text}"
 
 
 SPEAKER_REACH = 400  # characters before a quote where its speaker may be named ("Era mengatakan … “…,” tegasnya.")

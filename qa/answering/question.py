@@ -82,13 +82,14 @@ def analyse(text: str, idf: dict[str, float]) -> Analysis:
     kept = _EXCEPT.sub(" ", text)  # "… siapa aja *selain Kepala Kanwil*?": who is left out pins nothing down
     units = lexicon.units(kept, english=share >= 0.2)
     constraints = tuple(_constraints(kept, units, share >= 0.2))
+    topic, party = said.topic_of(text), bool(_PARTY.search(text))
     return Analysis(text=text, kind=kind, constraints=constraints,
                     action=_action(units, constraints) if kind == YESNO else (), english=share,
-                    focus=() if said.topic_of(text) else _focus(text, units),
+                    focus=() if topic else _focus(text, units),
                     terms=prepare(text, idf), place_type=_place_type(text), definition=bool(_DEFINITION.search(text)),
                     asking=question_word(text), naming=bool(_NAMING.search(text)),
-                    examples=bool(_EXAMPLES.search(text)), topic=said.topic_of(text), party=bool(_PARTY.search(text)),
-                    receives=bool(_PARTY.search(text) and _RECEIVES.search(text)))
+                    examples=bool(_EXAMPLES.search(text)), topic=topic, party=party,
+                    receives=party and bool(_RECEIVES.search(text)))
 
 
 _EXCEPT = re.compile(r"\b(?:selain|kecuali|besides|except|other\s+than|apart\s+from)\b"
@@ -202,10 +203,10 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
     if named and named.group(1).lower() in _ABOUT:
         named = None  # "ngingetin ASN *soal* apa?": what it is about is asked, not a thing named "soal"
     if named and named.group(1).lower() in _CATEGORY:  # "*Pihak* mana saja yang ikut *dilibatkan* …?": who is asked,
-        after = [u for u in units[[u.text.lower() for u in units].index(named.group(1).lower()) + 1:]
-                 if u.kind == lexicon.OTHER and not u.subject and u.stems and not set(u.stems) & _LIGHT] if any(
-            u.text.lower() == named.group(1).lower() for u in units) else []
-        return after[0].stems if after else ()  # and the word after the category is what it turns on
+        words = [u.text.lower() for u in units]  # and the word after the category is what it turns on
+        start = words.index(named.group(1).lower()) + 1 if named.group(1).lower() in words else len(units)
+        return next((u.stems for u in units[start:]
+                     if u.kind == lexicon.OTHER and not u.subject and u.stems and not set(u.stems) & _LIGHT), ())
     if named and lexicon.units(named.group(1))[:1] and lexicon.units(named.group(1))[0].kind == lexicon.OTHER:
         return lexicon.units(named.group(1))[0].stems  # "Sanksi apa …", "di hotel mana …": the thing named
     english = _WHO_DID.match(_TOOK_PART.sub("participated", text))  # "Who was *invited* …?", "Which officials *took
