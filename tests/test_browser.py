@@ -241,6 +241,8 @@ def test_the_page_speaks_indonesian_to_the_end(browser: Browser, server: str):
     footer = page.locator("#footer .qa-footer")
     expect(footer).to_contain_text("Juga bisa dipakai lewat API")
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    # Gradio's own page loader ("Loading...") can outlive the first render by a moment; it must go, not stay
+    expect(page.locator("body")).not_to_contain_text("Loading", timeout=30_000)
     visible = page.locator("body").inner_text()
     for english in ("Use via API", "Built with Gradio", "Settings", "Loading", "Submit", "Clear", "Stop"):
         assert english not in visible, english
