@@ -201,6 +201,11 @@ def test_an_election_s_year_dates_no_event_unless_a_year_is_asked():
         assert check(asked, theme).startswith(verify.UNFIT)
         assert check(asked, "Penyuluhan digelar di Ruang Gelatik I, Rabu (31/1), jelang Pemilu 2024.") == ""
     assert check("Tahun berapa pemilu serentak digelar?", "KPU menyiapkan Pemilu 2024 serentak.") == ""  # a year asked
+    assert check("In which year was the general election held?", "KPU menyiapkan Pemilu 2024 serentak.") == ""
+    reminded = "Pj Gubernur Jawa Tengah Nana Sudjana mengingatkan ASN agar netral dalam Pilkada 2024."  # a year, not
+    for asked in ("In which year did Muhammad Amin become chairman of Bawaslu?",  # the election's
+                  "Tahun berapa Muhammad Amin menjadi Ketua Bawaslu Jawa Tengah?"):
+        assert check(asked, reminded, article=reminded + " " + JATENG).startswith(verify.UNFIT)
 
 
 def test_a_false_premise_is_not_answered_with_a_nearby_name():

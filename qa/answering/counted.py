@@ -11,20 +11,23 @@ from qa.answering.question_type import COUNT, WHEN
 
 
 # An election's name with its year ("Pemilu 2024", "Pilkada Serentak 2024", "the 2024 election") dates no event held
-# before it: for a *kapan* question that does not ask for a year ("Kapan penyuluhan … digelar?") it is no answer.
+# before it: for a *kapan* question it is no answer ("Kapan penyuluhan … digelar?"), unless the question asks for the
+# year of an election ("Tahun berapa pemilu serentak digelar?"); "In which year did Amin become chairman?" is not
+# answered by "… netral dalam Pilkada 2024".
 _ELECTION_YEAR = re.compile(r"\b(?:pemilu|pemilihan(?:\s+umum)?|pilkada|pileg|pilpres|pemilukada|election)"
                             r"(?:\s+(?:serentak|legislatif|presiden|kepala\s+daerah|umum))?\s+(?:tahun\s+)?(?:19|20)\d\d\b|"
                             r"\b(?:19|20)\d\d\s+(?:general\s+|regional\s+|presidential\s+)?elections?\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(?:tahun|year)\b", re.IGNORECASE)
+_ELECTION = re.compile(r"\b(?:pemilu|pemilihan|pilkada|pileg|pilpres|pemilukada|elections?|vote|voting)\b", re.IGNORECASE)
 
 
 def without(text: str, question: str, kind: str) -> str:
     """``text`` with the years and numbers the question itself names blanked: they answer no *kapan* or *berapa*;
     for *berapa*, years and dates too ("Pemilu 2024", "(26/9)" count nothing); for *kapan*, an election's year
-    unless a year is asked."""
+    unless the year of an election is asked."""
     for number in set(re.findall(r"\d+", question)):
         text = re.sub(rf"(?<!\d){number}(?!\d)", " ", text)
-    if kind == WHEN and not _ASKS_YEAR.search(question):
+    if kind == WHEN and not (_ASKS_YEAR.search(question) and _ELECTION.search(question)):
         text = _ELECTION_YEAR.sub(" ", text)
     if kind == COUNT:
         text = re.sub(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)|\b(?:19|20)\d\d\b", " ", text)
