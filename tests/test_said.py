@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering import said, verify
+from qa.answering import said, verdict, verify
 from qa.answering.question import analyse
 
 ARTICLE = ("Turut hadir Era Susanto selaku Wakil Bupati (Wabup) Bangka Tengah. "
@@ -67,7 +67,7 @@ def test_an_office_s_holder_is_the_name_beside_it():
 def test_not_only_is_no_negation_and_a_theme_in_quotes_is_nobody_s_words():
     asked = analyse("Apakah ASN harus netral?", {})
     clause = "ASN harus tidak hanya netral, tetapi juga profesional."
-    assert verify.stated_verdict(asked, clause, 0, len(clause)) == "Wajib"  # not "Tidak boleh"
+    assert verdict.stated_verdict(asked, clause, 0, len(clause)) == "Wajib"  # not "Tidak boleh"
     theme = "Penyuluhan bertema “Bijak di Media Sosial” diikuti seratus ASN di Bangka Tengah."
     assert check("Apa kata Era Susanto soal media sosial?", theme, ARTICLE + "\n" + theme).startswith(verify.UNSAID)
     other = "Ketua KPU Budi mengatakan, “Hati-hati di media sosial selama kampanye,” di depan Bawaslu."

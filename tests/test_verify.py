@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering import verify
+from qa.answering import verdict, verify
 from qa.answering.question import analyse
 from qa.answering.results import Answer
 from qa.index.lexical import tokenize
@@ -218,25 +218,25 @@ def test_a_false_premise_is_not_answered_with_a_nearby_name():
 def test_a_yes_no_verdict_comes_only_from_a_clause_about_the_asked_action():
     asked = analyse("asn boleh like postingan caleg ga sih", {})
     clause = "ASN harus netral dalam pemilihan umum, tapi tidak boleh juga buta politik."
-    assert verify.stated_verdict(asked, clause, clause.index("buta")) == ""
+    assert verdict.stated_verdict(asked, clause, clause.index("buta")) == ""
     assert verify.check(asked, clause, clause) != ""
     campaign = analyse("Apakah ASN boleh menghadiri kampanye?", {})
     rule = "ASN dilarang menghadiri kampanye calon kepala daerah."
-    assert verify.stated_verdict(campaign, rule, rule.index("menghadiri")) == "Tidak boleh"
+    assert verdict.stated_verdict(campaign, rule, rule.index("menghadiri")) == "Tidak boleh"
     assert verify.check(campaign, rule, rule) == ""
     other = "ASN dilarang menjadi relawan, tetapi boleh menghadiri rapat dinas."
-    assert verify.stated_verdict(campaign, other, other.index("menjadi")) == ""  # the rule is about another action
+    assert verdict.stated_verdict(campaign, other, other.index("menjadi")) == ""  # the rule is about another action
 
 
 def test_a_long_action_said_with_another_verb_is_recognised_by_its_whole_object():
     asked = analyse("Bolehkah ASN mengajak masyarakat memilih calon kepala daerah tertentu?", {})
     said = "Seluruh ASN juga dilarang mengarahkan masyarakat umum untuk memilih calon kepala daerah tertentu."
-    assert verify.about_action(asked, said)
-    assert verify.stated_verdict(asked, said, said.index("mengarahkan")) == "Tidak boleh"
+    assert verdict.about_action(asked, said)
+    assert verdict.stated_verdict(asked, said, said.index("mengarahkan")) == "Tidak boleh"
     partly = "ASN dilarang mengarahkan masyarakat untuk memilih partai tertentu."  # not the calon kepala daerah
-    assert not verify.about_action(asked, partly) and verify.stated_verdict(asked, partly, 4) == ""
+    assert not verdict.about_action(asked, partly) and verdict.stated_verdict(asked, partly, 4) == ""
     short = analyse("Apakah ASN boleh mengajak masyarakat?", {})  # too short to tell by the object alone
-    assert not verify.about_action(short, "ASN dilarang mengarahkan masyarakat.")
+    assert not verdict.about_action(short, "ASN dilarang mengarahkan masyarakat.")
 
 
 def test_a_constraint_no_passage_holds_means_no_answer():
@@ -381,9 +381,9 @@ def test_a_duty_not_to_do_the_asked_action_is_a_prohibition():
     asked = analyse("Apakah kepala desa boleh berpihak kepada calon tertentu?", {})
     for clause in ("Kepala desa diamanatkan untuk tidak berpihak kepada calon tertentu.",
                    "Kepala desa harus tidak berpihak kepada calon tertentu."):
-        assert verify.stated_verdict(asked, clause, 0, len(clause)) == "Tidak boleh"  # not "Wajib"
+        assert verdict.stated_verdict(asked, clause, 0, len(clause)) == "Tidak boleh"  # not "Wajib"
     allowed = "Kepala desa boleh berpihak kepada calon tertentu."
-    assert verify.stated_verdict(asked, allowed, 0, len(allowed)) == "Boleh"
+    assert verdict.stated_verdict(asked, allowed, 0, len(allowed)) == "Boleh"
 
 
 def test_a_group_of_officials_answers_who_took_part_not_who_opened():

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from qa import config
-from qa.answering import abstain, decide, followup, verify
+from qa.answering import abstain, decide, followup, verdict, verify
 from qa.answering.question import Analysis, analyse
 from qa.answering.outcome import sentences_on, settle
 from qa.answering.question_type import fits
@@ -200,7 +200,7 @@ def _hit(engine: Engine, rank: int, candidate, reading: Reading | None, asked: A
         holding = [(s, e) for s, e in passage.sentences if s < answer_end and e > answer_start]
         q_start, q_end = holding[0][0], holding[-1][1]
         # the rule word may stand just before the span ("dilarang | menjadi relawan"): the clause from the sentence start
-        stated = verify.stated_verdict(asked, article.text[q_start:q_end], answer_start - q_start)
+        stated = verdict.stated_verdict(asked, article.text[q_start:q_end], answer_start - q_start)
     else:
         q_start, q_end = widened(asked.kind, article.text, sentences_on(engine, passage.passage_id),
                                  best_sentence(asked.terms, article.text, passage.sentences))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.answering import lexicon, verify
+from qa.answering import lexicon, verdict, verify
 from qa.answering.question import YEAR, Analysis
 from qa.answering.question_type import YESNO
 from qa.answering.quote import best_sentence, sentence_tokens, widened
@@ -63,7 +63,7 @@ def _rules_on_action(engine: Engine, asked: Analysis, hit: Hit) -> bool:
         return False
     article = engine.index.articles[hit.doc_id]
     context = _context(article)
-    return bool(verify.stated_verdict(asked, hit.quote, 0, len(hit.quote))) and not verify.check(
+    return bool(verdict.stated_verdict(asked, hit.quote, 0, len(hit.quote))) and not verify.check(
         asked, hit.quote, context, "", hit.text)
 
 

@@ -18,7 +18,8 @@ import re
 from qa.answering import counted, lexicon, where
 from qa.answering import said as speech
 from qa.answering.question import ORG, PERSON, PLACE, ROLE, YEAR, Analysis, Constraint, question_word
-from qa.answering.question_type import _RULE, RULES, WHEN, WHO, COUNT, YESNO
+from qa.answering.question_type import WHEN, WHO, COUNT, YESNO
+from qa.answering.verdict import about_action
 from qa.answering.quote import holds, sentence_tokens
 from qa.index.lexical import EXPAND, tokenize
 
@@ -29,8 +30,6 @@ RESTATES = "the sentence asks the question again"  # "… memahami apa saja yang
 UNSAID = "the quote says nothing"  # … of what the speaker was asked about, or not where the speaker is named
 TOPIC_SHARE = 0.5  # a quote of what was said about a topic holds at least this share of the topic's words
 OUTCOMES = (ANSWERED, NOT_SURE, NO_ANSWER)
-ACTION_SHARE = 0.5  # a yes/no sentence must hold at least this share of the asked action's words
-_CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:tetapi|namun|tapi|sedangkan|melainkan)\b", re.IGNORECASE)
 
 
 def absent(analysis: Analysis, idf: dict[str, float]) -> Constraint | None:
@@ -251,45 +250,3 @@ def _places(analysis: Analysis, said: tuple[str, ...], office: bool = False) -> 
         return ""
     other = sorted(p for p in lexicon.places_in(said) if office or any(lexicon.conflicting(p, form) for form in asked))
     return f"the sentence is about {' '.join(other[0])}, not {' '.join(asked[0])}" if other else ""
-
-
-def about_action(analysis: Analysis, text: str) -> bool:
-    """Whether ``text`` is about a yes/no question's asked action: it holds the action's first word (the verb: "boleh
-    *menghadiri* kampanye") and at least :data:`ACTION_SHARE` of its words (both of two), or, for an action of
-    :data:`PARAPHRASED` words or more, every word of its object ("mengajak masyarakat memilih calon kepala daerah"
-    is about "mengarahkan masyarakat … untuk memilih calon kepala daerah"). True when no action
-    is known."""
-    if not analysis.action:
-        return True
-    words = sentence_tokens(text)
-    held = [bool(set(forms) & words) for forms in analysis.action]
-    if len(held) >= PARAPHRASED and all(held[1:]):
-        return True
-    return held[0] and (all(held) if len(held) <= 2 else sum(held) / len(held) >= ACTION_SHARE)
-
-
-PARAPHRASED = 5  # words of an asked action (verb and object) from which the object alone tells what it is about
-
-
-def stated_verdict(analysis: Analysis, clause: str, span_start: int = 0, before: int = 40) -> str:
-    """The verdict ("Tidak boleh", "Wajib", "Boleh") that ``clause`` states about the asked action: its last rule
-    word ending inside the answer span (which starts at ``span_start``) or at most ``before`` characters before
-    it, and only when the clause from that word on holds the asked action. "" otherwise."""
-    if analysis.kind != YESNO:
-        return ""
-    found = [m for m in _RULE.finditer(clause) if m.end() >= span_start - before]
-    if not found:
-        return ""
-    rule = found[-1]
-    rest = clause[rule.end():]
-    end = _CLAUSE_END.search(rest, max(0, span_start - rule.end()))
-    if not about_action(analysis, rest[: end.start() if end else len(rest)]):
-        return ""
-    verdict = next(v for w, v in RULES if w == rule.group(1).lower())
-    if _NEGATED.match(rest):  # "harus / diamanatkan untuk *tidak* berpihak": a duty not to is a prohibition
-        return {"Wajib": "Tidak boleh", "Tidak boleh": "Wajib"}.get(verdict, "")
-    return verdict
-
-
-_NEGATED = re.compile(r"\s*(?:untuk\s+|agar\s+|supaya\s+)?(?:tidak|tak|jangan|bukan)\b(?!\s+(?:hanya|saja|cuma|sekadar)\b)",
-                      re.IGNORECASE)  # not "tidak hanya netral, tetapi juga …": not only
