@@ -37,3 +37,12 @@ def test_a_rule_on_the_asked_action_answers_a_yes_no_question_on_weak_retrieval_
     assert directed.outcome == "answered" and "dilarang mengarahkan" in directed.hits[0].quote
     elsewhere = answer_with(real_engine, "asn boleh nyoblos gak di pilkada 2024?", reader=False)  # no rule on voting
     assert elsewhere.outcome != "answered"
+
+
+def test_a_yes_no_rule_is_quoted_from_another_article_shown(real_engine):
+    from qa.answering.ask import answer_with
+
+    duty = answer_with(real_engine, "Apakah ASN wajib netral dalam pemilu?", reader=False)
+    assert duty.outcome == "answered" and "ASN harus netral dalam pemilihan umum" in duty.hits[0].quote
+    unruled = answer_with(real_engine, "Apakah ASN boleh ikut lomba memancing?", reader=False)  # no article rules on it
+    assert unruled.outcome == "not_sure"

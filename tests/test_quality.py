@@ -59,6 +59,24 @@ def test_tokens_normalise_informal_words_acronyms_and_english(text, standard):
     assert len(set(lexical.tokenize(standard, expand=False))) == len(standard.split())  # no two words stem alike
 
 
+def test_root_words_the_stemmer_strips_meet_their_derived_forms():
+    assert lexical.tokenize("media", expand=False) == lexical.tokenize("bermedia", expand=False) == ["media"]
+    assert lexical.tokenize("menteri", expand=False) == lexical.tokenize("kementerian", expand=False)
+    assert "media" in lexical.tokenize("medsos")  # the short form's phrase too
+    assert lexical.tokenize("dia", expand=False) != lexical.tokenize("media", expand=False)
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("kemenkumham jateng ngingetin soal medsos jelang pilkada gak?",
+     "kemenkumham jateng mengingatkan soal medsos jelang pilkada tidak?"),
+    ("pns boleh ga ngarahin warga buat milih parpol?", "pns boleh tidak mengarahkan warga buat memilih parpol?"),
+    ("Berlangsung dimanakah SEA Games XXII?", "Berlangsung dimanakah SEA Games XXII?"),  # formal: as typed
+    ("Siapa Ketua Bawaslu Jateng?", "Siapa Ketua Bawaslu Jateng?"),
+])
+def test_the_dense_query_reads_informal_spellings_in_their_standard_form(typed, read):
+    assert lexical.standard(typed) == read
+
+
 def test_words_that_only_look_informal_stay():
     assert [lexical.informal(w) for w in ("dingin", "pemimpin", "ingin", "ngarahin")] == ["dingin", "pemimpin", "ingin", "mengarahkan"]
 

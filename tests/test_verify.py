@@ -391,3 +391,28 @@ def test_a_group_of_officials_answers_who_took_part_not_who_opened():
     assert check("Siapa yang membuka acara penyuluhan hukum?", opened, opened).startswith(verify.UNFIT)
     assert check("Siapa saja yang hadir di acara penyuluhan hukum?", "Para lurah hadir di acara itu.",
                  "Para lurah hadir di acara itu.") == ""
+
+
+def test_a_former_post_s_place_is_not_where_the_sentence_is():
+    former = ("Mantan Kepala Divisi Administrasi Kanwil Nusa Tenggara Barat itu mengajak jajarannya bijak bermedia "
+              "sosial jelang Pilkada 2024.")
+    article = "Kanwil Kemenkumham Jawa Tengah mengikuti rakor netralitas ASN. " + former
+    assert "nusa tenggara" not in check("Apa pesan Kanwil Kemenkumham Jawa Tengah jelang Pilkada?", former, article)
+    today = "Kepala Divisi Administrasi Kanwil Nusa Tenggara Barat mengajak jajarannya bijak bermedia sosial."
+    assert "nusa tenggara" in check("Apa pesan Kanwil Kemenkumham Jawa Tengah jelang Pilkada?", today, article)
+
+
+def test_a_yes_no_question_s_link_words_are_not_its_action():
+    asked = analyse("kemenkumham jateng ngingetin soal medsos jelang pilkada gak?", {})
+    assert all("soal" not in forms for forms in asked.action)
+    reminded = "Kanwil mengajak jajarannya bijak bermedia sosial jelang Pilkada 2024, mengingatkan netralitas."
+    assert verdict.about_action(asked, reminded)
+    assert not verdict.about_action(asked, "Kanwil mengingatkan jajarannya soal netralitas.")  # not about medsos
+
+
+def test_a_rule_on_the_asked_action_may_stand_in_any_clause():
+    both = "ASN harus netral dalam pemilihan umum, tapi tidak boleh juga buta politik."
+    assert verdict.rule_on_action(analyse("Apakah ASN wajib netral dalam pemilu?", {}), both) == "Wajib"
+    assert verdict.rule_on_action(analyse("Apakah ASN boleh buta politik?", {}), both) == "Tidak boleh"
+    assert verdict.rule_on_action(analyse("Apakah ASN boleh ikut kampanye?", {}), both) == ""  # no rule on campaigns
+    assert verdict.rule_on_action(analyse("Siapa Ketua Bawaslu?", {}), both) == ""  # not a yes/no question

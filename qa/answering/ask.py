@@ -19,7 +19,7 @@ from qa.answering.results import Answer, Citation, Hit, add_distinct
 from qa.answering.retrieve import DENSE_WEIGHT, Signals, search
 from qa.errors import FATAL, AnswerError, InputError, QAError, describe
 from qa.index.engine import Engine, engine_from_settings
-from qa.index.lexical import visible
+from qa.index.lexical import standard
 from qa.models.reader import Reader, Reading
 
 logger = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def _answer(engine: Engine, text: str, k: int, dense_weight: float | None, vecto
     asked = analyse(text, engine.index.lexical.idf())
     if active is not None and asked.english >= ENGLISH_SHARE:
         active = None  # the reader is calibrated on Indonesian questions: an English one is decided by retrieval
-    vector = engine.embedder.encode_queries([visible(text)])[0] if vector is None else vector
+    vector = engine.embedder.encode_queries([standard(text)])[0] if vector is None else vector
     if active is None or not checks:
         return _path(engine, asked, k, dense_weight, vector, active, checks)[0]
     known: dict = {}  # each passage read once
@@ -146,7 +146,7 @@ def _retrieve(engine: Engine, asked: Analysis, k: int, dense_weight: float | Non
     ``known``: :func:`qa.answering.read.read_once`'s readings of this question."""
     known = {} if known is None else known
     text = asked.text
-    vector = engine.embedder.encode_queries([visible(text)])[0] if vector is None else vector
+    vector = engine.embedder.encode_queries([standard(text)])[0] if vector is None else vector
     weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     wanted = (max(k, READ) if reader else k) + k  # k spare candidates for the hits that fold into others
     candidates, signals = search(engine.index, vector, text, wanted, dense_weight=weight)

@@ -84,6 +84,8 @@ def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: boo
                 moved = replace(moved, answer="", answer_start=0, answer_end=0, verdict="")
             if on_event and not anchored(asked, moved.quote):
                 continue
+            if asked.kind == YESNO and not verdict.rule_on_action(asked, moved.quote):
+                continue  # a yes/no answer found elsewhere is a rule on the asked action ("ASN *harus* netral …")
             if not verify.check(asked, moved.quote, context, "", _around(asked, article.text, moved)):
                 hits[:] = [replace(h, rank=r) for r, h in enumerate([moved] + hits[:n] + hits[n + 1:], start=1)]
                 return True
@@ -93,8 +95,10 @@ def requote(engine: Engine, asked: Analysis, hits: list[Hit], first_checked: boo
 def _tried(engine: Engine, asked: Analysis, hits: list[Hit]) -> list[tuple[int, Hit]]:
     """The hits whose passages :func:`requote` tries, each with its place in ``hits``: the first two and those of the
     first one's article (tried on the dev sets, the third hit from another article states more wrong answers: it is
-    another story); for what a speaker said about a topic, every passage of each article shown (its best sentence as
-    the quote)."""
+    another story); for a yes/no question, every hit (its new quote must state a rule on the asked action); for what
+    a speaker said about a topic, every passage of each article shown (its best sentence as the quote)."""
+    if asked.kind == YESNO:  # a rule on the asked action (requote): from any article shown
+        return list(enumerate(hits))
     if not asked.topic:
         same = [(n, hit) for n, hit in enumerate(hits) if hit.doc_id == hits[0].doc_id]  # the first story, then
         return same + [(n, hit) for n, hit in enumerate(hits[:2]) if hit.doc_id != hits[0].doc_id]  # the second hit
@@ -153,11 +157,12 @@ def sentences_on(engine: Engine, passage_id: str) -> tuple[tuple[int, int], ...]
 
 def requotable(reason: str, analysis: Analysis) -> bool:
     """Whether a quote failed for a reason another sentence may not have: it holds nothing of the kind asked for, asks
-    the question again, says nothing of what the speaker was asked about, or (for a party asked for: "Pihak mana …
-    yang dilibatkan?") does not say what the question turns on. (Tried for every question on the dev sets, the last
+    the question again, says nothing of what the speaker was asked about, is not about a yes/no question's action
+    (another sentence is taken only when it states a rule on it: :func:`requote`), or (for a party asked for: "Pihak
+    mana … yang dilibatkan?") does not say what the question turns on. (Tried for every question on the dev sets, the last
     states more wrong answers: a focus word alone is weak evidence.)"""
     return reason.startswith((verify.UNFIT, verify.UNSAID, verify.RESTATES)) or (
-        analysis.party and reason.startswith(verify.OFF_FOCUS))
+        analysis.party and reason.startswith(verify.OFF_FOCUS)) or reason == verify.NOT_ABOUT
 
 
 _BACK = re.compile(r"\b(?:kegiatan|acara|rakor|rapat|penyuluhan|deklarasi|seminar|pertemuan|sosialisasi)\s+(?:ini|itu|"

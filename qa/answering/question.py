@@ -65,7 +65,10 @@ class Analysis:
     @property
     def decided_as(self) -> str:
         """The kind the reader-on decision (:mod:`qa.answering.decide`) treats the question as: its ``kind``, or
-        ``name`` for an "other" question that asks for a name."""
+        ``name`` for an "other" question that asks for a name, ``said`` for one that asks what someone said about a
+        topic."""
+        if self.kind == "other" and self.topic:
+            return "said"
         return "name" if self.naming and self.kind == "other" else self.kind
 
 
@@ -188,7 +191,7 @@ def _action(units: list[lexicon.Unit], constraints: tuple[Constraint, ...]) -> t
     says it ("*Menurut Mukhlisin* ASN boleh buta politik?" asks about "buta politik")."""
     said_by = {w for c in constraints if c.kind == PERSON for w in c.text.lower().split()}
     return tuple(u.stems for u in units if u.kind == lexicon.OTHER and not u.subject and u.stems
-                 and not set(u.stems) & _ATTRIBUTION and u.text.lower() not in said_by)
+                 and not set(u.stems) & _ATTRIBUTION and u.text.lower() not in said_by | _ABOUT)  # "soal": a link
 
 
 _ATTRIBUTION = frozenset({"urut"})  # "menurut": who says it, not what is asked

@@ -43,7 +43,11 @@ def stated_verdict(analysis: Analysis, clause: str, span_start: int = 0, before:
     found = [m for m in _RULE.finditer(clause) if m.end() >= span_start - before]
     if not found:
         return ""
-    rule = found[-1]
+    return _verdict_of(analysis, clause, found[-1], span_start)
+
+
+def _verdict_of(analysis: Analysis, clause: str, rule: re.Match, span_start: int = 0) -> str:
+    """The verdict of one rule word of ``clause``, when the clause from it on holds the asked action; "" otherwise."""
     rest = clause[rule.end():]
     end = _CLAUSE_END.search(rest, max(0, span_start - rule.end()))
     if not about_action(analysis, rest[: end.start() if end else len(rest)]):
@@ -52,6 +56,15 @@ def stated_verdict(analysis: Analysis, clause: str, span_start: int = 0, before:
     if _NEGATED.match(rest):  # "harus / diamanatkan untuk *tidak* berpihak": a duty not to is a prohibition
         return {"Wajib": "Tidak boleh", "Tidak boleh": "Wajib"}.get(verdict, "")
     return verdict
+
+
+def rule_on_action(analysis: Analysis, text: str) -> str:
+    """The verdict that any clause of ``text`` states about a yes/no question's asked action, the last such rule word
+    first ("ASN *harus* netral dalam pemilu, tapi tidak boleh juga buta politik" → "Wajib" for "wajib netral?");
+    "" when none does."""
+    if analysis.kind != YESNO:
+        return ""
+    return next(filter(None, (_verdict_of(analysis, text, m) for m in reversed(list(_RULE.finditer(text))))), "")
 
 
 _NEGATED = re.compile(r"\s*(?:untuk\s+|agar\s+|supaya\s+)?(?:tidak|tak|jangan|bukan)\b(?!\s+(?:hanya|saja|cuma|sekadar)\b)",

@@ -28,6 +28,7 @@ UNFIT = "the quote holds no"  # how the reason of a quote that holds nothing of 
 OFF_FOCUS = "the sentence does not say what the question turns on"
 RESTATES = "the sentence asks the question again"  # "… memahami apa saja yang …" for "apa saja …?"
 UNSAID = "the quote says nothing"  # … of what the speaker was asked about, or not where the speaker is named
+NOT_ABOUT = "the sentence is not about the asked action"  # a yes/no question's
 TOPIC_SHARE = 0.5  # a quote of what was said about a topic holds at least this share of the topic's words
 OUTCOMES = (ANSWERED, NOT_SURE, NO_ANSWER)
 
@@ -86,7 +87,7 @@ def check(analysis: Analysis, sentence: str, article: str, span: str = "", passa
     if analysis.kind == WHO and not _named_with_office(analysis, sentence, span):
         return "no name stands next to the office asked for"
     if analysis.kind == YESNO and not about_action(analysis, sentence):
-        return "the sentence is not about the asked action"
+        return NOT_ABOUT
     return ""
 
 
@@ -248,5 +249,26 @@ def _places(analysis: Analysis, said: tuple[str, ...], office: bool = False) -> 
     asked = [form for c in analysis.constraints if c.kind == PLACE for form in c.forms]
     if not asked or any(lexicon.contains(said, form) for form in asked):
         return ""
-    other = sorted(p for p in lexicon.places_in(said) if office or any(lexicon.conflicting(p, form) for form in asked))
+    other = sorted(p for p in lexicon.places_in(_present(said))
+                   if office or any(lexicon.conflicting(p, form) for form in asked))
     return f"the sentence is about {' '.join(other[0])}, not {' '.join(asked[0])}" if other else ""
+
+
+_FORMER = frozenset(("mantan", "eks", "former"))
+
+
+def _present(said: tuple[str, ...], reach: int = 10) -> tuple[str, ...]:
+    """``said`` without a former post ("Mantan Kepala Divisi Administrasi Kanwil Nusa Tenggara Barat itu …"): its
+    place (the first within ``reach`` words after "mantan") says where the person served before, not where the
+    sentence is."""
+    kept, i = [], 0
+    while i < len(said):
+        if said[i] in _FORMER:
+            post = said[i + 1:i + 1 + reach]
+            ends = [n + len(place) for place in lexicon.places_in(post)
+                    for n in range(len(post)) if post[n:n + len(place)] == place]
+            i += 1 + (min(ends) if ends else 0)
+            continue
+        kept.append(said[i])
+        i += 1
+    return tuple(kept)

@@ -28,6 +28,7 @@ NORMALISE = {
     "kasih": "beri", "milih": "memilih", "pilkda": "pilkada", "pilkadaa": "pilkada", "pemlu": "pemilu", "netralits": "netralitas",
     "netral2": "netral", "bawaslu2": "bawaslu", "siapakah": "siapa", "dimanakah": "dimana", "kapankah": "kapan",
     "brp": "berapa", "brapa": "berapa", "kab": "kabupaten", "prov": "provinsi", "kec": "kecamatan",
+    "inget": "ingat", "ngingetin": "mengingatkan", "diingetin": "diingatkan",
 }
 # Short forms expanded into the words that may stand in the article instead (both are kept).
 EXPAND = {
@@ -108,7 +109,8 @@ STOP_WORDS = frozenset(
     "sebuah seorang suatu se nya lah kah sih dong deh kok ya yah nih tuh".split()
 ) | ENGLISH_FUNCTION_WORDS
 # Bump when tokens change: an index whose BM25 was built with other tokens is rebuilt (its embeddings reused).
-TOKENS_VERSION = 5  # 5: soft hyphens and zero-width characters inside words are removed (4: "why" a function word)
+TOKENS_VERSION = 6  # 6: "media" and "menteri" stem to themselves (5: soft hyphens and zero-width characters inside
+# words are removed; 4: "why" a function word)
 _WORD = re.compile(r"[0-9a-z]+")
 # Soft hyphens and zero-width characters: invisible, and no word boundary ("Pan\u00adwas\u00adcam" is one word, as
 # text copied from web pages keeps them). Removed before matching, never from the stored text.
@@ -150,6 +152,23 @@ def informal(word: str) -> str:
     return word
 
 
+_TYPED = re.compile(r"[0-9A-Za-z]+")
+
+
+def standard(text: str) -> str:
+    """``text`` with informal spellings in their standard form ("asn boleh ga ngarahin warga?" → "asn boleh tidak
+    mengarahkan warga?"): :data:`NORMALISE` and :func:`informal`; formal question words ("dimanakah"), other words and
+    punctuation as typed."""
+    def word(match: re.Match) -> str:
+        typed = match.group(0)
+        lower = typed.lower()
+        if lower.endswith("kah"):  # "dimanakah", "siapakah": formal, as the model reads them
+            return typed
+        formal = informal(NORMALISE.get(lower, lower))
+        return typed if formal == lower else formal
+    return _TYPED.sub(word, visible(text))
+
+
 @dataclass(frozen=True)
 class Term:
     """One informative word of a text: its stem, the stems of the phrase it abbreviates (all needed), and of
@@ -164,12 +183,21 @@ def _informative(word: str) -> bool:
     return word not in STOP_WORDS and (len(word) > 1 or word.isdigit())
 
 
+# Root words the Snowball stemmer strips as if prefixed ("media" → "dia", "menteri" → "teri"), while their derived
+# forms keep the root ("bermedia" → "media", "kementerian" → "menteri"): kept whole, so that both meet.
+ROOTS = frozenset({"media", "menteri"})
+
+
+def _stems(words: list[str]) -> list[str]:
+    return [word if word in ROOTS else root for word, root in zip(words, _stemmer().stemWords(words))]
+
+
 def terms(text: str) -> list[Term]:
     """The informative words of a text, normalised, with their expansions."""
     text = visible(unicodedata.normalize("NFKC", text)).lower()
     words = [informal(NORMALISE.get(w, w)) for w in _WORD.findall(text)]
     kept = [w for w in words if _informative(w)]
-    stem = _stemmer().stemWords
+    stem = _stems
     found = []
     for word, root in zip(kept, stem(kept)):
         phrase = tuple(stem([w for w in EXPAND.get(word, "").split() if _informative(w)]))
