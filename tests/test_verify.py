@@ -416,3 +416,19 @@ def test_a_rule_on_the_asked_action_may_stand_in_any_clause():
     assert verdict.rule_on_action(analyse("Apakah ASN boleh buta politik?", {}), both) == "Tidak boleh"
     assert verdict.rule_on_action(analyse("Apakah ASN boleh ikut kampanye?", {}), both) == ""  # no rule on campaigns
     assert verdict.rule_on_action(analyse("Siapa Ketua Bawaslu?", {}), both) == ""  # not a yes/no question
+
+
+def test_a_name_s_common_head_noun_does_not_stand_for_the_name():
+    henderson = "Pertempuran Henderson, juga dikenal sebagai Pertempuran Guadalcanal, terjadi pada 23 Oktober 1942."
+    assert "yerikho" in check("Kapan Pertempuran Yerikho terjadi?", henderson, article=henderson).lower()
+    assert check("Kapan Pertempuran Henderson terjadi?", henderson, article=henderson) == ""  # the name: answered
+    amin = "Muhammad Amin hadir di Semarang pada Kamis (26/9/2024)."
+    assert check("Kapan Dr Muhammad Amin hadir?", amin, article=amin) == ""  # a title is no head noun
+    assert check("Kapan Pak Muhammad Amin hadir?", amin, article=amin) == ""  # nor a form of address the focus
+
+
+def test_an_older_year_is_a_constraint_where_tahun_says_so():
+    founded = "Cape Town didirikan orang Belanda dengan nama Kaapstad pada tahun 1652 dan direbut Britania pada 1806."
+    assert "1852" in check("Siapa pendiri Cape Town pada tahun 1852?", founded, article=founded)
+    assert "1652" not in check("Siapa pendiri Cape Town pada tahun 1652?", founded, article=founded)
+    assert not [c for c in analyse("Berapa 1500 orang hadir?", {}).constraints if c.kind == "year"]  # a count

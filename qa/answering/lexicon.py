@@ -169,7 +169,8 @@ def units(text: str, english: bool = False) -> list[Unit]:
         elif word in LEVELS:
             found.append(Unit(LEVEL, word, (word,), ((word,),), qualifier=True))
             i += 1
-        elif re.fullmatch(r"(19|20)\d\d", word):
+        elif re.fullmatch(r"(19|20)\d\d", word) or (  # "pada tahun 1852": an older year where "tahun" says so
+                re.fullmatch(r"1[0-8]\d\d", word) and i > 0 and seq[i - 1] in ("tahun", "year")):
             found.append(Unit(YEAR, word, (word,), ((word,),)))
             i += 1
         else:

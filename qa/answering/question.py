@@ -221,9 +221,14 @@ def _focus(text: str, units: list[lexicon.Unit]) -> tuple[str, ...]:
     for unit in units:
         if unit.kind != lexicon.OTHER:
             return ()
+        if unit.text.lower() in _HONORIFIC:  # "Kapan *Pak* Amin hadir?": a form of address, not what is asked
+            continue
         if not unit.subject and unit.stems and not set(unit.stems) & _LIGHT:
             return unit.stems
     return ()
+
+
+_HONORIFIC = frozenset("pak bu bapak ibu mas mbak bang kak sdr mr mrs ms".split())
 
 
 _ABOUT = frozenset("soal tentang mengenai terkait perihal seputar about".split())

@@ -169,7 +169,7 @@ def _constraint(constraint: Constraint, said: tuple[str, ...], context: tuple[st
         ok = any(lexicon.contains(said, form) or lexicon.contains(context, form) for form in constraint.forms)
     elif constraint.kind == PERSON:  # "Sharapova" names Maria Sharapova: half the name's words, titles aside
         ok = any(_named(form, said, context) for form in constraint.forms)
-    elif constraint.kind == YEAR and not re.search(r"\b(?:19|20)\d\d\b", " ".join(context)):
+    elif constraint.kind == YEAR and not re.search(r"\b(?:1[0-9]|20)\d\d\b", " ".join(context)):
         ok = True  # an article that names no year at all ("Rabu (6/9)") cannot contradict one
     elif constraint.kind == ORG and strict and (constraint.of_office or not office):  # "Siapa Ketua *Bawaslu* …":
         # the office's organisation, in the sentence (not one that sets the scene: "… keynote speaker rakor Bawaslu")
@@ -230,10 +230,23 @@ _STANDS_IN = re.compile(r"\b(?:diwakili|mewakili|diwakilkan|represented|represen
 _TITLES = frozenset("prof dr ir drs hj h kh sdr bapak ibu mr mrs ms".split())
 
 
+# Common nouns that head a name ("Pertempuran Yerikho", "Kota Zhejiang", "Pulau Amanz"): held by many articles, they
+# tell no name apart; the name's other words must stand.
+_HEADS = frozenset("pertempuran perang kota pulau kepulauan gunung sungai danau teluk selat laut samudra tanjung bukit "
+                   "lembah universitas partai kerajaan kesultanan kekaisaran dinasti republik kabupaten provinsi "
+                   "bandara stasiun rumah sakit masjid gereja candi istana museum taman jalan hotel raja ratu sultan "
+                   "santo saint sir the sang raden sri battle city island mount river lake university party kingdom "
+                   "empire".split())
+
+
 def _named(form: tuple[str, ...], said: tuple[str, ...], context: tuple[str, ...]) -> bool:
+    """Whether the name ``form`` stands in the sentence (``said``) or its article (``context``): half its words,
+    titles aside, and half of those that are not a common head noun when it has any ("Pertempuran Yerikho" is not
+    held by an article on "Pertempuran Henderson")."""
     words = [w for w in form if w not in _TITLES]
+    own = [w for w in words if w not in _HEADS]
     held = sum(w in said or w in context for w in words)
-    return bool(words) and held * 2 >= len(words)
+    return bool(words) and held * 2 >= len(words) and sum(w in said or w in context for w in own) * 2 >= len(own)
 
 
 def _office(said: tuple[str, ...], form: tuple[str, ...], wakil: bool) -> bool:
